@@ -1,0 +1,35 @@
+// Runs every check the project has (lint, typecheck, tests, release checks) through turbo,
+// then sums the per-package vitest reports into the one plain line CI reads:
+// `N passed, N failed`.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+process.env.TURBO_TELEMETRY_DISABLED = '1';
+process.env.REDOCLY_TELEMETRY = 'off';
+process.env.REDOCLY_SUPPRESS_UPDATE_NOTICE = 'true';
+
+const root = new URL('..', import.meta.url).pathname;
+const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env }).status ?? 1;
+
+const steps = [
+  ['turbo', ['run', 'lint', 'typecheck', 'test', '--continue', '--output-logs=errors-only']],
+  ['changeset', ['status']],
+];
+const failedSteps = steps.filter(([cmd, args]) => run(cmd, args) !== 0).map(([cmd, args]) => `${cmd} ${args[0]}`);
+
+let passed = 0;
+let failed = 0;
+for (const dir of ['spec', ...['packages', 'apps'].flatMap((d) => readdirSync(join(root, d)).map((p) => `${d}/${p}`))]) {
+  const report = join(root, dir, 'test-results', 'vitest.json');
+  if (!existsSync(report)) continue;
+  const { numPassedTests, numFailedTests } = JSON.parse(readFileSync(report, 'utf8'));
+  console.log(`  ${dir}: ${numPassedTests} passed, ${numFailedTests} failed`);
+  passed += numPassedTests;
+  failed += numFailedTests;
+}
+if (failedSteps.length) console.log(`failed steps: ${failedSteps.join(', ')}`);
+// A failed step with no failed test (a lint, a build) still counts as one failure.
+if (failedSteps.length && failed === 0) failed = failedSteps.length;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed || failedSteps.length ? 1 : 0);
