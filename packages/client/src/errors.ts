@@ -1,0 +1,101 @@
+import type { components } from './generated/openapi.js';
+
+// The one error hierarchy of the SDK. The poller and the CLI extend it; nothing
+// redefines it. Tokens never reach any field or message here: requests are described
+// by method and path only (no host, no headers).
+
+type Schemas = components['schemas'];
+
+/** The documented 404 reasons, exactly as the server writes them (`error` or `Error`). */
+export type NotFoundReason = Schemas['ActionError']['error'] | Schemas['ExecutionError']['error'] | Schemas['BlockError']['Error'];
+
+/** What every SDK error carries about the request that failed, when there was one. */
+export interface RequestDescription {
+  /** HTTP method, upper case. */
+  method: string;
+  /** Path and query without scheme, host or credentials, e.g. `/api/{tenant}/{project}/actionexecution/{id}`. */
+  path: string;
+}
+
+/** Base class of every error the SDK throws. Branch with `instanceof`. */
+export class MindzieError extends Error {
+  override name = 'MindzieError';
+  readonly method: string | undefined;
+  readonly path: string | undefined;
+
+  constructor(message: string, options: { request?: RequestDescription; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.method = options.request?.method;
+    this.path = options.request?.path;
+  }
+}
+
+/** An argument that can be checked locally was wrong; no request was sent. */
+export class InvalidArgumentError extends MindzieError {
+  override name = 'InvalidArgumentError';
+  constructor(
+    /** The argument that was wrong, e.g. `actionId`. */
+    readonly argument: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The server answered with a status the operation does not treat as success. */
+export class ApiError extends MindzieError {
+  override name = 'ApiError';
+  readonly status: number;
+  /** The parsed body: JSON when it parsed, otherwise the text (the 401 body is free text). */
+  readonly body: unknown;
+  /** Milliseconds the server asked to wait (`Retry-After`, seconds or HTTP date), when it said. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    message: string,
+    init: { status: number; body: unknown; request: RequestDescription; retryAfterMs?: number | undefined },
+  ) {
+    super(message, { request: init.request });
+    this.status = init.status;
+    this.body = init.body;
+    this.retryAfterMs = init.retryAfterMs;
+  }
+}
+
+/** 401: the token is missing, expired or invalid. `message` keeps the server's text. */
+export class UnauthorizedError extends ApiError {
+  override name = 'UnauthorizedError';
+}
+
+/** 404 with one of the documented reasons (or `undefined` when the body named none). */
+export class NotFoundError extends ApiError {
+  override name = 'NotFoundError';
+  constructor(
+    message: string,
+    init: ConstructorParameters<typeof ApiError>[1] & { reason: NotFoundReason | undefined },
+  ) {
+    super(message, init);
+    this.reason = init.reason;
+  }
+  readonly reason: NotFoundReason | undefined;
+}
+
+/** 429: too many requests. `retryAfterMs` holds the server's hint when it gave one. */
+export class RateLimitError extends ApiError {
+  override name = 'RateLimitError';
+}
+
+/** 5xx from the server (or a proxy in front of it). */
+export class ServerError extends ApiError {
+  override name = 'ServerError';
+}
+
+/** The request never got an HTTP answer: DNS, refused or reset connection, a cut stream. */
+export class NetworkError extends MindzieError {
+  override name = 'NetworkError';
+}
+
+/** The request (or a wait) ran past its time limit. */
+export class TimeoutError extends NetworkError {
+  override name = 'TimeoutError';
+}
