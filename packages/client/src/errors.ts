@@ -28,6 +28,11 @@ export class MindzieError extends Error {
     this.method = options.request?.method;
     this.path = options.request?.path;
   }
+
+  /** A plain object for logs and `JSON.stringify`: name, message and the fields above, never headers or a token. */
+  toJSON(): Record<string, unknown> {
+    return { ...(this as object), name: this.name, message: this.message };
+  }
 }
 
 /** An argument that can be checked locally was wrong; no request was sent. */

@@ -1,1 +1,32 @@
+// @mindzie/client: the whole public surface. Node-only helpers live in '@mindzie/client/node'.
+export { createClient } from './client.js';
+export type { MindzieClient, PackageDownload, RawClient } from './client.js';
+export type { ClientOptions, RequestOptions } from './options.js';
+export {
+  MindzieError,
+  InvalidArgumentError,
+  ApiError,
+  UnauthorizedError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  NetworkError,
+  TimeoutError,
+} from './errors.js';
+export type { NotFoundReason, RequestDescription } from './errors.js';
+export type {
+  ActionExecution,
+  ActionExecutionStatus,
+  BlockExecution,
+  BlockExecutionStatus,
+  BlockResults,
+  BlockExecuteRequest,
+} from './types.js';
+export {
+  actionExecutionStatusValues,
+  blockExecutionStatusValues,
+  actionErrorErrorValues,
+  executionErrorErrorValues,
+  blockErrorErrorValues,
+} from './generated/openapi.js';
 export type { paths, components, operations } from './generated/openapi.js';

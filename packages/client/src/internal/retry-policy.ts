@@ -1,0 +1,43 @@
+import { ApiError, NetworkError } from '../errors.js';
+
+/** Statuses worth another try of a safe request: the server or a proxy may answer differently. */
+export const RETRYABLE_STATUSES: readonly number[] = [408, 429, 500, 502, 503, 504];
+
+/** First backoff step; doubles each attempt up to the cap. */
+export const BASE_DELAY_MS = 500;
+export const MAX_DELAY_MS = 8_000;
+/** A `Retry-After` longer than this is not waited for: the error goes to the caller, who can schedule. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/** Whether a failed attempt of a request that is safe to repeat deserves another one. */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof NetworkError) return true; // includes TimeoutError: each attempt has its own limit
+  return error instanceof ApiError && RETRYABLE_STATUSES.includes(error.status);
+}
+
+/**
+ * How long to wait before retry number `attempt + 1`, or `undefined` when the server asked for
+ * a wait longer than MAX_RETRY_AFTER_MS. The server's `Retry-After` wins; otherwise a capped
+ * exponential backoff with "equal jitter" (half fixed, half random) so clients spread out.
+ */
+export function retryDelayMs(attempt: number, retryAfterMs: number | undefined, random: () => number = Math.random): number | undefined {
+  if (retryAfterMs !== undefined) return retryAfterMs <= MAX_RETRY_AFTER_MS ? retryAfterMs : undefined;
+  const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
