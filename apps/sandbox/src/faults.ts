@@ -1,0 +1,145 @@
+// Faults tests can inject: the next N requests that match answer with an error status,
+// lose their connection, never get an answer, get a body cut short, or wait first.
+
+/** Which requests a fault applies to. Every given field must match; none given matches every API request. */
+export interface FaultMatch {
+  /** HTTP method, e.g. `GET`. */
+  method?: string;
+  /** The request path (no query). `*` matches within one segment, `**` across segments. */
+  path?: string;
+  /** The spec's operationId, e.g. `executeAction`. */
+  operationId?: string;
+}
+
+export type FaultEffect =
+  /** Answer this status instead (429 sends `Retry-After`, 1 s unless given). */
+  | { kind: 'status'; status: 429 | 500 | 502 | 503; retryAfter?: number }
+  /** Destroy the connection without an answer. */
+  | { kind: 'reset' }
+  /** Never answer; the connection stays open until the client gives up. */
+  | { kind: 'stall' }
+  /** Send the headers (full Content-Length) and only the first `afterBytes` bytes of the body, then close. */
+  | { kind: 'truncate'; afterBytes: number }
+  /** Wait `ms` before handling the request normally. */
+  | { kind: 'latency'; ms: number };
+
+export type FaultSpec = FaultMatch &
+  FaultEffect & {
+    /** How many matching requests it applies to (default 1), or `always`. */
+    times?: number | 'always';
+    /**
+     * `before` (default): the request is not handled (an execute creates nothing).
+     * `after`: the request is handled first (an execute creates its execution), then the
+     * fault replaces the answer. Applies to `status`, `reset` and `stall`.
+     */
+    phase?: 'before' | 'after';
+  };
+
+export interface Fault {
+  id: number;
+  spec: FaultSpec;
+  /** Matching requests it still applies to. */
+  remaining: number | 'always';
+}
+
+/** The faults picked for one request: latencies add up; at most one other effect applies. */
+export interface FaultPlan {
+  latencyMs: number;
+  effect: FaultSpec | undefined;
+}
+
+const effectKinds = new Set(['status', 'reset', 'stall', 'truncate', 'latency']);
+const faultStatuses = new Set([429, 500, 502, 503]);
+
+export class FaultError extends Error {
+  override name = 'FaultError';
+}
+
+/** Checks a fault that came from outside (JSON over the admin API or a test). */
+export function checkFaultSpec(spec: FaultSpec): FaultSpec {
+  const fail = (what: string): never => {
+    throw new FaultError(`Invalid fault: ${what}`);
+  };
+  if (typeof spec !== 'object' || spec === null) fail('must be an object');
+  if (!effectKinds.has(spec.kind)) fail(`kind must be one of ${[...effectKinds].join(', ')}`);
+  if (spec.kind === 'status' && !faultStatuses.has(spec.status)) fail(`status must be one of ${[...faultStatuses].join(', ')}`);
+  if (spec.kind === 'status' && spec.retryAfter !== undefined && !(Number.isInteger(spec.retryAfter) && spec.retryAfter >= 0)) {
+    fail('retryAfter must be a whole number of seconds >= 0');
+  }
+  if (spec.kind === 'truncate' && !(Number.isInteger(spec.afterBytes) && spec.afterBytes >= 0)) fail('afterBytes must be a whole number >= 0');
+  if (spec.kind === 'latency' && !(Number.isFinite(spec.ms) && spec.ms >= 0)) fail('ms must be a number >= 0');
+  if (spec.times !== undefined && spec.times !== 'always' && !(Number.isInteger(spec.times) && spec.times > 0)) {
+    fail('times must be a whole number > 0 or "always"');
+  }
+  if (spec.phase !== undefined && spec.phase !== 'before' && spec.phase !== 'after') fail('phase must be "before" or "after"');
+  if (spec.phase === 'after' && !['status', 'reset', 'stall'].includes(spec.kind)) fail('phase "after" applies to status, reset and stall only');
+  for (const key of ['method', 'path', 'operationId'] as const) {
+    if (spec[key] !== undefined && typeof spec[key] !== 'string') fail(`${key} must be a string`);
+  }
+  return spec;
+}
+
+function pathMatcher(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  const source = escaped.replace(/\*\*|\*/g, (star) => (star === '**' ? '.*' : '[^/]*'));
+  return new RegExp(`^${source}$`, 'i');
+}
+
+interface ArmedFault {
+  id: number;
+  spec: FaultSpec;
+  remaining: number;
+  path: RegExp | undefined;
+}
+
+export class FaultRegistry {
+  private faults: ArmedFault[] = [];
+  private nextId = 1;
+
+  add(spec: FaultSpec): Fault {
+    checkFaultSpec(spec);
+    const fault: ArmedFault = {
+      id: this.nextId++,
+      spec: { ...spec },
+      remaining: spec.times === 'always' ? Infinity : (spec.times ?? 1),
+      path: spec.path === undefined ? undefined : pathMatcher(spec.path),
+    };
+    this.faults.push(fault);
+    return this.describe(fault);
+  }
+
+  list(): Fault[] {
+    return this.faults.map((fault) => this.describe(fault));
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  get size(): number {
+    return this.faults.length;
+  }
+
+  /** Picks and uses up the faults for one request (in the order they were added). */
+  take(method: string, path: string, operationId: string | undefined): FaultPlan | undefined {
+    if (this.faults.length === 0) return undefined;
+    let latencyMs = 0;
+    let effect: FaultSpec | undefined;
+    for (const fault of this.faults) {
+      const { spec } = fault;
+      if (spec.kind !== 'latency' && effect) continue;
+      if (spec.method !== undefined && spec.method.toUpperCase() !== method) continue;
+      if (spec.operationId !== undefined && spec.operationId !== operationId) continue;
+      if (fault.path && !fault.path.test(path)) continue;
+      fault.remaining -= 1;
+      if (spec.kind === 'latency') latencyMs += spec.ms;
+      else effect = spec;
+    }
+    this.faults = this.faults.filter((fault) => fault.remaining > 0);
+    return latencyMs > 0 || effect ? { latencyMs, effect } : undefined;
+  }
+
+  private describe({ id, spec, remaining }: ArmedFault): Fault {
+    return { id, spec: { ...spec }, remaining: remaining === Infinity ? 'always' : remaining };
+  }
+}

@@ -1,0 +1,163 @@
+// The HTTP server: routes and request validation generated from the bundled spec
+// (fastify-openapi-glue), one hook that logs, injects faults and checks the bearer token,
+// and the operations behind each operationId.
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import openapiGlue from 'fastify-openapi-glue';
+import { adminPrefix, adminRoutes, type SandboxAdmin } from './admin.ts';
+import type { Clock } from './clock.ts';
+import type { FaultRegistry, FaultSpec } from './faults.ts';
+import { cutAfter } from './truncate.ts';
+import type { Operation, OperationId } from './operations.ts';
+import type { RequestLog, RequestLogEntry } from './request-log.ts';
+import { exampleValue, loadSpec } from './spec.ts';
+import type { SandboxState, TenantState } from './state.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    tenant: TenantState | null;
+    logEntry: RequestLogEntry | null;
+    /** A fault to apply once the operation has run (phase `after`). */
+    faultAfter: FaultSpec | null;
+    /** Cut the response body after this many bytes. */
+    truncateAt: number | null;
+  }
+}
+
+export interface ServerParts {
+  state: SandboxState;
+  faults: FaultRegistry;
+  log: RequestLog;
+  clock: Clock;
+  admin: SandboxAdmin;
+  adminToken: string;
+  operations: Record<OperationId, Operation>;
+  info: () => unknown;
+}
+
+/** Request bodies above this are refused with 413 (the largest valid body is a few KiB of parameters). */
+export const bodyLimit = 64 * 1024;
+
+const unauthorizedText = exampleValue<string>('Unauthorized');
+const bearer = /^Bearer\s+(\S+)\s*$/i;
+
+export async function buildServer(parts: ServerParts): Promise<FastifyInstance> {
+  const { state, faults, log, operations } = parts;
+  const app = Fastify({
+    logger: false,
+    bodyLimit,
+    // A HEAD of execute-action would start an execution: only the spec's methods are served.
+    exposeHeadRoutes: false,
+    // close() must not wait for stalled requests or idle keep-alive connections.
+    forceCloseConnections: true,
+    return503OnClosing: false,
+  });
+  app.decorateRequest('tenant', null);
+  app.decorateRequest('logEntry', null);
+  app.decorateRequest('faultAfter', null);
+  app.decorateRequest('truncateAt', null);
+
+  // The spec takes JSON bodies only: other media types get 415. An empty JSON body is no
+  // body (the spec makes it optional); malformed JSON is a 400 that says so.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    if (text === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text as string));
+    } catch (error) {
+      done(Object.assign(new Error(`Malformed JSON body: ${(error as Error).message}`), { statusCode: 400 }), undefined);
+    }
+  });
+
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.url.startsWith(adminPrefix)) return done();
+    const operationId = (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId ?? null;
+    const queryAt = request.url.indexOf('?');
+    const path = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
+    const entry = log.record(request.method, path, operationId);
+    request.logEntry = entry;
+
+    const authenticate = () => {
+      if (operationId === null) return done(); // not the API's: the 404 handler answers
+      const token = bearer.exec(request.headers.authorization ?? '')?.[1];
+      const tenant = token === undefined ? undefined : state.tenantForToken(token);
+      if (!tenant) {
+        reply.code(401).type('text/plain; charset=utf-8').send(unauthorizedText);
+        return;
+      }
+      request.tenant = tenant;
+      done();
+    };
+
+    const plan = faults.size === 0 ? undefined : faults.take(request.method, path, operationId ?? undefined);
+    if (!plan) return authenticate();
+    const { effect } = plan;
+    const proceed = () => {
+      if (!effect) return authenticate();
+      entry.fault = effect.kind;
+      if (effect.kind === 'truncate') {
+        request.truncateAt = effect.afterBytes;
+        return authenticate();
+      }
+      if (effect.phase === 'after') {
+        request.faultAfter = effect;
+        return authenticate();
+      }
+      applyFault(effect, request, reply);
+    };
+    if (plan.latencyMs > 0) setTimeout(proceed, plan.latencyMs).unref();
+    else proceed();
+  });
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const entry = request.logEntry;
+    if (entry) entry.status = reply.statusCode;
+    if (request.truncateAt === null) return done(null, payload);
+    done(null, cutAfter(request, reply, payload, request.truncateAt));
+  });
+
+  const serviceHandlers = Object.fromEntries(
+    Object.entries(operations).map(([operationId, operation]) => [
+      operationId,
+      async (request: FastifyRequest, reply: FastifyReply) => {
+        const answer = await operation({
+          tenant: request.tenant!,
+          params: request.params as Record<string, string>,
+          body: request.body,
+        });
+        if (request.faultAfter) {
+          (answer.body as { destroy?: () => void } | null)?.destroy?.();
+          applyFault(request.faultAfter, request, reply);
+          return reply;
+        }
+        reply.code(answer.status);
+        if (answer.headers) reply.headers(answer.headers);
+        return reply.send(answer.body);
+      },
+    ]),
+  );
+  await app.register(openapiGlue, { specification: loadSpec(), serviceHandlers });
+  await app.register(adminRoutes(parts.admin, parts.adminToken, parts.info), { prefix: adminPrefix });
+  return app;
+}
+
+/** Answers a request the way an injected fault says (status, reset or stall). */
+function applyFault(effect: FaultSpec, request: FastifyRequest, reply: FastifyReply): void {
+  switch (effect.kind) {
+    case 'status': {
+      const retryAfter = effect.retryAfter ?? (effect.status === 429 ? 1 : undefined);
+      if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+      reply.code(effect.status).type('text/plain; charset=utf-8').send(`Fault injected by the sandbox: ${effect.status}`);
+      return;
+    }
+    case 'reset':
+      reply.hijack();
+      request.raw.socket.destroy();
+      return;
+    case 'stall':
+      // No answer at all; the socket closes when the client gives up or the sandbox closes.
+      reply.hijack();
+      return;
+    default:
+      throw new Error(`Fault ${effect.kind} is not applied here`);
+  }
+}

@@ -1,0 +1,44 @@
+// The bundled contract, read once. Routes, validation, error strings and messages come
+// from here so the sandbox never restates what the spec defines.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+export interface OpenApiDocument {
+  paths: Record<string, Record<string, unknown>>;
+  components: {
+    examples: Record<string, { value: unknown }>;
+    [section: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+const require = createRequire(import.meta.url);
+
+/** Path of the bundled document (spec/dist/openapi.json). */
+export const specPath: string = require.resolve('@mindzie/spec/openapi.json');
+
+/** A fresh copy of the bundled document (callers may mutate it). */
+export function loadSpec(): OpenApiDocument {
+  return JSON.parse(readFileSync(specPath, 'utf8')) as OpenApiDocument;
+}
+
+const examples = loadSpec().components.examples;
+
+/** The value of a named example under `components/examples`. */
+export function exampleValue<T>(name: string): T {
+  const example = examples[name];
+  if (!example) throw new Error(`The spec has no example named ${name}`);
+  return structuredClone(example.value) as T;
+}
+
+/**
+ * A documented error body with the id of the request put in place of the example's id:
+ * the example's keys and strings (and their casing) stay exactly as the spec has them.
+ */
+export function errorBodyFromExample<T extends object>(name: string, id: string): T {
+  const body = exampleValue<Record<string, unknown>>(name);
+  const idKeys = Object.keys(body).filter((key) => /id$/i.test(key));
+  if (idKeys.length !== 1) throw new Error(`Example ${name} should name exactly one id`);
+  body[idKeys[0]!] = id;
+  return body as T;
+}
