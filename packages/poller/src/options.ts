@@ -1,0 +1,107 @@
+// Every option a wait takes, its default, and the checks that run before any request.
+// The README justifies each default.
+import { InvalidArgumentError } from '@mindzie/client';
+import type { Limiter } from './limiter.js';
+import { readResumeToken, type ResumeTokenData } from './resume.js';
+import { jitterModes, type Schedule, type ScheduleOptions, type ScheduleState } from './schedule.js';
+import { MAX_TIMER_MS } from './signals.js';
+
+/** What `onPoll` receives after every check, answered or failed. */
+export interface PollEvent<T> {
+  /** Checks the wait has made so far, this one included. */
+  attempt: number;
+  /** The check's answer, when it answered. */
+  value?: T;
+  /** Why the check failed, when it failed (a transient failure the wait tolerated, or the one that ends it). */
+  error?: unknown;
+  /** When the next check starts; `undefined` when none will (done, failed, or no time left). */
+  nextDelayMs: number | undefined;
+  /** Milliseconds since this wait began. */
+  elapsedMs: number;
+  /** Pass it as `resume` (or to `resumeWait`) in another process to carry on with the same deadline and schedule. */
+  resumeToken: string;
+}
+
+export interface WaitOptions<T> extends ScheduleOptions {
+  /** Total time for the wait (default 1 800 000 = 30 min); `Infinity` for none. No request starts after it. */
+  timeoutMs?: number;
+  /** Aborts the wait: it rejects with the signal's reason and leaves nothing pending. */
+  signal?: AbortSignal;
+  /** Transient failures in a row (network, 408, 429, 5xx) tolerated before the wait gives up with the last one (default 8). */
+  maxConsecutiveFailures?: number;
+  /** Limit of one status request (default 10 000 ms), shortened to the time left before the deadline. */
+  requestTimeoutMs?: number;
+  /** Shared budget for status requests (waits on a client share one with `maxConcurrent: 8` unless given). */
+  limiter?: Limiter;
+  /** A token from `PollEvent.resumeToken`: keeps its deadline (unless `timeoutMs` is given) and schedule position. */
+  resume?: string;
+  onPoll?: (event: PollEvent<T>) => void;
+  /** Every change of status, starting with the first status seen. */
+  onStatusChange?: (value: T, previous: T | undefined) => void;
+  /** Called once per status outside the documented enum; the wait keeps polling on its schedule. */
+  onUnknownStatus?: (status: string, value: T) => void;
+}
+
+export const defaults = {
+  initialDelayMs: 1_000,
+  factor: 1.5,
+  maxDelayMs: 30_000,
+  jitter: 'equal',
+  timeoutMs: 30 * 60_000,
+  maxConsecutiveFailures: 8,
+  requestTimeoutMs: 10_000,
+} as const;
+
+export interface ResolvedWait {
+  schedule: Schedule;
+  state: ScheduleState;
+  /** Absolute deadline (epoch ms), or Infinity. */
+  deadline: number;
+  timeoutMs: number;
+  maxConsecutiveFailures: number;
+  requestTimeoutMs: number;
+  token: ResumeTokenData | undefined;
+}
+
+/** Checks and fills in a wait's options; throws InvalidArgumentError naming the bad one. */
+export function resolveWait(options: WaitOptions<never> | undefined, now = Date.now()): ResolvedWait {
+  if (options !== undefined && (options === null || typeof options !== 'object')) throw new InvalidArgumentError('options', 'options must be an object');
+  const o = options ?? {};
+  const initialDelayMs = num(o, 'initialDelayMs', 1, MAX_TIMER_MS);
+  const maxDelayMs = num(o, 'maxDelayMs', initialDelayMs, MAX_TIMER_MS);
+  const jitter = o.jitter ?? defaults.jitter;
+  if (!jitterModes.includes(jitter)) throw new InvalidArgumentError('jitter', `jitter must be one of ${jitterModes.join(', ')}`);
+  const schedule: Schedule = { initialDelayMs, maxDelayMs, jitter, factor: num(o, 'factor', 1, 10) };
+  const maxConsecutiveFailures = num(o, 'maxConsecutiveFailures', 0, 1000);
+  if (!Number.isInteger(maxConsecutiveFailures)) throw new InvalidArgumentError('maxConsecutiveFailures', 'maxConsecutiveFailures must be an integer');
+  const requestTimeoutMs = num(o, 'requestTimeoutMs', 1, MAX_TIMER_MS);
+  for (const name of ['signal', 'onPoll', 'onStatusChange', 'onUnknownStatus', 'limiter'] as const) {
+    const value = o[name];
+    const ok = value === undefined || (name === 'signal' ? value instanceof AbortSignal : name === 'limiter' ? typeof (value as Limiter).run === 'function' : typeof value === 'function');
+    if (!ok) throw new InvalidArgumentError(name, `${name} has the wrong type`);
+  }
+  const token = o.resume === undefined ? undefined : readResumeToken(o.resume);
+  let deadline: number;
+  if (o.timeoutMs === undefined && token) deadline = token.deadline ?? Infinity;
+  else {
+    const timeoutMs = o.timeoutMs === Infinity ? Infinity : num(o, 'timeoutMs', 1, MAX_TIMER_MS);
+    deadline = now + timeoutMs;
+  }
+  return {
+    schedule,
+    state: token ? { attempt: token.attempt, delayMs: token.delayMs } : { attempt: 0, delayMs: initialDelayMs },
+    deadline,
+    timeoutMs: deadline - now,
+    maxConsecutiveFailures,
+    requestTimeoutMs,
+    token,
+  };
+}
+
+type NumericOption = 'initialDelayMs' | 'maxDelayMs' | 'factor' | 'maxConsecutiveFailures' | 'requestTimeoutMs' | 'timeoutMs';
+
+function num(o: WaitOptions<never>, name: NumericOption, min: number, max: number): number {
+  const value = o[name] ?? defaults[name];
+  if (typeof value !== 'number' || !(value >= min && value <= max)) throw new InvalidArgumentError(name, `${name} must be a number from ${min} to ${max}`);
+  return value;
+}

@@ -1,0 +1,72 @@
+// The whole job in one call: execute an action, wait for it, and (through a downloader)
+// fetch its package, under one deadline and one abort signal. Execute is sent exactly
+// once: it creates an execution every time, so nothing here ever repeats it.
+import { InvalidArgumentError } from '@mindzie/client';
+import type { ActionExecution, MindzieClient } from '@mindzie/client';
+import { WaitTimeoutError } from './errors.js';
+import { resolveWait } from './options.js';
+import { follow } from './signals.js';
+import { actionStatuses } from './statuses.js';
+import { actionTarget, checkClient, waitFor, type ExecutionWaitOptions } from './waits.js';
+
+export interface RunActionOptions extends Omit<ExecutionWaitOptions<ActionExecution>, 'resume'> {
+  /** Called as soon as execute answers: keep the execution id (or use `onPoll`'s resume token). */
+  onExecuted?: (execution: ActionExecution) => void;
+}
+
+export interface RunActionResult {
+  /** The terminal execution (`Completed`, or `Failed` with `returnFailed`). */
+  execution: ActionExecution;
+}
+
+/** Fetches the package of a completed execution within the job's signal and time left. */
+export type Downloader<D> = (execution: ActionExecution, options: { signal: AbortSignal; timeoutMs: number | undefined }) => Promise<D>;
+
+/** Executes the action once, then waits for it: `Completed` resolves, `Failed` rejects with ExecutionFailedError. */
+export function runAction(client: MindzieClient, actionId: string, options?: RunActionOptions): Promise<RunActionResult> {
+  return runActionWith(client, actionId, options, undefined);
+}
+
+export async function runActionWith<D>(
+  client: MindzieClient,
+  actionId: string,
+  options: RunActionOptions = {},
+  download: Downloader<D> | undefined,
+): Promise<RunActionResult & { file?: D }> {
+  checkClient(client);
+  const wait = resolveWait(options);
+  if ((options as { resume?: unknown }).resume !== undefined) throw new InvalidArgumentError('resume', 'runAction starts a new execution: carry on an old one with resumeWait');
+  if (options.onExecuted !== undefined && typeof options.onExecuted !== 'function') throw new InvalidArgumentError('onExecuted', 'onExecuted must be a function');
+  const { signal } = options;
+  if (signal?.aborted) throw signal.reason;
+
+  // The job's own signal: the caller's abort, or the deadline with a WaitTimeoutError as reason.
+  const job = new AbortController();
+  const unfollow = follow(signal, job);
+  let lastSeen: ActionExecution | undefined;
+  const timer = wait.deadline === Infinity ? undefined : setTimeout(() => job.abort(new WaitTimeoutError(wait.timeoutMs, lastSeen)), wait.timeoutMs);
+  const timeLeft = () => (wait.deadline === Infinity ? undefined : Math.max(1, Math.ceil(wait.deadline - Date.now())));
+  try {
+    const started = await client.executeAction(actionId, { signal: job.signal, timeoutMs: timeLeft() });
+    lastSeen = started;
+    options.onExecuted?.(started);
+    const execution = await waitFor(
+      client,
+      actionTarget(client, started.actionExecutionId),
+      {
+        ...options,
+        signal: job.signal,
+        onStatusChange(value, previous) {
+          lastSeen = value;
+          options.onStatusChange?.(value, previous);
+        },
+      },
+      { wait, initial: started },
+    );
+    if (!download || actionStatuses.outcome(execution) !== 'succeeded') return { execution };
+    return { execution, file: await download(execution, { signal: job.signal, timeoutMs: timeLeft() }) };
+  } finally {
+    clearTimeout(timer);
+    unfollow();
+  }
+}

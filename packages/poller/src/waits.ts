@@ -1,0 +1,161 @@
+// Waiting on mindzieStudio executions: the action and block waits, their `for await`
+// forms, and resuming from a token. Waits on the same execution through the same client
+// share one stream of requests; all waits on a client share one limiter by default.
+import { InvalidArgumentError } from '@mindzie/client';
+import type { ActionExecution, BlockExecution, MindzieClient } from '@mindzie/client';
+import { changes } from './changes.js';
+import { ExecutionFailedError, UnsupportedError } from './errors.js';
+import { createLimiter, type Limiter } from './limiter.js';
+import { resolveWait, type ResolvedWait, type WaitOptions } from './options.js';
+import { readResumeToken, type ResumeTokenData } from './resume.js';
+import { actionStatuses, blockStatuses, type StatusTable } from './statuses.js';
+import { PollStream, type CheckContext } from './stream.js';
+
+export interface ExecutionWaitOptions<E> extends WaitOptions<E> {
+  /** Resolve with a `Failed` (or `Cancelled`) execution instead of rejecting with ExecutionFailedError. */
+  returnFailed?: boolean;
+}
+
+/** What to poll for one execution. `check` answers `undefined` while the execution is not listed yet. */
+interface Target<E> {
+  key: string;
+  token: Partial<ResumeTokenData>;
+  statuses: StatusTable<E>;
+  check: (context: CheckContext) => Promise<E | undefined>;
+}
+
+// One map holds streams of both kinds.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const streams = new WeakMap<MindzieClient, Map<string, PollStream<any>>>();
+const limiters = new WeakMap<MindzieClient, Limiter>();
+
+/** The block results endpoint's answer on servers without block history (spec example `BlockResultsNotImplemented`). */
+const NOT_IMPLEMENTED = /not (yet )?implemented/i;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Waits until the action execution is `Completed` (resolves) or `Failed` (rejects with ExecutionFailedError). */
+export function waitForActionExecution(client: MindzieClient, executionId: string, options?: ExecutionWaitOptions<ActionExecution>): Promise<ActionExecution> {
+  return waitFor(client, actionTarget(client, executionId), options);
+}
+
+/**
+ * Waits until the block execution is `Success` (resolves) or `Failed` / `Cancelled` (rejects
+ * with ExecutionFailedError), reading the block's results. A server without block history
+ * answers "not yet implemented": the wait then rejects at once with UnsupportedError.
+ */
+export function waitForBlockExecution(client: MindzieClient, blockId: string, executionId: string, options?: ExecutionWaitOptions<BlockExecution>): Promise<BlockExecution> {
+  return waitFor(client, blockTarget(client, blockId, executionId), options);
+}
+
+/** The action execution's status changes for `for await`, ending with the terminal one. Same options and outcomes as the wait. */
+export function watchActionExecution(client: MindzieClient, executionId: string, options: ExecutionWaitOptions<ActionExecution> = {}): AsyncIterableIterator<ActionExecution> {
+  return changes((onChange, signal) => waitForActionExecution(client, executionId, withChanges(options, onChange, signal)), options.signal);
+}
+
+/** The block execution's status changes for `for await`, ending with the terminal one. */
+export function watchBlockExecution(client: MindzieClient, blockId: string, executionId: string, options: ExecutionWaitOptions<BlockExecution> = {}): AsyncIterableIterator<BlockExecution> {
+  return changes((onChange, signal) => waitForBlockExecution(client, blockId, executionId, withChanges(options, onChange, signal)), options.signal);
+}
+
+/** Carries on a wait from a `resumeToken` (e.g. in a restarted process): same execution, deadline and schedule position. */
+export async function resumeWait(client: MindzieClient, token: string, options: ExecutionWaitOptions<ActionExecution | BlockExecution> = {}): Promise<ActionExecution | BlockExecution> {
+  const data = readResumeToken(token);
+  const resumed = { ...options, resume: token };
+  if (data.kind === 'action' && data.executionId) return waitForActionExecution(client, data.executionId, resumed);
+  if (data.kind === 'block' && data.blockId && data.executionId) return waitForBlockExecution(client, data.blockId, data.executionId, resumed);
+  throw new InvalidArgumentError('token', 'token does not name an execution: it comes from pollUntil, pass it as its resume option');
+}
+
+export function actionTarget(client: MindzieClient, executionId: string): Target<ActionExecution> {
+  return {
+    key: `action ${executionId}`,
+    token: { kind: 'action', executionId },
+    statuses: actionStatuses,
+    check: (context) => client.getActionExecution(executionId, requestOptions(context)),
+  };
+}
+
+function blockTarget(client: MindzieClient, blockId: string, executionId: string): Target<BlockExecution> {
+  if (typeof executionId !== 'string' || !GUID.test(executionId)) throw new InvalidArgumentError('executionId', 'executionId must be a GUID');
+  return {
+    key: `block ${blockId} ${executionId}`,
+    token: { kind: 'block', blockId, executionId },
+    statuses: blockStatuses,
+    async check(context) {
+      const results = await client.getBlockResults(blockId, requestOptions(context));
+      const executions = Array.isArray(results.executions) ? results.executions : [];
+      const found = executions.find((e) => e.executionId === executionId);
+      if (!found && executions.length === 0 && NOT_IMPLEMENTED.test(String(results.message))) {
+        throw new UnsupportedError(`Cannot wait for block execution ${executionId}: the server has no block history ("${results.message}")`);
+      }
+      return found; // not listed yet: keep polling until the deadline
+    },
+  };
+}
+
+/** The poller owns retries and the deadline: one attempt per check, bounded by the time left. */
+function requestOptions({ signal, timeoutMs }: CheckContext) {
+  return { signal, timeoutMs, maxRetries: 0 };
+}
+
+/** Joins (or starts) the stream of the target's execution and turns a failed execution into an error. */
+export async function waitFor<E extends ActionExecution | BlockExecution>(
+  client: MindzieClient,
+  target: Target<E>,
+  options: ExecutionWaitOptions<E> = {},
+  started?: { wait: ResolvedWait; initial: E },
+): Promise<E> {
+  checkClient(client);
+  const wait = started?.wait ?? resolveWait(options);
+  const { token } = wait;
+  if (token && (token.kind !== target.token.kind || token.executionId !== target.token.executionId || token.blockId !== target.token.blockId)) {
+    throw new InvalidArgumentError('resume', 'the resume token belongs to another execution');
+  }
+  const { statuses } = target;
+  let byKey = streams.get(client);
+  if (!byKey) streams.set(client, (byKey = new Map()));
+  let stream: PollStream<E | undefined> | undefined = byKey.get(target.key);
+  if (!stream) {
+    const map = byKey;
+    const created = new PollStream<E | undefined>({
+      check: target.check,
+      isDone: (e) => e !== undefined && (statuses.outcome(e) ?? 'pending') !== 'pending',
+      statusOf: (e) => e?.status,
+      isKnownStatus: statuses.isKnown,
+      schedule: wait.schedule,
+      state: wait.state,
+      maxConsecutiveFailures: wait.maxConsecutiveFailures,
+      requestTimeoutMs: wait.requestTimeoutMs,
+      limiter: options.limiter ?? sharedLimiter(client),
+      initial: started && { value: started.initial },
+      onClose: () => map.get(target.key) === created && map.delete(target.key),
+    });
+    byKey.set(target.key, (stream = created));
+  }
+  // isDone only accepts a listed execution, so the answer is never undefined.
+  const execution = (await stream.subscribe(wait, options as WaitOptions<E | undefined>, target.token)) as E;
+  if (statuses.outcome(execution) === 'failed' && !options.returnFailed) throw new ExecutionFailedError(execution);
+  return execution;
+}
+
+export function checkClient(client: MindzieClient): void {
+  if (!client || typeof client.getActionExecution !== 'function') throw new InvalidArgumentError('client', 'client must come from createClient');
+}
+
+function sharedLimiter(client: MindzieClient): Limiter {
+  let limiter = limiters.get(client);
+  if (!limiter) limiters.set(client, (limiter = createLimiter()));
+  return limiter;
+}
+
+function withChanges<E>(options: ExecutionWaitOptions<E>, onChange: (value: E) => void, signal: AbortSignal): ExecutionWaitOptions<E> {
+  const own = options.onStatusChange;
+  return {
+    ...options,
+    signal,
+    onStatusChange(value, previous) {
+      own?.(value, previous);
+      onChange(value);
+    },
+  };
+}
