@@ -104,7 +104,7 @@ export function createClient(options: ClientOptions): MindzieClient {
   return {
     raw,
 
-    executeAction(actionId, options) {
+    async executeAction(actionId, options) {
       const path = pathParams({ actionId }, options);
       const template = '/api/{tenantId}/{projectId}/action/execute/{actionId}';
       return send(
@@ -138,7 +138,7 @@ export function createClient(options: ClientOptions): MindzieClient {
       }
     },
 
-    getActionExecution(executionId, options) {
+    async getActionExecution(executionId, options) {
       const path = pathParams({ executionId }, options);
       const template = '/api/{tenantId}/{projectId}/actionexecution/{executionId}';
       return send(
@@ -148,7 +148,7 @@ export function createClient(options: ClientOptions): MindzieClient {
       );
     },
 
-    downloadPackage(executionId, options) {
+    async downloadPackage(executionId, options) {
       const path = pathParams({ executionId }, options);
       const template = '/api/{tenantId}/{projectId}/actionexecution/downloadpackage/{executionId}';
       const request = call('GET', template, path, true, options, (auth, signal) => core.GET(template, { params: { path }, ...init(options, auth, signal) }));
@@ -165,7 +165,7 @@ export function createClient(options: ClientOptions): MindzieClient {
       });
     },
 
-    executeBlock(blockId, body, options) {
+    async executeBlock(blockId, body, options) {
       const path = pathParams({ blockId }, options);
       const serialized = serializeBlockRequest(body);
       const template = '/api/{tenantId}/{projectId}/block/{blockId}/execute';
@@ -178,7 +178,7 @@ export function createClient(options: ClientOptions): MindzieClient {
       );
     },
 
-    getBlockResults(blockId, options) {
+    async getBlockResults(blockId, options) {
       const path = pathParams({ blockId }, options);
       const template = '/api/{tenantId}/{projectId}/block/{blockId}/results';
       return send(

@@ -7,6 +7,7 @@ export function parseRetryAfter(header: string | null | undefined, now: number =
   const value = header.trim();
   if (value === '') return undefined;
   if (/^\d+$/.test(value)) return Number(value) * 1000;
+  if (!/^[a-z]/i.test(value)) return undefined; // every HTTP date form starts with the day name
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);

@@ -1,0 +1,115 @@
+// downloadPackage (browser-safe): a stream, a safe file name and the size, against real servers.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createClient, NetworkError, NotFoundError, TimeoutError, type ClientOptions, type MindzieClient } from './index.js';
+import { sendJson, type TestServer } from './test-support/http-server.js';
+import { startServer } from './test-support/http-server.js';
+import { ids, TOKEN } from './test-support/ids.js';
+import { randomPackage, startPackageServer, type PackageServerOptions } from './test-support/package-server.js';
+import { buildZip, readZip } from './test-support/zip.js';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function serve(options: PackageServerOptions, clientOptions: Partial<ClientOptions> = {}): Promise<MindzieClient> {
+  server = await startPackageServer(options);
+  return createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, maxRetries: 0, ...clientOptions });
+}
+
+const readAll = async (stream: ReadableStream<Uint8Array>) => Buffer.from(await new Response(stream).arrayBuffer());
+
+describe('downloadPackage', () => {
+  it('streams a real ZIP with its file name and size', async () => {
+    const zip = buildZip({ 'results.csv': Buffer.from('case,activity\n1,start\n'), 'report/summary.txt': randomPackage(100_000) });
+    const client = await serve({ body: zip, disposition: `attachment; filename="${ids.executionId}.zip"` });
+    const download = await client.downloadPackage(ids.executionId);
+    expect(download.filename).toBe(`${ids.executionId}.zip`);
+    expect(download.size).toBe(zip.length);
+    const received = await readAll(download.stream);
+    expect(received.equals(zip)).toBe(true);
+    expect(Object.keys(readZip(received))).toEqual(['results.csv', 'report/summary.txt']);
+    expect(server!.requests[0]?.url).toBe(`/api/${ids.tenantId}/${ids.projectId}/actionexecution/downloadpackage/${ids.executionId}`);
+  });
+
+  it('names the file after the execution when the server gives no name, and never a path', async () => {
+    let client = await serve({ body: randomPackage(10) });
+    expect((await client.downloadPackage(ids.executionId)).filename).toBe(`${ids.executionId}.zip`);
+    await server!.close();
+    client = await serve({ body: randomPackage(10), disposition: 'attachment; filename="../../../home/user/.bashrc"' });
+    expect((await client.downloadPackage(ids.executionId)).filename).toBe('bashrc');
+  });
+
+  it('keeps a slow but healthy stream alive far past timeoutMs (the timeout is per chunk)', async () => {
+    const body = randomPackage(12 * 1024);
+    const client = await serve({ body, chunkSize: 1024, chunkDelayMs: 50 }, { timeoutMs: 250 });
+    const started = performance.now();
+    const received = await readAll((await client.downloadPackage(ids.executionId)).stream);
+    expect(received.equals(body)).toBe(true);
+    expect(performance.now() - started).toBeGreaterThan(500); // twice the timeout, and still fine
+  });
+
+  it('does not count a slow consumer as a stalled server', async () => {
+    const body = randomPackage(4 * 64 * 1024);
+    const client = await serve({ body }, { timeoutMs: 150 });
+    const reader = (await client.downloadPackage(ids.executionId)).stream.getReader();
+    const chunks: Uint8Array[] = [];
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(Buffer.concat(chunks).equals(body)).toBe(true);
+  });
+
+  it('fails the stream with a TimeoutError when the server stalls mid-body', async () => {
+    const client = await serve({ body: randomPackage(512 * 1024), fault: 'stall-midway' }, { timeoutMs: 200 });
+    const download = await client.downloadPackage(ids.executionId);
+    const error = await readAll(download.stream).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).message).toMatch(/no data for 200 ms after \d+ bytes/);
+  });
+
+  it('fails the stream with a NetworkError when the connection drops mid-body', async () => {
+    const client = await serve({ body: randomPackage(1024 * 1024), fault: 'destroy-midway' });
+    const download = await client.downloadPackage(ids.executionId);
+    await expect(readAll(download.stream)).rejects.toBeInstanceOf(NetworkError);
+  });
+
+  it('fails the stream with a NetworkError when the body is shorter than Content-Length', async () => {
+    const client = await serve({ body: randomPackage(1024 * 1024), fault: 'short-body' });
+    const download = await client.downloadPackage(ids.executionId);
+    await expect(readAll(download.stream)).rejects.toBeInstanceOf(NetworkError);
+  });
+
+  it('fails the stream when a custom fetch yields more bytes than Content-Length', async () => {
+    const lying: typeof fetch = async () => new Response(new Uint8Array(100), { headers: { 'Content-Length': '40' } });
+    const client = createClient({ baseUrl: 'http://127.0.0.1:9', token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, fetch: lying });
+    const download = await client.downloadPackage(ids.executionId);
+    expect(download.size).toBe(40);
+    const error = await readAll(download.stream).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as NetworkError).message).toContain('Content-Length announced 40');
+  });
+
+  it('rejects the stream with the abort reason when the caller aborts mid-body', async () => {
+    const client = await serve({ body: randomPackage(512 * 1024), fault: 'stall-midway' }, { timeoutMs: 60_000 });
+    const controller = new AbortController();
+    const download = await client.downloadPackage(ids.executionId, { signal: controller.signal });
+    const reason = new Error('cancelled by user');
+    const reading = readAll(download.stream);
+    setTimeout(() => controller.abort(reason), 50);
+    await expect(reading).rejects.toBe(reason);
+  });
+
+  it('reports a missing package as NotFoundError with its reason', async () => {
+    server = await startServer((_req, res) => sendJson(res, 404, { error: 'Zip file not found', executionId: ids.executionId }));
+    const client = createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId });
+    const error = await client.downloadPackage(ids.executionId).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((error as NotFoundError).reason).toBe('Zip file not found');
+    expect(server.requests).toHaveLength(1); // a 404 is an answer, not worth a retry
+  });
+});

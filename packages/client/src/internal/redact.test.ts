@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { redactCause, redactText, redactValue } from './redact.js';
+
+const secret = 'tok_live_123456789';
+
+describe('redaction', () => {
+  it('masks every occurrence in text', () => {
+    expect(redactText(`a ${secret} b ${secret}`, secret)).toBe('a [REDACTED] b [REDACTED]');
+    expect(redactText('nothing here', secret)).toBe('nothing here');
+    expect(redactText('no secret given', undefined)).toBe('no secret given');
+  });
+
+  it('masks strings and keys anywhere in a JSON value, without touching the original', () => {
+    const body = { message: `bad ${secret}`, list: [secret, 1, null], [secret]: true };
+    expect(redactValue(body, secret)).toEqual({ message: 'bad [REDACTED]', list: ['[REDACTED]', 1, null], '[REDACTED]': true });
+    expect(body.message).toContain(secret);
+  });
+
+  it('keeps a clean cause and replaces one that mentions the secret anywhere in its chain', () => {
+    const clean = new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') });
+    expect(redactCause(clean, secret)).toBe(clean);
+    const dirty = new TypeError('fetch failed', { cause: new Error(`header ${secret}`) });
+    const replaced = redactCause(dirty, secret) as Error;
+    expect(replaced).not.toBe(dirty);
+    expect(replaced.message).toBe('fetch failed');
+    expect(JSON.stringify({ m: replaced.message, s: replaced.stack })).not.toContain(secret);
+    const withField = Object.assign(new Error('x'), { request: { headers: { authorization: secret } } });
+    expect(redactCause(withField, secret)).not.toBe(withField);
+  });
+});
