@@ -1,0 +1,35 @@
+import { UsageError } from './errors.js';
+
+const unitsMs: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** `--timeout`: `90` (seconds), `500ms`, `30s`, `10m`, `1h`, or a combination like `1m30s`. */
+export function parseDuration(text: string, option = '--timeout'): number {
+  const trimmed = text.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1_000);
+  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  const consumed = parts.map((part) => part[0]).join('');
+  if (parts.length === 0 || consumed !== trimmed) {
+    throw new UsageError(option, `Invalid duration for ${option}: "${text}" (try 90, 30s, 10m or 1h).`);
+  }
+  const ms = parts.reduce((total, [, amount, unit]) => total + Number(amount) * unitsMs[unit!]!, 0);
+  if (ms <= 0) throw new UsageError(option, `${option} must be longer than zero, got "${text}".`);
+  return Math.round(ms);
+}
+
+/**
+ * `--param key=value`, repeatable. The value is read as JSON when it parses (`n=3`,
+ * `flag=true`, `ids=[1,2]`), otherwise kept as the literal string (`name=Q3 report`).
+ */
+export function collectParam(pair: string, previous: Record<string, unknown> = {}): Record<string, unknown> {
+  const separator = pair.indexOf('=');
+  const key = separator > 0 ? pair.slice(0, separator).trim() : '';
+  if (!key) throw new UsageError('--param', `Invalid --param "${pair}": expected key=value.`);
+  const raw = pair.slice(separator + 1);
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    // not JSON: the literal text is the value
+  }
+  return { ...previous, [key]: value };
+}

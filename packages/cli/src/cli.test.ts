@@ -1,0 +1,304 @@
+// End to end: the built `mindzie` bin against the real sandbox, both as processes.
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yauzl from 'yauzl';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exitCodes, type ExitName } from './exit-codes.js';
+import { mindzie, startMindzie, type MindzieRun } from './test-support/mindzie.js';
+import { startSandboxProcess, type SandboxProcess } from './test-support/sandbox.js';
+
+const code = (name: ExitName) => exitCodes.find((row) => row.name === name)!.code;
+const unknownGuid = 'f0000000-0000-4000-8000-0000000000ff';
+
+let sandbox: SandboxProcess;
+let work: string;
+
+beforeAll(async () => {
+  // At time scale 10 the seeded actions take 0.1–0.3 s; "Full reprocessing" takes a minute.
+  sandbox = await startSandboxProcess(10);
+  work = await mkdtemp(join(tmpdir(), 'mindzie-cli-'));
+});
+
+afterAll(async () => {
+  await sandbox?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+/** Runs mindzie against the sandbox with `--json` and parses stdout as the one document it must be. */
+async function json(args: string[], env: Record<string, string | undefined> = sandbox.env) {
+  const run = await mindzie([...args, '--json'], env, work);
+  let document: Record<string, any>;
+  try {
+    document = JSON.parse(run.stdout);
+  } catch {
+    throw new Error(`stdout is not one JSON document (exit ${run.code}):\n${run.stdout}\n--- stderr:\n${run.stderr}`);
+  }
+  return { ...run, document };
+}
+
+async function sha256(bytes: Uint8Array) {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function zipEntries(file: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true }, (error, zip) => {
+      if (error || !zip) return reject(error);
+      const names: string[] = [];
+      zip.on('entry', (entry: yauzl.Entry) => {
+        names.push(entry.fileName);
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve(names));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+function expectNoTokenIn(run: MindzieRun, token: string) {
+  expect(run.stdout).not.toContain(token);
+  expect(run.stderr).not.toContain(token);
+}
+
+describe('mindzie action run', () => {
+  it('executes once, waits, downloads the package byte for byte and reports it as one JSON document', async () => {
+    const actionId = sandbox.actionId('Daily sales report');
+    const before = (await sandbox.requests('executeAction')).length;
+    const run = await json(['action', 'run', actionId, '--wait', '--download', `${work}/packages/`]);
+
+    expect(run.code).toBe(code('success'));
+    const { execution, package: saved } = run.document;
+    expect(execution).toMatchObject({ actionId, status: 'Completed' });
+    expect(saved.path).toBe(join(work, 'packages', `${execution.actionExecutionId}.zip`));
+    const onDisk = await readFile(saved.path);
+    expect(saved.bytes).toBe(onDisk.length);
+    const served = new Uint8Array(await (await sandbox.api(`/actionexecution/downloadpackage/${execution.actionExecutionId}`)).arrayBuffer());
+    expect(await sha256(onDisk)).toBe(await sha256(served));
+    expect((await zipEntries(saved.path)).sort()).toEqual(['logs/run.txt', 'sales.csv', 'summary.json']);
+    expect((await sandbox.requests('executeAction')).length).toBe(before + 1);
+    // progress went to stderr, never to stdout
+    expect(run.stderr).toContain(`execution ${execution.actionExecutionId}`);
+  });
+
+  it('without --wait answers the queued execution at once', async () => {
+    const run = await json(['action', 'run', sandbox.actionId('Daily sales report')]);
+    expect(run.code).toBe(code('success'));
+    expect(run.document.execution).toMatchObject({ status: 'Queued', dateEnded: null });
+    expect(run.document.package).toBeUndefined();
+  });
+
+  it('prints JSON when stdout is not a terminal, and readable text with --no-json', async () => {
+    const actionId = sandbox.actionId('Daily sales report');
+    const auto = await mindzie(['action', 'last', actionId], sandbox.env, work);
+    expect(JSON.parse(auto.stdout).execution.actionId).toBe(actionId);
+    const text = await mindzie(['action', 'last', actionId, '--no-json'], sandbox.env, work);
+    expect(() => JSON.parse(text.stdout)).toThrow();
+    expect(text.stdout).toMatch(/Status\s+│\s+\w+/);
+  });
+
+  it('exits execution-failed with the notes when the action fails', async () => {
+    const run = await json(['action', 'run', sandbox.actionId('Nightly data import'), '--wait']);
+    expect(run.code).toBe(code('execution-failed'));
+    expect(run.document.error).toMatchObject({ code: 'execution-failed', exitCode: code('execution-failed') });
+    expect(run.document.execution.status).toBe('Failed');
+    expect(run.document.execution.notes).toMatch(/Data source connection failed/);
+    expect(run.document.error.reason).toBe(run.document.execution.notes);
+    expect(run.stderr).toContain(`Notes: ${run.document.execution.notes}`);
+  });
+
+  it('exits not-found when the action does not exist, and when it cannot create an execution', async () => {
+    const missing = await json(['action', 'run', unknownGuid, '--wait']);
+    expect(missing.code).toBe(code('not-found'));
+    expect(missing.document.error).toMatchObject({ code: 'not-found', status: 404, reason: 'Action not found' });
+
+    const refused = await json(['action', 'run', sandbox.actionId('Archived export')]);
+    expect(refused.code).toBe(code('not-found'));
+    expect(refused.document.error.reason).toBe("Action can't create execution");
+  });
+
+  it('checks the download target before executing anything', async () => {
+    const existing = join(work, 'existing.zip');
+    await writeFile(existing, 'keep me');
+    const before = (await sandbox.requests('executeAction')).length;
+    const run = await json(['action', 'run', sandbox.actionId('Daily sales report'), '--download', existing]);
+    expect(run.code).toBe(code('usage'));
+    expect(run.document.error.message).toContain('--overwrite');
+    expect(await readFile(existing, 'utf8')).toBe('keep me');
+    expect((await sandbox.requests('executeAction')).length).toBe(before);
+  });
+
+  it('exits timed-out after --timeout, names the execution and how to resume', async () => {
+    const run = await json(['action', 'run', sandbox.actionId('Full reprocessing'), '--wait', '--timeout', '1s']);
+    expect(run.code).toBe(code('timed-out'));
+    const id = run.document.execution.actionExecutionId;
+    expect(run.document.error).toMatchObject({ code: 'timed-out', executionId: id, resume: `mindzie execution wait ${id}` });
+    expect(run.stderr).toContain(`Resume with: mindzie execution wait ${id}`);
+  });
+});
+
+describe('mindzie action history / last', () => {
+  it('lists the executions, newest included, as JSON and as a table', async () => {
+    const actionId = sandbox.actionId('Daily sales report');
+    const started = await json(['action', 'run', actionId]);
+    const id = started.document.execution.actionExecutionId;
+
+    const run = await json(['action', 'history', actionId]);
+    expect(run.code).toBe(code('success'));
+    expect(run.document.actionId).toBe(actionId);
+    expect(run.document.items.map((item: { actionExecutionId: string }) => item.actionExecutionId)).toContain(id);
+
+    const table = await mindzie(['action', 'executions', actionId, '--no-json'], sandbox.env);
+    expect(table.stdout).toMatch(new RegExp(`│ ${id} │ \\w+ `));
+
+    const last = await json(['action', 'last', actionId]);
+    expect(last.document.execution.actionExecutionId).toBe(id);
+  });
+
+  it('answers null for an action without executions', async () => {
+    const run = await json(['action', 'last', sandbox.actionId('Archived export')]);
+    expect(run.code).toBe(code('success'));
+    expect(run.document.execution).toBeNull();
+  });
+});
+
+describe('mindzie execution', () => {
+  it('shows one execution, waits for it and downloads its package; an unknown id is not-found', async () => {
+    const started = await json(['action', 'run', sandbox.actionId('Daily sales report')]);
+    const id = started.document.execution.actionExecutionId;
+
+    const waited = await json(['execution', 'wait', id, '--timeout', '30s']);
+    expect(waited.code).toBe(code('success'));
+    expect(waited.document.execution).toMatchObject({ actionExecutionId: id, status: 'Completed' });
+
+    const shown = await json(['execution', 'show', id]);
+    expect(shown.document.execution).toEqual(waited.document.execution);
+
+    const file = join(work, 'nested', 'report.zip');
+    const downloaded = await json(['execution', 'download', id, '-o', file]);
+    expect(downloaded.code).toBe(code('success'));
+    expect(downloaded.document.package).toMatchObject({ path: file, filename: 'report.zip' });
+    const served = new Uint8Array(await (await sandbox.api(`/actionexecution/downloadpackage/${id}`)).arrayBuffer());
+    expect(await sha256(await readFile(file))).toBe(await sha256(served));
+
+    const again = await json(['execution', 'download', id, '-o', file]);
+    expect(again.code).toBe(code('usage'));
+    const replaced = await json(['execution', 'download', id, '-o', file, '--overwrite']);
+    expect(replaced.code).toBe(code('success'));
+
+    const missing = await json(['execution', 'show', unknownGuid]);
+    expect(missing.code).toBe(code('not-found'));
+    expect(missing.document.error).toMatchObject({ code: 'not-found', status: 404 });
+  });
+
+  it('exits not-found for the package of an execution that failed, leaving no file', async () => {
+    const failed = await json(['action', 'run', sandbox.actionId('Nightly data import'), '--wait']);
+    const id = failed.document.execution.actionExecutionId;
+    const folder = join(work, 'failed-package');
+    const run = await json(['execution', 'download', id, '-o', `${folder}/`]);
+    expect(run.code).toBe(code('not-found'));
+    expect(await readdir(folder)).toEqual([]);
+  });
+});
+
+describe('mindzie block', () => {
+  it('runs a block with parameters, waits and shows its result', async () => {
+    const blockId = sandbox.blockId('Revenue filter');
+    const run = await json(['block', 'run', blockId, '-p', 'limit=10', '-p', 'region=North', '--wait', '--timeout', '30s']);
+    expect(run.code).toBe(code('success'));
+    expect(run.document.execution).toMatchObject({ blockId, status: 'Success', result: { rowsProcessed: 15230 } });
+
+    const results = await json(['block', 'results', blockId]);
+    expect(results.document.executions.map((e: { executionId: string }) => e.executionId)).toContain(run.document.execution.executionId);
+  });
+
+  it('exits execution-failed with the error message of a failed block', async () => {
+    const run = await json(['block', 'run', sandbox.blockId('Amount threshold alert'), '--wait']);
+    expect(run.code).toBe(code('execution-failed'));
+    expect(run.document.execution.errorMessage).toMatch(/Filter expression is invalid/);
+    expect(run.stderr).toContain('Error: Filter expression is invalid');
+  });
+
+  it('exits other (UnsupportedError) when the server has no block history to wait on', async () => {
+    const run = await json(['block', 'run', sandbox.blockId('Legacy server block'), '--wait']);
+    expect(run.code).toBe(code('other'));
+    expect(run.document.error.name).toBe('UnsupportedError');
+    expect(run.document.error.executionId).toBe(run.document.execution.executionId);
+  });
+
+  it('rejects a --param without a key before sending anything', async () => {
+    const run = await json(['block', 'run', sandbox.blockId('Revenue filter'), '-p', 'oops']);
+    expect(run.code).toBe(code('usage'));
+    expect(run.document.error.message).toContain('key=value');
+  });
+});
+
+describe('settings and exit codes', () => {
+  it('exits unauthorized for a refused token and never prints it', async () => {
+    const token = 'wrong-token-4f1d9c';
+    const run = await json(['action', 'last', sandbox.actionId('Daily sales report')], { ...sandbox.env, MINDZIE_TOKEN: token });
+    expect(run.code).toBe(code('unauthorized'));
+    expect(run.document.error).toMatchObject({ code: 'unauthorized', status: 401 });
+    expectNoTokenIn(run, token);
+  });
+
+  it('names a missing setting and sends nothing', async () => {
+    const before = (await sandbox.requests()).length;
+    const { MINDZIE_TENANT_ID: _omitted, ...env } = sandbox.env;
+    const run = await json(['action', 'history', sandbox.actionId('Daily sales report')], env);
+    expect(run.code).toBe(code('usage'));
+    expect(run.document.error).toMatchObject({ code: 'usage', argument: 'tenantId' });
+    expect(run.stderr).toContain('MINDZIE_TENANT_ID');
+    expect((await sandbox.requests()).length).toBe(before);
+  });
+
+  it('lets flags win over the environment, and keeps a flag token out of the output', async () => {
+    const token = 'flag-token-8d2e';
+    const run = await json(['--token', token, 'action', 'last', sandbox.actionId('Daily sales report')]);
+    expect(run.code).toBe(code('unauthorized'));
+    expectNoTokenIn(run, token);
+  });
+
+  it('exits usage for a bad id, a bad duration and an unknown option, in JSON too', async () => {
+    const badId = await json(['execution', 'show', 'not-a-guid']);
+    expect(badId.code).toBe(code('usage'));
+    expect(badId.document.error.argument).toBe('executionId');
+
+    const badTimeout = await json(['execution', 'wait', unknownGuid, '--timeout', 'soon']);
+    expect(badTimeout.code).toBe(code('usage'));
+
+    const unknown = await json(['action', 'run', unknownGuid, '--frobnicate']);
+    expect(unknown.code).toBe(code('usage'));
+    expect(unknown.document.error.message).toContain('--frobnicate');
+    expect(unknown.stderr).toContain('--frobnicate');
+  });
+
+  it('exits other when the server cannot be reached', async () => {
+    const run = await json(['action', 'last', sandbox.actionId('Daily sales report')], { ...sandbox.env, MINDZIE_BASE_URL: 'http://127.0.0.1:9' });
+    expect(run.code).toBe(code('other'));
+    expect(run.document.error.name).toBe('NetworkError');
+  });
+});
+
+describe('Ctrl-C while waiting', () => {
+  it('stops cleanly, names the execution and sends execute exactly once', async () => {
+    const actionId = sandbox.actionId('Full reprocessing');
+    const executes = async () => (await sandbox.requests('executeAction')).filter((r) => r.path.endsWith(`/action/execute/${actionId}`)).length;
+    const before = await executes();
+    const running = startMindzie(['action', 'run', actionId, '--wait', '--json'], sandbox.env, work);
+    const [, id] = await running.stderrMatches(/execution ([0-9a-f-]{36}) is Queued/);
+    await running.stderrMatches(/Queued \(elapsed/);
+    running.child.kill('SIGINT');
+    const run = await running.done;
+
+    expect(run.code).toBe(code('interrupted'));
+    expect(JSON.parse(run.stdout).error).toMatchObject({ code: 'interrupted', executionId: id, resume: `mindzie execution wait ${id}` });
+    expect(run.stderr).toContain(`stopped waiting for execution ${id}`);
+    expect(await executes()).toBe(before + 1);
+    // not cancelled: the execution is still there and still going
+    const after = (await (await sandbox.api(`/actionexecution/${id}`)).json()) as { status: string };
+    expect(['Queued', 'Running']).toContain(after.status);
+  });
+});

@@ -1,0 +1,62 @@
+import type { ActionExecution } from '@mindzie/client';
+import { waitForActionExecution } from '@mindzie/poller';
+import { prepareDownloadTarget } from '../download-target.js';
+import { InterruptedError } from '../errors.js';
+import { formatBytes } from '../format.js';
+import { actionExecutionDetails, executionsTable } from '../render/tables.js';
+import type { CommandContext } from './context.js';
+import { savePackage } from './execution.js';
+import { interruptedOr, waitWithStatus } from './wait.js';
+
+export interface ActionRunOptions {
+  wait?: boolean;
+  timeout?: number;
+  download?: string | true;
+  overwrite?: boolean;
+}
+
+/**
+ * Executes the action exactly once. Execute is not idempotent, so it is neither retried
+ * nor aborted half-way: after Ctrl-C during the request the CLI still reads the answer
+ * and names the new execution before it stops.
+ */
+export async function actionRun(ctx: CommandContext, actionId: string, options: ActionRunOptions): Promise<void> {
+  const { output, client, state } = ctx;
+  const target = options.download === undefined ? undefined : await prepareDownloadTarget(ctx.cwd, options.download, Boolean(options.overwrite), '--download');
+  const queued = await client.executeAction(actionId);
+  const executionId = queued.actionExecutionId;
+  Object.assign(state, { executionId, execution: queued, resume: `mindzie execution wait ${executionId}` });
+  output.log(`Executed action ${actionId}: execution ${output.errColor.bold(executionId)} is ${queued.status}.`);
+  if (ctx.signal.aborted) throw new InterruptedError(executionId, state.resume);
+
+  if (!options.wait && target === undefined) {
+    output.result({ execution: queued }, () => `${actionExecutionDetails(queued, output.color)}\nFollow it with: mindzie execution wait ${executionId}`);
+    return;
+  }
+  const execution = await waitWithStatus<ActionExecution>(ctx, `execution ${executionId}`, queued.status, options.timeout, (hooks) =>
+    waitForActionExecution(client, executionId, hooks),
+  );
+  if (target === undefined) {
+    output.result({ execution }, () => actionExecutionDetails(execution, output.color));
+    return;
+  }
+  state.resume = `mindzie execution download ${executionId}`;
+  const saved = await savePackage(ctx, executionId, target, Boolean(options.overwrite));
+  output.result({ execution, package: saved }, () => `${actionExecutionDetails(execution, output.color)}\nPackage saved to ${saved.path} (${formatBytes(saved.bytes)})`);
+}
+
+export async function actionHistory(ctx: CommandContext, actionId: string): Promise<void> {
+  const items = await ctx.client.listActionExecutions(actionId, { signal: ctx.signal }).catch((error: unknown) => {
+    throw interruptedOr(ctx, error);
+  });
+  ctx.output.result({ actionId, items }, () => executionsTable(items, ctx.output.color));
+}
+
+export async function actionLast(ctx: CommandContext, actionId: string): Promise<void> {
+  const execution: ActionExecution | null = await ctx.client.getLastActionExecution(actionId, { signal: ctx.signal }).catch((error: unknown) => {
+    throw interruptedOr(ctx, error);
+  });
+  ctx.output.result({ actionId, execution }, () =>
+    execution === null ? ctx.output.color.dim(`Action ${actionId} has no executions yet.`) : actionExecutionDetails(execution, ctx.output.color),
+  );
+}

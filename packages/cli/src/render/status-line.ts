@@ -1,0 +1,79 @@
+import cliProgress from 'cli-progress';
+import { formatDuration } from '../format.js';
+import type { Output } from '../output.js';
+
+/** What the wait reports on each check. */
+export interface WaitTick {
+  status: string;
+  /** When the next check is due (epoch ms), if another is planned. */
+  nextCheckAt?: number | undefined;
+}
+
+export interface StatusLine {
+  update(tick: WaitTick): void;
+  /** Ends the line; the last state stays on screen, marked with how the wait ended. */
+  stop(ending: 'succeeded' | 'failed' | 'stopped'): void;
+}
+
+const endings = { succeeded: '✔', failed: '✖', stopped: '■' } as const;
+
+const spinner = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/**
+ * The live "status · elapsed · next check" line while a wait runs. On a terminal it is
+ * redrawn in place ten times a second (so elapsed and the countdown tick between
+ * checks); elsewhere each status change is one plain log line.
+ */
+export function createStatusLine(output: Output, subject: string, startedAt = Date.now()): StatusLine {
+  const c = output.errColor;
+  let tick: WaitTick = { status: 'waiting' };
+  let frame = 0;
+  let ending: keyof typeof endings | undefined;
+
+  if (!output.live) {
+    let lastStatus: string | undefined;
+    return {
+      update(next) {
+        tick = next;
+        if (next.status === lastStatus) return;
+        lastStatus = next.status;
+        const nextCheck = next.nextCheckAt === undefined ? '' : `, next check in ${formatDuration(next.nextCheckAt - Date.now())}`;
+        output.log(`${subject}: ${next.status} (elapsed ${formatDuration(Date.now() - startedAt)}${nextCheck})`);
+      },
+      stop() {},
+    };
+  }
+
+  const bar = new cliProgress.SingleBar({
+    stream: output.stderr as NodeJS.WritableStream,
+    hideCursor: true,
+    clearOnComplete: false,
+    fps: 10,
+    format: () => {
+      const now = Date.now();
+      frame = (frame + 1) % spinner.length;
+      const mark = ending === undefined ? c.cyan(spinner[frame]) : ending === 'succeeded' ? c.green(endings[ending]) : c.red(endings[ending]);
+      const nextCheck =
+        tick.nextCheckAt === undefined || ending !== undefined ? '' : `  ${c.dim('next check in')} ${formatDuration(Math.max(0, tick.nextCheckAt - now))}`;
+      return `${mark} ${colorStatus(c, tick.status)}  ${c.dim('elapsed')} ${formatDuration(now - startedAt)}${nextCheck}  ${c.dim(subject)}`;
+    },
+  });
+  bar.start(1, 0);
+  return {
+    update(next) {
+      tick = next;
+      bar.update(0);
+    },
+    stop(how) {
+      ending = how;
+      bar.stop();
+    },
+  };
+}
+
+export function colorStatus(c: Output['errColor'], status: string): string {
+  if (status === 'Completed' || status === 'Success') return c.green(status);
+  if (status === 'Failed' || status === 'Cancelled') return c.red(status);
+  if (status === 'Running') return c.yellow(status);
+  return c.bold(status);
+}

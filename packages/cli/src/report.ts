@@ -1,0 +1,75 @@
+import { ApiError, InvalidArgumentError, MindzieError, NotFoundError, UnauthorizedError } from '@mindzie/client';
+import { ExecutionFailedError, WaitTimeoutError } from '@mindzie/poller';
+import { InterruptedError } from './errors.js';
+import { exitRowFor } from './exit-codes.js';
+import { durationBetween, formatDuration } from './format.js';
+import type { RunState } from './commands/context.js';
+
+/**
+ * Reports a failed run and answers its exit code. With `--json` stdout gets one document
+ * `{ error, execution? }`; stderr always gets the readable message.
+ */
+export function reportError(error: unknown, state: RunState, options: { humanAlreadyShown?: boolean } = {}): number {
+  const { output } = state;
+  const row = exitRowFor(error);
+  const execution = error instanceof ExecutionFailedError ? error.execution : state.execution;
+  if (output.json) {
+    output.result({ error: describe(error, row, state), ...(execution === undefined ? {} : { execution }) }, () => '');
+  }
+  if (options.humanAlreadyShown) return row.code;
+  const c = output.errColor;
+  for (const [index, line] of humanLines(error, state).entries()) output.log(index === 0 ? `${c.red('✖')} ${line}` : `  ${line}`);
+  return row.code;
+}
+
+function describe(error: unknown, row: ReturnType<typeof exitRowFor>, state: RunState): Record<string, unknown> {
+  const described: Record<string, unknown> = {
+    code: row.name,
+    exitCode: row.code,
+    name: error instanceof Error ? error.name : 'Error',
+    message: error instanceof Error ? error.message : String(error),
+  };
+  if (error instanceof ApiError) Object.assign(described, { status: error.status, method: error.method, path: error.path });
+  if (error instanceof NotFoundError) described.reason = error.reason ?? null;
+  if (error instanceof ExecutionFailedError) described.reason = error.reason;
+  if (error instanceof WaitTimeoutError) described.timeoutMs = error.timeoutMs;
+  if (error instanceof InvalidArgumentError) described.argument = error.argument;
+  if (state.executionId !== undefined) described.executionId = state.executionId;
+  if (state.resume !== undefined && (error instanceof InterruptedError || error instanceof WaitTimeoutError)) described.resume = state.resume;
+  return described;
+}
+
+function humanLines(error: unknown, state: RunState): string[] {
+  const id = state.executionId;
+  if (error instanceof ExecutionFailedError) {
+    const execution = error.execution as { status: string; dateStarted?: string | null; dateQueued?: string; dateEnded: string | null };
+    const took = durationBetween(execution.dateStarted ?? execution.dateQueued, execution.dateEnded);
+    return [
+      `Execution ${id ?? ''} ended ${execution.status}${took === undefined ? '' : ` after ${formatDuration(took)}`}.`.replace('  ', ' '),
+      `${'notes' in error.execution ? 'Notes' : 'Error'}: ${error.reason ?? '(the server gave none)'}`,
+    ];
+  }
+  if (error instanceof WaitTimeoutError) {
+    return [
+      `Gave up waiting after ${formatDuration(error.timeoutMs)}${lastStatus(error.lastSeen)}. The execution was not cancelled and may still run.`,
+      ...(state.resume ? [`Resume with: ${state.resume}`] : []),
+    ];
+  }
+  if (error instanceof InterruptedError) {
+    return [
+      error.executionId === undefined ? error.message : `Interrupted: stopped waiting for execution ${error.executionId}.`,
+      ...(error.executionId === undefined ? [] : ['It was not cancelled and keeps running on the server (the API has no cancel); nothing was sent twice.']),
+      ...(error.resumeCommand ? [`Resume with: ${error.resumeCommand}`] : []),
+    ];
+  }
+  if (error instanceof UnauthorizedError) return [`Unauthorized (401): ${error.message}`, 'Check the token (MINDZIE_TOKEN or --token) and the tenant and project ids.'];
+  if (error instanceof NotFoundError) return [`Not found (404${error.reason ? `, "${error.reason}"` : ''}): ${error.method} ${error.path}`];
+  const lines = [error instanceof MindzieError || !(error instanceof Error) ? String((error as Error)?.message ?? error) : `${error.name}: ${error.message}`];
+  if (id !== undefined && !(error instanceof InvalidArgumentError)) lines.push(`Execution ${id} was created; check it with: mindzie execution show ${id}`);
+  return lines;
+}
+
+function lastStatus(lastSeen: unknown): string {
+  const status = (lastSeen as { status?: unknown } | undefined)?.status;
+  return typeof status === 'string' ? ` (last status: ${status})` : '';
+}
