@@ -1,4 +1,6 @@
 // downloadPackage (browser-safe): a stream, a safe file name and the size, against real servers.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, NetworkError, NotFoundError, TimeoutError, type ClientOptions, type MindzieClient } from './index.js';
 import { sendJson, type TestServer } from './test-support/http-server.js';
@@ -70,6 +72,21 @@ describe('downloadPackage', () => {
     const error = await readAll(download.stream).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as TimeoutError).message).toMatch(/no data for 200 ms after \d+ bytes/);
+  });
+
+  it('still times out when the Response object was garbage-collected mid-stream', async () => {
+    // undici only errors a body on abort while its Response is reachable (it keeps a WeakRef):
+    // the guard must not depend on that, or a stalled download hangs forever.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const client = await serve({ body: randomPackage(512 * 1024), fault: 'stall-midway' }, { timeoutMs: 300 });
+    const download = await client.downloadPackage(ids.executionId);
+    const reading = readAll(download.stream);
+    for (let i = 0; i < 5; i++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await expect(reading).rejects.toBeInstanceOf(TimeoutError);
   });
 
   it('fails the stream with a NetworkError when the connection drops mid-body', async () => {

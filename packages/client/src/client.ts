@@ -1,10 +1,10 @@
 import createOpenApiClient, { type Client } from 'openapi-fetch';
-import { ApiError, InvalidArgumentError, NotFoundError, type RequestDescription } from './errors.js';
+import { ApiError, NotFoundError } from './errors.js';
 import type { components, paths } from './generated/openapi.js';
+import { check, checkGuid, isObject } from './internal/checks.js';
 import { filenameFromContentDisposition } from './internal/content-disposition.js';
 import { guardedBody } from './internal/guarded-body.js';
-import { assertGuid } from './internal/guid.js';
-import { send, type Call, type KeptAttempt, type SendContext } from './internal/send.js';
+import { send, type Attempt } from './internal/send.js';
 import { checkRequestOptions, resolveOptions, type ClientOptions, type RequestOptions } from './options.js';
 import type { ActionExecution, BlockExecuteRequest, BlockExecution, BlockResults } from './types.js';
 import { VERSION } from './version.js';
@@ -51,6 +51,8 @@ export interface MindzieClient {
   readonly raw: RawClient;
 }
 
+type Read<T> = (response: Response, attempt: Attempt, id: string) => Promise<T>;
+
 /** The 404 reason that means "no execution yet" on the last-execution endpoint. */
 const NO_EXECUTION_YET: components['schemas']['ActionError']['error'] = "Can't find action";
 
@@ -67,172 +69,96 @@ export function createClient(options: ClientOptions): MindzieClient {
       if (!request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${await settings.token()}`);
     },
   });
-  const context: SendContext = { token: settings.token, timeoutMs: settings.timeoutMs, maxRetries: settings.maxRetries };
+  const context = { token: settings.token, timeoutMs: settings.timeoutMs, maxRetries: settings.maxRetries };
 
-  /** The path parameters of a call, every id checked before anything is sent. */
-  function pathParams<Ids extends Record<string, string>>(ids: Ids, options: RequestOptions | undefined) {
-    checkRequestOptions(options);
-    for (const [name, value] of Object.entries(ids)) assertGuid(name, value);
-    return { tenantId: options?.tenantId ?? settings.tenantId, projectId: options?.projectId ?? settings.projectId, ...ids };
-  }
-
-  function call(
-    method: 'GET' | 'POST',
-    template: keyof paths,
-    path: Record<string, string>,
-    safeToRetry: boolean,
-    options: RequestOptions | undefined,
-    sendOnce: Call['send'],
-  ): Call {
-    const filled = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(path[name] ?? ''));
-    return {
-      request: { method, path: settings.basePath + filled },
-      safeToRetry,
-      signal: options?.signal,
-      timeoutMs: options?.timeoutMs,
-      maxRetries: options?.maxRetries,
-      send: sendOnce,
+  /** One task method: checks every argument, then sends through openapi-fetch with retries where safe. */
+  const operation =
+    <T>(method: 'GET' | 'POST', template: keyof paths, idName: string, safeToRetry: boolean, read: Read<T>) =>
+    async (id: string, options?: RequestOptions, body?: BlockExecuteRequest): Promise<T> => {
+      checkRequestOptions(options);
+      checkGuid(idName, id);
+      const serialized = body === undefined ? undefined : serializeBlockRequest(body);
+      const path: Record<string, string> = { tenantId: options?.tenantId ?? settings.tenantId, projectId: options?.projectId ?? settings.projectId, [idName]: id };
+      const request = { method, path: settings.basePath + template.replace(/\{(\w+)\}/g, (_, name: string) => path[name]!) };
+      const sendOnce = (authorization: string, signal: AbortSignal) =>
+        // One generic call for every operation: the path is checked against the contract by `keyof paths`.
+        core.request(method.toLowerCase() as 'post', template as '/api/{tenantId}/{projectId}/block/{blockId}/execute', {
+          params: { path } as never,
+          body,
+          bodySerializer: () => serialized,
+          parseAs: 'stream',
+          signal,
+          headers: { ...options?.headers, Authorization: authorization },
+        });
+      return send(context, { ...options, request, safeToRetry, send: sendOnce }, (response, attempt) => read(response, attempt, id));
     };
-  }
 
-  const init = (options: RequestOptions | undefined, auth: string, signal: AbortSignal) => ({
-    parseAs: 'stream' as const,
-    signal,
-    headers: options?.headers ? { ...options.headers, Authorization: auth } : { Authorization: auth },
-  });
+  const lastExecution = operation('GET', '/api/{tenantId}/{projectId}/actionexecution/lastaction/{actionId}', 'actionId', true, readJson<ActionExecution>);
+  const executeBlock = operation('POST', '/api/{tenantId}/{projectId}/block/{blockId}/execute', 'blockId', false, readJson<BlockExecution>);
 
   return {
     raw,
-
-    async executeAction(actionId, options) {
-      const path = pathParams({ actionId }, options);
-      const template = '/api/{tenantId}/{projectId}/action/execute/{actionId}';
-      return send(
-        context,
-        call('GET', template, path, false, options, (auth, signal) => core.GET(template, { params: { path }, ...init(options, auth, signal) })),
-        readJson<ActionExecution>,
-      );
-    },
-
-    async listActionExecutions(actionId, options) {
-      const path = pathParams({ actionId }, options);
-      const template = '/api/{tenantId}/{projectId}/actionexecution/action/{actionId}';
-      const request = call('GET', template, path, true, options, (auth, signal) => core.GET(template, { params: { path }, ...init(options, auth, signal) }));
-      const list = await send(context, request, readJson<components['schemas']['ActionExecutionList']>);
-      if (!Array.isArray(list?.items)) throw new ApiError(`Expected {"items":[…]} from ${describe(request.request)}`, { status: 200, body: list, request: request.request });
-      return list.items;
-    },
-
-    async getLastActionExecution(actionId, options) {
-      const path = pathParams({ actionId }, options);
-      const template = '/api/{tenantId}/{projectId}/actionexecution/lastaction/{actionId}';
-      try {
-        return await send(
-          context,
-          call('GET', template, path, true, options, (auth, signal) => core.GET(template, { params: { path }, ...init(options, auth, signal) })),
-          readJson<ActionExecution>,
-        );
-      } catch (error) {
+    executeAction: operation('GET', '/api/{tenantId}/{projectId}/action/execute/{actionId}', 'actionId', false, readJson<ActionExecution>),
+    listActionExecutions: operation('GET', '/api/{tenantId}/{projectId}/actionexecution/action/{actionId}', 'actionId', true, readItems),
+    getLastActionExecution: (actionId, options) =>
+      lastExecution(actionId, options).catch((error: unknown) => {
         if (error instanceof NotFoundError && error.reason === NO_EXECUTION_YET) return null;
         throw error;
-      }
-    },
-
-    async getActionExecution(executionId, options) {
-      const path = pathParams({ executionId }, options);
-      const template = '/api/{tenantId}/{projectId}/actionexecution/{executionId}';
-      return send(
-        context,
-        call('GET', template, path, true, options, (auth, signal) => core.GET(template, { params: { path }, ...init(options, auth, signal) })),
-        readJson<ActionExecution>,
-      );
-    },
-
-    async downloadPackage(executionId, options) {
-      const path = pathParams({ executionId }, options);
-      const template = '/api/{tenantId}/{projectId}/actionexecution/downloadpackage/{executionId}';
-      const request = call('GET', template, path, true, options, (auth, signal) => core.GET(template, { params: { path }, ...init(options, auth, signal) }));
-      return send(context, request, async (response, attempt): Promise<PackageDownload> => {
-        attempt.keep(); // the stream owns the attempt's signal from here: idle timeout and caller abort
-        attempt.signal.disarm();
-        const size = contentLength(response.headers);
-        const body = response.body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
-        return {
-          stream: guardedBody(body, size, attempt, request.request),
-          filename: filenameFromContentDisposition(response.headers.get('Content-Disposition'), `${executionId}.zip`),
-          size,
-        };
-      });
-    },
-
-    async executeBlock(blockId, body, options) {
-      const path = pathParams({ blockId }, options);
-      const serialized = serializeBlockRequest(body);
-      const template = '/api/{tenantId}/{projectId}/block/{blockId}/execute';
-      return send(
-        context,
-        call('POST', template, path, false, options, (auth, signal) =>
-          core.POST(template, { params: { path }, body, bodySerializer: () => serialized, ...init(options, auth, signal) }),
-        ),
-        readJson<BlockExecution>,
-      );
-    },
-
-    async getBlockResults(blockId, options) {
-      const path = pathParams({ blockId }, options);
-      const template = '/api/{tenantId}/{projectId}/block/{blockId}/results';
-      return send(
-        context,
-        call('GET', template, path, true, options, (auth, signal) => core.GET(template, { params: { path }, ...init(options, auth, signal) })),
-        readJson<BlockResults>,
-      );
-    },
+      }),
+    getActionExecution: operation('GET', '/api/{tenantId}/{projectId}/actionexecution/{executionId}', 'executionId', true, readJson<ActionExecution>),
+    downloadPackage: operation('GET', '/api/{tenantId}/{projectId}/actionexecution/downloadpackage/{executionId}', 'executionId', true, readPackage),
+    executeBlock: (blockId, body, options) => executeBlock(blockId, options, body),
+    getBlockResults: operation('GET', '/api/{tenantId}/{projectId}/block/{blockId}/results', 'blockId', true, readJson<BlockResults>),
   };
 }
 
 /** Reads a success body as JSON; a body that is not JSON is an ApiError, not a crash. */
-async function readJson<T>(response: Response, attempt: KeptAttempt): Promise<T> {
+async function readJson<T>(response: Response, attempt: Attempt): Promise<T> {
   const text = await response.text();
   try {
     return JSON.parse(text) as T;
   } catch {
-    const request = attempt.request;
-    throw new ApiError(`Expected a JSON body from ${describe(request)} (${response.status})`, {
-      status: response.status,
-      body: attempt.redact(text.length > 2000 ? `${text.slice(0, 2000)}…` : text),
-      request,
-    });
+    throw unexpected(response, attempt, text.slice(0, 2000));
   }
 }
 
-function describe(request: RequestDescription): string {
-  return `${request.method} ${request.path}`;
+async function readItems(response: Response, attempt: Attempt): Promise<ActionExecution[]> {
+  const list = await readJson<components['schemas']['ActionExecutionList']>(response, attempt);
+  if (!Array.isArray(list?.items)) throw unexpected(response, attempt, list);
+  return list.items;
+}
+
+function unexpected(response: Response, attempt: Attempt, body: unknown): ApiError {
+  const { method, path } = attempt.request;
+  return new ApiError(`Unexpected body from ${method} ${path} (${response.status})`, {
+    status: response.status,
+    body: typeof body == 'string' ? attempt.redact(body) : body,
+    request: attempt.request,
+  });
+}
+
+/** Hands the body to a guarded stream, which owns the attempt from here: idle timeout and caller abort. */
+async function readPackage(response: Response, attempt: Attempt, executionId: string): Promise<PackageDownload> {
+  attempt.keep();
+  attempt.disarm();
+  const { headers } = response;
+  const length = headers.get('Content-Length');
+  // With a content encoding, Content-Length counts the encoded bytes, not the ones the stream yields.
+  const size = length && /^\d+$/.test(length) && /^(identity)?$/i.test(headers.get('Content-Encoding') ?? '') ? +length : undefined;
+  return {
+    stream: guardedBody(response, size, attempt),
+    filename: filenameFromContentDisposition(headers.get('Content-Disposition'), `${executionId}.zip`),
+    size,
+  };
 }
 
 /** The body of execute-block, checked and serialised before anything is sent. */
-function serializeBlockRequest(body: BlockExecuteRequest | undefined): string | undefined {
-  if (body === undefined) return undefined;
-  if (!isPlainObject(body)) throw new InvalidArgumentError('body', 'body must be an object such as { parameters: { … } }');
-  if (body.parameters !== undefined && !isPlainObject(body.parameters)) {
-    throw new InvalidArgumentError('parameters', 'parameters must be an object of names to values');
-  }
+function serializeBlockRequest(body: BlockExecuteRequest): string {
+  check(isObject(body), 'body', 'an object like { parameters: { … } }');
+  check(body.parameters === undefined || isObject(body.parameters), 'parameters', 'an object of names to values');
   try {
     return JSON.stringify(body);
-  } catch (cause) {
-    throw new InvalidArgumentError('body', `body cannot be sent as JSON: ${cause instanceof Error ? cause.message : String(cause)}`);
+  } catch {
+    return check(false, 'body', 'serialisable as JSON') as never;
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/** Content-Length when it describes the bytes the stream will yield (not with a content encoding). */
-function contentLength(headers: Headers): number | undefined {
-  const encoding = headers.get('Content-Encoding');
-  if (encoding && encoding.toLowerCase() !== 'identity') return undefined;
-  const value = headers.get('Content-Length');
-  return value !== null && /^\d+$/.test(value.trim()) ? Number(value) : undefined;
 }

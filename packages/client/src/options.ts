@@ -1,5 +1,4 @@
-import { InvalidArgumentError } from './errors.js';
-import { assertGuid } from './internal/guid.js';
+import { check, checkGuid, isObject } from './internal/checks.js';
 
 /** How a client reaches one mindzieStudio project. */
 export interface ClientOptions {
@@ -42,10 +41,9 @@ export interface RequestOptions {
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 2;
-const MAX_TIMER_MS = 2_147_483_647; // setTimeout's limit
 
 /** The checked, normalised options a client runs on. */
-export interface ResolvedOptions {
+export interface Settings {
   baseUrl: string;
   basePath: string;
   tenantId: string;
@@ -58,98 +56,65 @@ export interface ResolvedOptions {
 }
 
 /** Checks everything that can be checked before a request exists; throws InvalidArgumentError. */
-export function resolveOptions(options: ClientOptions, version: string): ResolvedOptions {
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', 'createClient needs an options object');
-  const url = parseBaseUrl(options.baseUrl);
-  assertGuid('tenantId', options.tenantId);
-  assertGuid('projectId', options.projectId);
+export function resolveOptions(options: ClientOptions, version: string): Settings {
+  check(isObject(options), 'options', 'an object');
+  checkRequestOptions(options);
+  let url: URL | undefined;
+  try {
+    url = new URL(options.baseUrl);
+  } catch {}
+  check(
+    url && /^https?:$/.test(url.protocol) && !url.username && !url.password && !url.search && !url.hash && !/\/api\/?$/i.test(url.pathname),
+    'baseUrl',
+    'an http(s) URL without credentials, query or /api, e.g. https://your-mindzie-instance.com',
+  );
+  checkGuid('tenantId', options.tenantId);
+  checkGuid('projectId', options.projectId);
   const fetchImpl = options.fetch ?? globalThis.fetch;
-  if (typeof fetchImpl !== 'function') throw new InvalidArgumentError('fetch', 'No global fetch here: pass options.fetch');
-  const headers = checkHeaders('headers', options.headers);
-  const userAgent = options.userAgent ?? (isBrowser() ? undefined : `@mindzie/client/${version}`);
-  if (userAgent !== undefined) headers['User-Agent'] = userAgent;
+  check(typeof fetchImpl == 'function', 'fetch', 'a fetch function (there is no global one here)');
+  const { token, userAgent = isBrowser() ? undefined : `@mindzie/client/${version}` } = options;
+  check(typeof token == 'function' || validToken(token), 'token', 'a non-empty string without line breaks, or a function returning one');
+  const basePath = url!.pathname.replace(/\/+$/, '');
   return {
-    baseUrl: url.origin + url.pathname.replace(/\/+$/, ''),
-    basePath: url.pathname.replace(/\/+$/, ''),
+    baseUrl: url!.origin + basePath,
+    basePath,
     tenantId: options.tenantId,
     projectId: options.projectId,
-    timeoutMs: checkTimeout('timeoutMs', options.timeoutMs) ?? DEFAULT_TIMEOUT_MS,
-    maxRetries: checkRetries('maxRetries', options.maxRetries) ?? DEFAULT_MAX_RETRIES,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
     fetch: fetchImpl,
-    headers,
-    token: tokenSource(options.token),
+    headers: userAgent ? { ...options.headers, 'User-Agent': userAgent } : { ...options.headers },
+    token: async () => {
+      const value = typeof token == 'function' ? await token() : token;
+      check(validToken(value), 'token', 'a non-empty string without line breaks');
+      return value;
+    },
   };
 }
 
-/** Checks per-call options before anything is sent; throws InvalidArgumentError. */
+/** Checks the settings a call may override (and the client's own); throws InvalidArgumentError. */
 export function checkRequestOptions(options: RequestOptions | undefined): void {
   if (options === undefined) return;
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', 'request options must be an object');
-  checkTimeout('timeoutMs', options.timeoutMs);
-  checkRetries('maxRetries', options.maxRetries);
-  if (options.tenantId !== undefined) assertGuid('tenantId', options.tenantId);
-  if (options.projectId !== undefined) assertGuid('projectId', options.projectId);
-  const signal = options.signal as { aborted?: unknown; addEventListener?: unknown } | undefined;
-  if (signal !== undefined && (typeof signal?.addEventListener !== 'function' || typeof signal.aborted !== 'boolean')) {
-    throw new InvalidArgumentError('signal', 'signal must be an AbortSignal');
-  }
-  checkHeaders('headers', options.headers);
+  check(isObject(options), 'options', 'an object');
+  const { timeoutMs, maxRetries, headers, signal } = options;
+  // setTimeout's limit is 2^31 - 1 ms
+  check(timeoutMs === undefined || (typeof timeoutMs == 'number' && timeoutMs > 0 && timeoutMs < 2 ** 31), 'timeoutMs', 'a number of milliseconds from 1 to 2^31-1');
+  check(maxRetries === undefined || (Number.isInteger(maxRetries) && maxRetries >= 0 && maxRetries <= 10), 'maxRetries', 'an integer from 0 to 10');
+  if (options.tenantId !== undefined) checkGuid('tenantId', options.tenantId);
+  if (options.projectId !== undefined) checkGuid('projectId', options.projectId);
+  check(signal === undefined || typeof signal?.addEventListener == 'function', 'signal', 'an AbortSignal');
+  check(
+    headers === undefined || (isObject(headers) && Object.entries(headers).every(([name, value]) => typeof value == 'string' && !/^authorization$/i.test(name))),
+    'headers',
+    'an object of string values without Authorization (pass token instead)',
+  );
 }
 
-function parseBaseUrl(baseUrl: unknown): URL {
-  let url: URL;
-  try {
-    url = new URL(String(baseUrl));
-  } catch {
-    throw new InvalidArgumentError('baseUrl', 'baseUrl must be an absolute URL such as https://your-mindzie-instance.com');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidArgumentError('baseUrl', 'baseUrl must use https: or http:');
-  if (url.username || url.password) throw new InvalidArgumentError('baseUrl', 'baseUrl must not carry credentials: use token');
-  if (url.search || url.hash) throw new InvalidArgumentError('baseUrl', 'baseUrl must not have a query or a fragment');
-  if (/\/api\/?$/i.test(url.pathname)) throw new InvalidArgumentError('baseUrl', 'baseUrl must not end with /api: the client adds /api/{tenantId}/{projectId}');
-  return url;
-}
-
-function tokenSource(token: ClientOptions['token']): () => Promise<string> {
-  if (typeof token === 'string') {
-    checkToken(token);
-    const constant = Promise.resolve(token);
-    return () => constant;
-  }
-  if (typeof token !== 'function') throw new InvalidArgumentError('token', 'token must be a string or a function that returns one');
-  return async () => checkToken(await token());
-}
-
-function checkToken(token: unknown): string {
-  // Never echo the value: it may be a real token with a typo.
-  if (typeof token !== 'string' || token.trim() === '') throw new InvalidArgumentError('token', 'token must be a non-empty string');
-  if (/[\r\n]/.test(token)) throw new InvalidArgumentError('token', 'token must not contain line breaks');
-  return token;
-}
-
-function checkHeaders(argument: string, headers: unknown): Record<string, string> {
-  if (headers === undefined) return {};
-  if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) throw new InvalidArgumentError(argument, `${argument} must be an object of header names to strings`);
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.toLowerCase() === 'authorization') throw new InvalidArgumentError(argument, `${argument} must not set Authorization: pass token instead`);
-    if (typeof value !== 'string') throw new InvalidArgumentError(argument, `${argument}.${name} must be a string`);
-  }
-  return { ...(headers as Record<string, string>) };
-}
-
-function checkTimeout(argument: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !(value > 0) || value > MAX_TIMER_MS) throw new InvalidArgumentError(argument, `${argument} must be a number of milliseconds between 1 and ${MAX_TIMER_MS}`);
-  return value;
-}
-
-function checkRetries(argument: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 10) throw new InvalidArgumentError(argument, `${argument} must be an integer from 0 to 10`);
-  return value;
+function validToken(token: unknown): token is string {
+  return typeof token == 'string' && token.trim() !== '' && !/[\r\n]/.test(token);
 }
 
 /** Browsers refuse or ignore a User-Agent header, and an extra header can fail a CORS preflight. */
 function isBrowser(): boolean {
-  return typeof (globalThis as { document?: unknown }).document !== 'undefined';
+  return typeof (globalThis as { document?: unknown }).document != 'undefined';
 }

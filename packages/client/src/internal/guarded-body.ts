@@ -1,5 +1,5 @@
-import { NetworkError, TimeoutError, type RequestDescription } from '../errors.js';
-import type { KeptAttempt } from './send.js';
+import { NetworkError } from '../errors.js';
+import type { Attempt } from './send.js';
 
 /**
  * Wraps a download body so that a large package streams without a total time limit yet
@@ -8,54 +8,41 @@ import type { KeptAttempt } from './send.js';
  * (or the caller's abort reason). The timer only runs while the consumer waits for data,
  * so a slow consumer is never mistaken for a stalled server.
  */
-export function guardedBody(
-  body: ReadableStream<Uint8Array>,
-  expectedBytes: number | undefined,
-  attempt: KeptAttempt,
-  request: RequestDescription,
-): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
+export function guardedBody(response: Response, expectedBytes: number | undefined, attempt: Attempt): ReadableStream<Uint8Array> {
+  const reader = (response.body ?? new Blob().stream()).getReader();
+  const { signal } = attempt;
+  // Never rely on the fetch implementation to error the body on abort: undici does so only while
+  // the Response object is reachable (a WeakRef), and nobody holds it once the stream is handed out.
+  const aborted = new Promise<never>((_, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort);
+  });
+  aborted.catch(() => {});
   let received = 0;
-  const idle = () =>
-    new TimeoutError(`${request.method} ${request.path}: no data for ${attempt.timeoutMs} ms after ${received} bytes`, { request });
-  const finish = () => attempt.signal.dispose();
   const fail = (error: unknown) => {
-    finish();
+    attempt.dispose();
     reader.cancel(error).catch(() => {});
-    return error;
+    throw error;
   };
-
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      attempt.signal.arm(attempt.timeoutMs, idle);
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (cause) {
-        throw fail(attempt.failure(cause));
-      } finally {
-        attempt.signal.disarm();
+      attempt.arm(`no data for ${attempt.timeoutMs} ms after ${received} bytes`);
+      const chunk = await Promise.race([reader.read(), aborted]).catch((cause: unknown) => fail(attempt.failure(cause)));
+      attempt.disarm();
+      received += chunk.value?.byteLength ?? 0;
+      if (expectedBytes !== undefined && (chunk.done ? received != expectedBytes : received > expectedBytes)) {
+        const { method, path } = attempt.request;
+        fail(new NetworkError(`${method} ${path}: received ${received} bytes but Content-Length announced ${expectedBytes}`, { request: attempt.request }));
       }
       if (chunk.done) {
-        if (expectedBytes !== undefined && received !== expectedBytes) throw fail(sizeMismatch(request, received, expectedBytes));
-        finish();
+        attempt.dispose();
         controller.close();
-        return;
-      }
-      received += chunk.value.byteLength;
-      if (expectedBytes !== undefined && received > expectedBytes) throw fail(sizeMismatch(request, received, expectedBytes));
-      controller.enqueue(chunk.value);
+      } else controller.enqueue(chunk.value);
     },
     cancel(reason) {
-      finish();
+      attempt.dispose();
       return reader.cancel(reason);
     },
   });
-}
-
-function sizeMismatch(request: RequestDescription, received: number, expected: number): NetworkError {
-  return new NetworkError(
-    `${request.method} ${request.path}: received ${received} bytes but Content-Length announced ${expected}`,
-    { request },
-  );
 }

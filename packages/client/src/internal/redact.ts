@@ -4,39 +4,29 @@
 const MASK = '[REDACTED]';
 
 /** `text` with every occurrence of `secret` masked. */
-export function redactText(text: string, secret: string | undefined): string {
-  return secret && text.includes(secret) ? text.split(secret).join(MASK) : text;
-}
+export const redactText = (text: string, secret: string | undefined): string => (secret ? text.split(secret).join(MASK) : text);
 
-/** A copy of a parsed body (JSON value or text) with every string occurrence of `secret` masked. */
-export function redactValue(value: unknown, secret: string | undefined, depth = 0): unknown {
-  if (!secret) return value;
-  if (typeof value === 'string') return redactText(value, secret);
-  if (value === null || typeof value !== 'object' || depth > 32) return value;
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, secret, depth + 1));
-  const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) copy[redactText(key, secret)] = redactValue(item, secret, depth + 1);
-  return copy;
+/** A copy of a parsed body (JSON value or text) with every occurrence of `secret` masked, keys included. */
+export function redactValue(value: unknown, secret: string | undefined): unknown {
+  if (typeof value == 'string') return redactText(value, secret);
+  const json = JSON.stringify(value);
+  // The secret as it appears inside a JSON string, escapes included.
+  return secret && json?.includes(JSON.stringify(secret).slice(1, -1)) ? JSON.parse(redactText(json, JSON.stringify(secret).slice(1, -1))) : value;
 }
 
 /**
  * The error to keep as `cause`: the original when nothing in its chain mentions the secret
  * (it keeps codes such as ECONNREFUSED for debugging), otherwise a masked stand-in.
  */
-export function redactCause(cause: unknown, secret: string | undefined): unknown {
-  if (!secret || !mentions(cause, secret, 0)) return cause;
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return new Error(redactText(message, secret));
+export function redactCause(cause: unknown, secret: string): unknown {
+  return mentions(cause, secret, 0) ? new Error(redactText(String((cause as Error)?.message ?? cause), secret)) : cause;
 }
 
 function mentions(value: unknown, secret: string, depth: number): boolean {
-  if (depth > 4 || value === null || value === undefined) return false;
-  if (typeof value === 'string') return value.includes(secret);
-  if (typeof value !== 'object') return String(value).includes(secret);
-  const error = value as { message?: unknown; stack?: unknown; cause?: unknown };
-  if (String(error.message).includes(secret) || String(error.stack).includes(secret)) return true;
+  if (value == null || depth > 4) return false;
+  const error = value as Error;
   try {
-    if (JSON.stringify(value)?.includes(secret)) return true;
+    if ([String(value), error.message, error.stack, JSON.stringify(value)].join('\n').includes(secret)) return true;
   } catch {
     return true; // cannot inspect it: do not keep it
   }

@@ -2,7 +2,6 @@ import { ApiError, NetworkError } from '../errors.js';
 
 /** Statuses worth another try of a safe request: the server or a proxy may answer differently. */
 export const RETRYABLE_STATUSES: readonly number[] = [408, 429, 500, 502, 503, 504];
-
 /** First backoff step; doubles each attempt up to the cap. */
 export const BASE_DELAY_MS = 500;
 export const MAX_DELAY_MS = 8_000;
@@ -10,10 +9,8 @@ export const MAX_DELAY_MS = 8_000;
 export const MAX_RETRY_AFTER_MS = 60_000;
 
 /** Whether a failed attempt of a request that is safe to repeat deserves another one. */
-export function isRetryable(error: unknown): boolean {
-  if (error instanceof NetworkError) return true; // includes TimeoutError: each attempt has its own limit
-  return error instanceof ApiError && RETRYABLE_STATUSES.includes(error.status);
-}
+export const isRetryable = (error: unknown): boolean =>
+  error instanceof NetworkError || (error instanceof ApiError && RETRYABLE_STATUSES.includes(error.status)); // NetworkError includes TimeoutError
 
 /**
  * How long to wait before retry number `attempt + 1`, or `undefined` when the server asked for
@@ -23,13 +20,12 @@ export function isRetryable(error: unknown): boolean {
 export function retryDelayMs(attempt: number, retryAfterMs: number | undefined, random: () => number = Math.random): number | undefined {
   if (retryAfterMs !== undefined) return retryAfterMs <= MAX_RETRY_AFTER_MS ? retryAfterMs : undefined;
   const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+  return Math.round((ceiling * (1 + random())) / 2);
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+export const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
+  new Promise((resolve, reject) => {
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal!.reason);
@@ -38,6 +34,6 @@ export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort);
   });
-}

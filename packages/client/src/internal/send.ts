@@ -1,5 +1,4 @@
 import { MindzieError, NetworkError, TimeoutError, type RequestDescription } from '../errors.js';
-import { AttemptSignal } from './attempt-signal.js';
 import { errorFromResponse } from './error-from-response.js';
 import { redactCause, redactText } from './redact.js';
 import { isRetryable, retryDelayMs, sleep } from './retry-policy.js';
@@ -17,23 +16,25 @@ export interface Call {
   request: RequestDescription;
   /** False for operations that create something (execute-action, execute-block). */
   safeToRetry: boolean;
-  signal: AbortSignal | undefined;
-  timeoutMs: number | undefined;
-  maxRetries: number | undefined;
+  signal?: AbortSignal | undefined;
+  timeoutMs?: number | undefined;
+  maxRetries?: number | undefined;
   /** Sends one attempt through openapi-fetch (`parseAs: 'stream'`: success bodies stay unread). */
-  send(auth: string, signal: AbortSignal): Promise<{ error?: unknown; response: Response }>;
+  send(authorization: string, signal: AbortSignal): Promise<{ error?: unknown; response: Response }>;
 }
 
-/** Reads a successful response. `attempt` is disposed after it returns unless it calls `attempt.keep()`. */
-export type ReadSuccess<T> = (response: Response, attempt: KeptAttempt) => Promise<T>;
-
-export interface KeptAttempt {
+/** One attempt's control: its abort signal, its timer, and how it describes its failures. */
+export interface Attempt {
   request: RequestDescription;
-  signal: AttemptSignal;
+  signal: AbortSignal;
   timeoutMs: number;
-  /** Hands the attempt's signal over to the reader (a stream), which must dispose it. */
+  /** (Re)starts the timer: when it runs out, the attempt aborts with a TimeoutError saying `what`. */
+  arm(what: string): void;
+  disarm(): void;
+  /** Stops the timer and the caller-signal listener. Called by `send`, unless the reader `keep()`s the attempt. */
+  dispose(): void;
   keep(): void;
-  /** The error for a failure of this attempt: caller's reason, TimeoutError or NetworkError. */
+  /** The error for a failure of this attempt: the caller's abort reason, a TimeoutError, or a NetworkError. */
   failure(cause: unknown): unknown;
   /** Masks the token in text that goes into an error. */
   redact(text: string): string;
@@ -43,53 +44,71 @@ export interface KeptAttempt {
  * Sends `call`, retrying it only when it is safe to repeat, and maps every outcome to the
  * SDK's errors. The caller's abort always wins and rejects with the signal's reason.
  */
-export async function send<T>(context: SendContext, call: Call, read: ReadSuccess<T>): Promise<T> {
-  const timeoutMs = call.timeoutMs ?? context.timeoutMs;
+export async function send<T>(context: SendContext, call: Call, read: (response: Response, attempt: Attempt) => Promise<T>): Promise<T> {
   const maxRetries = call.safeToRetry ? (call.maxRetries ?? context.maxRetries) : 0;
-  for (let attempt = 0; ; attempt++) {
+  for (let retry = 0; ; retry++) {
     call.signal?.throwIfAborted();
     const token = await context.token();
-    const signal = new AttemptSignal(call.signal);
-    const failure = (cause: unknown) => describeFailure(cause, signal, call.request, token, timeoutMs);
+    const attempt = startAttempt(call, call.timeoutMs ?? context.timeoutMs, token);
     let kept = false;
-    signal.arm(timeoutMs, () => new TimeoutError(`${call.request.method} ${call.request.path} did not complete within ${timeoutMs} ms`, { request: call.request }));
+    attempt.keep = () => (kept = true);
     try {
-      const { error, response } = await call.send(`Bearer ${token}`, signal.signal);
+      const { error, response } = await call.send(`Bearer ${token}`, attempt.signal);
       if (!response.ok) throw errorFromResponse(response, error, call.request, token);
-      const redact = (text: string) => redactText(text, token);
-      return await read(response, { request: call.request, signal, timeoutMs, keep: () => (kept = true), failure, redact });
+      return await read(response, attempt);
     } catch (caught) {
-      const error = failure(caught);
-      if (signal.callerAborted || attempt >= maxRetries || !isRetryable(error)) throw error;
-      const delay = retryDelayMs(attempt, (error as { retryAfterMs?: number }).retryAfterMs);
+      const error = attempt.failure(caught);
+      const delay = retry < maxRetries && !call.signal?.aborted && isRetryable(error) ? retryDelayMs(retry, (error as { retryAfterMs?: number }).retryAfterMs) : undefined;
       if (delay === undefined) throw error;
       await sleep(delay, call.signal);
     } finally {
-      if (!kept) signal.dispose();
+      if (!kept) attempt.dispose();
     }
   }
 }
 
-function describeFailure(cause: unknown, signal: AttemptSignal, request: RequestDescription, token: string, timeoutMs: number): unknown {
-  if (signal.callerAborted) return signal.callerSignal!.reason;
-  if (signal.timedOut) {
-    const reason = signal.signal.reason;
-    return reason instanceof TimeoutError ? reason : new TimeoutError(`${request.method} ${request.path} timed out after ${timeoutMs} ms`, { request });
-  }
-  if (cause instanceof MindzieError) return cause;
-  return new NetworkError(`${request.method} ${request.path} failed: ${redactText(explain(cause), token)}`, {
+function startAttempt(call: Call, timeoutMs: number, token: string): Attempt {
+  const { request, signal: caller } = call;
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(caller!.reason);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timedOut = false;
+  if (caller?.aborted) onAbort();
+  else caller?.addEventListener('abort', onAbort);
+  const attempt: Attempt = {
     request,
-    cause: redactCause(cause, token),
-  });
+    signal: controller.signal,
+    timeoutMs,
+    arm(what) {
+      attempt.disarm();
+      timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort(new TimeoutError(`${request.method} ${request.path}: ${what}`, { request }));
+      }, timeoutMs);
+    },
+    disarm: () => clearTimeout(timer),
+    dispose() {
+      attempt.disarm();
+      caller?.removeEventListener('abort', onAbort);
+    },
+    keep() {},
+    failure(cause) {
+      if (caller?.aborted) return caller.reason;
+      if (timedOut) return controller.signal.reason;
+      if (cause instanceof MindzieError) return cause;
+      return new NetworkError(`${request.method} ${request.path} failed: ${redactText(explain(cause), token)}`, {
+        request,
+        cause: redactCause(cause, token),
+      });
+    },
+    redact: (text) => redactText(text, token),
+  };
+  attempt.arm(`no complete response within ${timeoutMs} ms`);
+  return attempt;
 }
 
 /** The most telling words of a fetch failure: undici hides the socket error in `cause`. */
 function explain(cause: unknown): string {
-  const inner = (cause as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  const parts = [cause instanceof Error ? cause.message : String(cause)];
-  if (inner && typeof inner === 'object') {
-    if (typeof inner.message === 'string' && inner.message) parts.push(inner.message);
-    else if (typeof inner.code === 'string') parts.push(inner.code);
-  }
-  return parts.join(': ');
+  const inner = (cause as { cause?: { message?: string } } | undefined)?.cause;
+  return [(cause as Error)?.message ?? cause, inner?.message].filter(Boolean).join(': ');
 }

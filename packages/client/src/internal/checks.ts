@@ -1,0 +1,17 @@
+import { InvalidArgumentError } from '../errors.js';
+
+// The contract's ids are `format: uuid`; the server's are .NET GUIDs, which carry no
+// RFC 4122 version bits, so only the shape is checked (as the spec's validators do).
+const GUID = /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i;
+
+/** Throws an InvalidArgumentError naming `argument` unless `ok`. Values are never echoed: one may be a token. */
+export function check(ok: unknown, argument: string, expected: string): void {
+  if (!ok) throw new InvalidArgumentError(argument, `${argument} must be ${expected}`);
+}
+
+export function checkGuid(argument: string, value: unknown): void {
+  check(typeof value == 'string' && GUID.test(value), argument, 'a GUID like 00000000-0000-0000-0000-000000000000');
+}
+
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  !!value && typeof value == 'object' && !Array.isArray(value);
