@@ -34,7 +34,7 @@ const NOT_IMPLEMENTED = /not (yet )?implemented/i;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Waits until the action execution is `Completed` (resolves) or `Failed` (rejects with ExecutionFailedError). */
-export function waitForActionExecution(client: MindzieClient, executionId: string, options?: ExecutionWaitOptions<ActionExecution>): Promise<ActionExecution> {
+export async function waitForActionExecution(client: MindzieClient, executionId: string, options?: ExecutionWaitOptions<ActionExecution>): Promise<ActionExecution> {
   return waitFor(client, actionTarget(client, executionId), options);
 }
 
@@ -43,7 +43,7 @@ export function waitForActionExecution(client: MindzieClient, executionId: strin
  * with ExecutionFailedError), reading the block's results. A server without block history
  * answers "not yet implemented": the wait then rejects at once with UnsupportedError.
  */
-export function waitForBlockExecution(client: MindzieClient, blockId: string, executionId: string, options?: ExecutionWaitOptions<BlockExecution>): Promise<BlockExecution> {
+export async function waitForBlockExecution(client: MindzieClient, blockId: string, executionId: string, options?: ExecutionWaitOptions<BlockExecution>): Promise<BlockExecution> {
   return waitFor(client, blockTarget(client, blockId, executionId), options);
 }
 

@@ -1,0 +1,131 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidArgumentError, NetworkError, NotFoundError, ServerError, type MindzieClient } from '@mindzie/client';
+import type { Sandbox } from '@mindzie/sandbox';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ExecutionFailedError, WaitTimeoutError } from './errors.js';
+import { runAction } from './node.js';
+import { runAction as runActionInBrowser } from './run-action.js';
+import { idOf, quick, sandboxWithClient } from './test-support.js';
+
+let sandbox: Sandbox;
+let client: MindzieClient;
+let folder: string;
+
+beforeAll(async () => {
+  ({ sandbox, client } = await sandboxWithClient(10));
+});
+afterAll(() => sandbox.close());
+beforeEach(async () => {
+  sandbox.admin.reset();
+  folder = await mkdtemp(join(tmpdir(), 'poller-run-'));
+  return () => rm(folder, { recursive: true, force: true });
+});
+
+const action = (name: string) => idOf(sandbox.actions, name);
+const executes = () => sandbox.admin.requests({ operationId: 'executeAction' });
+
+describe('runAction', () => {
+  it('executes once, waits and saves the package into the folder', async () => {
+    const statuses: string[] = [];
+    const executed: string[] = [];
+    const result = await runAction(client, action('Daily sales report'), {
+      ...quick,
+      download: { directory: folder },
+      onExecuted: (e) => executed.push(e.actionExecutionId),
+      onStatusChange: (e) => statuses.push(e.status),
+    });
+    expect(result.execution.status).toBe('Completed');
+    expect(executed).toEqual([result.execution.actionExecutionId]);
+    expect(statuses).toEqual(['Queued', 'Running', 'Completed']);
+    expect(result.file).toMatchObject({ path: join(folder, `${result.execution.actionExecutionId}.zip`), filename: `${result.execution.actionExecutionId}.zip` });
+    expect(result.file!.bytes).toBeGreaterThan(100);
+    expect(await readdir(folder)).toEqual([`${result.execution.actionExecutionId}.zip`]);
+    expect(executes()).toHaveLength(1);
+    // The first status request waits one step: execute's answer was the first observation.
+    expect(sandbox.admin.requests({ operationId: 'getActionExecution' }).length).toBeGreaterThan(0);
+  });
+
+  it('rejects a failed run with ExecutionFailedError and downloads nothing', async () => {
+    const error = await runAction(client, action('Nightly data import'), { ...quick, download: { directory: folder } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExecutionFailedError);
+    expect(await readdir(folder)).toEqual([]);
+    expect(sandbox.admin.requests({ operationId: 'downloadPackage' })).toHaveLength(0);
+    expect(executes()).toHaveLength(1);
+  });
+
+  it('returns a failed run when asked', async () => {
+    const { execution, file } = await runActionInBrowser(client, action('Nightly data import'), { ...quick, returnFailed: true });
+    expect(execution.status).toBe('Failed');
+    expect(file).toBeUndefined();
+  });
+
+  it('checks the download target before executing anything', async () => {
+    const taken = join(folder, 'taken.zip');
+    await writeFile(taken, 'x');
+    for (const download of [{ directory: join(folder, 'missing') }, { path: taken }, { path: taken, directory: folder }]) {
+      await expect(runAction(client, action('Daily sales report'), { ...quick, download })).rejects.toBeInstanceOf(InvalidArgumentError);
+    }
+    await expect(runAction(client, action('Daily sales report'), { ...quick, factor: 0 })).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(sandbox.admin.requests()).toHaveLength(0);
+  });
+
+  it('passes on a refused execute (404) without retrying it', async () => {
+    await expect(runAction(client, action('Archived export'), quick)).rejects.toBeInstanceOf(NotFoundError);
+    expect(executes()).toHaveLength(1);
+  });
+
+  it.each([
+    ['a 503 before the execution exists', { kind: 'status', status: 503 }, ServerError],
+    ['a 503 after the execution was created', { kind: 'status', status: 503, phase: 'after' }, ServerError],
+    ['a reset after the execution was created', { kind: 'reset', phase: 'after' }, NetworkError],
+  ] as const)('never sends execute again after %s', async (_, fault, type) => {
+    sandbox.admin.injectFault({ operationId: 'executeAction', ...fault });
+    await expect(runAction(client, action('Daily sales report'), quick)).rejects.toBeInstanceOf(type);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(executes()).toHaveLength(1);
+  });
+
+  it('completes through 429s, 503s and resets on status and download requests, with one execute', async () => {
+    sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'status', status: 429, retryAfter: 0 });
+    sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'status', status: 503, times: 2 });
+    sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'reset' });
+    sandbox.admin.injectFault({ operationId: 'downloadPackage', kind: 'status', status: 503 });
+    const result = await runAction(client, action('Daily sales report'), { ...quick, download: { directory: folder } });
+    expect(result.file?.bytes).toBeGreaterThan(0);
+    expect(executes()).toHaveLength(1);
+  });
+
+  it('times out under one deadline across execute and wait, with the last execution seen', async () => {
+    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'latency', ms: 300 });
+    const started = Date.now();
+    const error = await runAction(client, action('Full reprocessing'), { ...quick, timeoutMs: 700 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect((error as WaitTimeoutError).lastSeen).toMatchObject({ actionId: action('Full reprocessing') });
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(executes()).toHaveLength(1);
+  });
+
+  it('times out inside execute when execute alone outlasts the deadline', async () => {
+    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'stall' });
+    const error = await runAction(client, action('Daily sales report'), { ...quick, timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect((error as WaitTimeoutError).lastSeen).toBeUndefined();
+    expect(executes()).toHaveLength(1);
+  });
+
+  it('rejects with the abort reason wherever the signal fires, with one execute and no file', async () => {
+    for (const afterMs of [0, 100]) {
+      const before = executes().length;
+      const controller = new AbortController();
+      const reason = new Error(`aborted after ${afterMs} ms`);
+      setTimeout(() => controller.abort(reason), afterMs);
+      await expect(runAction(client, action('Full reprocessing'), { ...quick, signal: controller.signal, download: { directory: folder } })).rejects.toBe(reason);
+      await new Promise((r) => setTimeout(r, 100)); // an execute aborted on the way may still arrive
+      expect(executes().length - before).toBeLessThanOrEqual(1);
+    }
+    expect(executes().length).toBeGreaterThanOrEqual(1); // the later abort came after execute was sent
+    expect(await readdir(folder)).toEqual([]);
+  });
+});

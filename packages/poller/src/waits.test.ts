@@ -1,0 +1,253 @@
+import { createClient, NetworkError, NotFoundError, RateLimitError, ServerError, UnauthorizedError, type MindzieClient } from '@mindzie/client';
+import type { Sandbox } from '@mindzie/sandbox';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ExecutionFailedError, UnsupportedError, WaitTimeoutError } from './errors.js';
+import { createLimiter } from './limiter.js';
+import { idOf, quick, sandboxWithClient } from './test-support.js';
+import { resumeWait, waitForActionExecution, waitForBlockExecution, watchActionExecution, watchBlockExecution } from './waits.js';
+
+let sandbox: Sandbox;
+let client: MindzieClient;
+
+beforeAll(async () => {
+  ({ sandbox, client } = await sandboxWithClient(10));
+});
+afterAll(() => sandbox.close());
+beforeEach(() => sandbox.admin.reset());
+
+const action = (name: string) => idOf(sandbox.actions, name);
+const block = (name: string) => idOf(sandbox.blocks, name);
+const statusReads = () => sandbox.admin.requests({ operationId: 'getActionExecution' });
+
+describe('waitForActionExecution against the sandbox', () => {
+  it('resolves with the completed execution', async () => {
+    const { actionExecutionId } = await client.executeAction(action('Daily sales report'));
+    const done = await waitForActionExecution(client, actionExecutionId, quick);
+    expect(done).toMatchObject({ actionExecutionId, status: 'Completed' });
+    expect(done.dateEnded).not.toBeNull();
+  });
+
+  it('rejects a failed execution with ExecutionFailedError carrying it and its notes, or returns it when asked', async () => {
+    const { actionExecutionId } = await client.executeAction(action('Nightly data import'));
+    const error = await waitForActionExecution(client, actionExecutionId, quick).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExecutionFailedError);
+    const failed = error as ExecutionFailedError;
+    expect(failed.execution).toMatchObject({ actionExecutionId, status: 'Failed' });
+    expect(failed.reason).toMatch(/Data source connection failed/);
+    expect(failed.message).toContain(failed.reason);
+    const returned = await waitForActionExecution(client, actionExecutionId, { ...quick, returnFailed: true });
+    expect(returned.status).toBe('Failed');
+  });
+
+  it('times out with the last execution seen and sends no status request after the deadline', async () => {
+    const { actionExecutionId } = await client.executeAction(action('Full reprocessing'));
+    const started = Date.now();
+    const error = await waitForActionExecution(client, actionExecutionId, { ...quick, timeoutMs: 600 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect((error as WaitTimeoutError).lastSeen).toMatchObject({ actionExecutionId, dateEnded: null });
+    const reads = statusReads().map((r) => Date.parse(r.time));
+    expect(Math.max(...reads)).toBeLessThan(started + 600);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(statusReads()).toHaveLength(reads.length);
+  });
+
+  it('rejects with the abort reason and stops polling', async () => {
+    const { actionExecutionId } = await client.executeAction(action('Full reprocessing'));
+    const controller = new AbortController();
+    const waiting = waitForActionExecution(client, actionExecutionId, { ...quick, signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 150));
+    const reason = new Error('shutting down');
+    controller.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
+    await new Promise((r) => setTimeout(r, 50)); // a request aborted on the way may still arrive
+    const count = statusReads().length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(statusReads()).toHaveLength(count);
+  });
+
+  it('ends at once with NotFoundError for an unknown execution and UnauthorizedError for a bad token', async () => {
+    const unknownId = 'e0000000-0000-4000-8000-00000000ffff';
+    await expect(waitForActionExecution(client, unknownId, quick)).rejects.toBeInstanceOf(NotFoundError);
+    const stranger = createClient({ baseUrl: sandbox.baseUrl, token: 'not-a-token', tenantId: sandbox.tenantId, projectId: sandbox.projectId });
+    await expect(waitForActionExecution(stranger, unknownId, quick)).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(statusReads()).toHaveLength(2);
+  });
+
+  it('sends a status request only once per check: the client does not retry under the poller', async () => {
+    const { actionExecutionId } = await client.executeAction(action('Daily sales report'));
+    sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'status', status: 503, times: 2 });
+    let polls = 0;
+    await waitForActionExecution(client, actionExecutionId, { ...quick, onPoll: () => polls++ });
+    expect(statusReads()).toHaveLength(polls);
+  });
+});
+
+describe('faults while polling (sandbox fault injection)', () => {
+  it.each([
+    ['503', { kind: 'status', status: 503, times: 3 }],
+    ['502', { kind: 'status', status: 502, times: 2 }],
+    ['connection reset', { kind: 'reset', times: 3 }],
+  ] as const)('tolerates %s and completes', async (_, fault) => {
+    const { actionExecutionId } = await client.executeAction(action('Daily sales report'));
+    sandbox.admin.injectFault({ operationId: 'getActionExecution', ...fault });
+    const errors: unknown[] = [];
+    const done = await waitForActionExecution(client, actionExecutionId, { ...quick, onPoll: (e) => e.error && errors.push(e.error) });
+    expect(done.status).toBe('Completed');
+    expect(errors).toHaveLength(fault.times);
+  });
+
+  it('honours a 429 Retry-After before the next status request', async () => {
+    const { actionExecutionId } = await client.executeAction(action('Daily sales report'));
+    sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'status', status: 429, retryAfter: 1 });
+    const errors: unknown[] = [];
+    const done = await waitForActionExecution(client, actionExecutionId, { ...quick, onPoll: (e) => e.error && errors.push(e.error) });
+    expect(done.status).toBe('Completed');
+    expect(errors[0]).toBeInstanceOf(RateLimitError);
+    const [limited, next] = statusReads().map((r) => Date.parse(r.time));
+    expect(next! - limited!).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('gets past a stalled status request after requestTimeoutMs', async () => {
+    const { actionExecutionId } = await client.executeAction(action('Daily sales report'));
+    sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'stall' });
+    const done = await waitForActionExecution(client, actionExecutionId, { ...quick, requestTimeoutMs: 300 });
+    expect(done.status).toBe('Completed');
+    expect(statusReads()[0]!.status).toBeNull(); // the stalled one never got an answer
+  });
+
+  it('gives up with the server error once the budget of consecutive failures is spent', async () => {
+    const { actionExecutionId } = await client.executeAction(action('Full reprocessing'));
+    sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'status', status: 503, times: 'always' });
+    await expect(waitForActionExecution(client, actionExecutionId, { ...quick, maxConsecutiveFailures: 3 })).rejects.toBeInstanceOf(ServerError);
+    expect(statusReads()).toHaveLength(4);
+  });
+
+  it('ends with the NetworkError when every status request is reset', async () => {
+    const { actionExecutionId } = await client.executeAction(action('Full reprocessing'));
+    sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'reset', times: 'always' });
+    await expect(waitForActionExecution(client, actionExecutionId, { ...quick, maxConsecutiveFailures: 1 })).rejects.toBeInstanceOf(NetworkError);
+  });
+});
+
+describe('sharing', () => {
+  it('lets two waits on the same execution share one stream of requests', async () => {
+    const { actionExecutionId } = await client.executeAction(action('Daily sales report'));
+    let polls = 0;
+    const [a, b] = await Promise.all([
+      waitForActionExecution(client, actionExecutionId, { ...quick, onPoll: () => polls++ }),
+      waitForActionExecution(client, actionExecutionId, quick),
+    ]);
+    expect(a).toEqual(b);
+    expect(statusReads()).toHaveLength(polls);
+  });
+
+  it('keeps the shared stream going for the second wait when the first is aborted', async () => {
+    const { actionExecutionId } = await client.executeAction(action('Daily sales report'));
+    const controller = new AbortController();
+    const first = waitForActionExecution(client, actionExecutionId, { ...quick, signal: controller.signal });
+    const second = waitForActionExecution(client, actionExecutionId, quick);
+    controller.abort('first gives up');
+    await expect(first).rejects.toBe('first gives up');
+    await expect(second).resolves.toMatchObject({ status: 'Completed' });
+  });
+
+  it('keeps requests of many waits within one shared limiter', async () => {
+    const ids = await Promise.all(Array.from({ length: 6 }, () => client.executeAction(action('Daily sales report'))));
+    sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'latency', ms: 30, times: 'always' });
+    const limiter = createLimiter({ maxConcurrent: 2 });
+    let peak = 0;
+    const watch = setInterval(() => (peak = Math.max(peak, limiter.active)), 1);
+    try {
+      const done = await Promise.all(ids.map((e) => waitForActionExecution(client, e.actionExecutionId, { ...quick, limiter })));
+      expect(done.every((e) => e.status === 'Completed')).toBe(true);
+    } finally {
+      clearInterval(watch);
+    }
+    expect(peak).toBe(2);
+  });
+});
+
+describe('progress, iteration and resume', () => {
+  it('yields each status change for `for await`, ending with the terminal one', async () => {
+    const { actionExecutionId } = await client.executeAction(action('Daily sales report'));
+    const statuses: string[] = [];
+    for await (const execution of watchActionExecution(client, actionExecutionId, quick)) statuses.push(execution.status);
+    expect(statuses).toEqual(['Queued', 'Running', 'Completed']);
+  });
+
+  it('stops polling when a `for await` loop is left early', async () => {
+    const { actionExecutionId } = await client.executeAction(action('Full reprocessing'));
+    for await (const execution of watchActionExecution(client, actionExecutionId, quick)) {
+      expect(execution.status).toBe('Queued');
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    const count = statusReads().length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(statusReads()).toHaveLength(count);
+  });
+
+  it('resumes from a token in a fresh wait with the same deadline and schedule position', async () => {
+    const { actionExecutionId } = await client.executeAction(action('Daily sales report'));
+    const controller = new AbortController();
+    let token = '';
+    const first = waitForActionExecution(client, actionExecutionId, {
+      ...quick,
+      signal: controller.signal,
+      onPoll: (e) => {
+        token = e.resumeToken;
+        if (e.attempt === 2) controller.abort('process exits');
+      },
+    });
+    await expect(first).rejects.toBe('process exits');
+    const data = JSON.parse(token);
+    expect(data).toMatchObject({ kind: 'action', executionId: actionExecutionId, attempt: 2 });
+    expect(data.deadline).toBeGreaterThan(Date.now() + 9_000); // quick.timeoutMs from the first wait's start
+    // A new client, as a restarted process would have.
+    const again = createClient({ baseUrl: sandbox.baseUrl, token: sandbox.token, tenantId: sandbox.tenantId, projectId: sandbox.projectId });
+    await expect(resumeWait(again, token, { ...quick, timeoutMs: undefined })).resolves.toMatchObject({ actionExecutionId, status: 'Completed' });
+  });
+});
+
+describe('waitForBlockExecution against the sandbox', () => {
+  it('resolves with a successful block execution found in the block results', async () => {
+    const id = block('Revenue filter');
+    const { executionId } = await client.executeBlock(id);
+    const done = await waitForBlockExecution(client, id, executionId, quick);
+    expect(done).toMatchObject({ executionId, status: 'Success', result: { rowsProcessed: 15230 } });
+  });
+
+  it.each([
+    ['Amount threshold alert', 'Failed', /unknown column/],
+    ['Obsolete calculator', 'Cancelled', null],
+  ])('rejects %s (%s) with ExecutionFailedError', async (name, status, reason) => {
+    const id = block(name);
+    const { executionId } = await client.executeBlock(id);
+    const error = (await waitForBlockExecution(client, id, executionId, quick).catch((e: unknown) => e)) as ExecutionFailedError;
+    expect(error).toBeInstanceOf(ExecutionFailedError);
+    expect(error.execution.status).toBe(status);
+    if (reason) expect(error.reason).toMatch(reason);
+  });
+
+  it('fails at once with UnsupportedError when the server has no block history', async () => {
+    const id = block('Legacy server block');
+    const { executionId } = await client.executeBlock(id);
+    const error = await waitForBlockExecution(client, id, executionId, quick).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnsupportedError);
+    expect((error as Error).message).toMatch(/not yet implemented/);
+    expect(sandbox.admin.requests({ operationId: 'getBlockResults' })).toHaveLength(1);
+  });
+
+  it('yields block status changes for `for await`', async () => {
+    const id = block('Revenue filter');
+    const { executionId } = await client.executeBlock(id);
+    const statuses: string[] = [];
+    for await (const execution of watchBlockExecution(client, id, executionId, quick)) statuses.push(execution.status);
+    expect(statuses).toEqual(['Queued', 'Running', 'Success']);
+  });
+
+  it('rejects a malformed execution id before any request', async () => {
+    await expect(waitForBlockExecution(client, block('Revenue filter'), 'nope', quick)).rejects.toMatchObject({ name: 'InvalidArgumentError', argument: 'executionId' });
+    expect(sandbox.admin.requests()).toHaveLength(0);
+  });
+});
