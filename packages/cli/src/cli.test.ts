@@ -283,13 +283,17 @@ describe('settings and exit codes', () => {
 });
 
 describe('Ctrl-C while waiting', () => {
+  const executesOf = async (actionId: string) =>
+    (await sandbox.requests('executeAction')).filter((r) => r.path.endsWith(`/action/execute/${actionId}`)).length;
+
   it('stops cleanly, names the execution and sends execute exactly once', async () => {
     const actionId = sandbox.actionId('Full reprocessing');
-    const executes = async () => (await sandbox.requests('executeAction')).filter((r) => r.path.endsWith(`/action/execute/${actionId}`)).length;
+    const executes = () => executesOf(actionId);
     const before = await executes();
     const running = startMindzie(['action', 'run', actionId, '--wait', '--json'], sandbox.env, work);
     const [, id] = await running.stderrMatches(/execution ([0-9a-f-]{36}) is Queued/);
-    await running.stderrMatches(/Queued \(elapsed/);
+    // at least one check answered: the wait is under way
+    await running.stderrMatches(/: Running \(elapsed/);
     running.child.kill('SIGINT');
     const run = await running.done;
 
@@ -300,5 +304,41 @@ describe('Ctrl-C while waiting', () => {
     // not cancelled: the execution is still there and still going
     const after = (await (await sandbox.api(`/actionexecution/${id}`)).json()) as { status: string };
     expect(['Queued', 'Running']).toContain(after.status);
+  });
+
+  it('during the execute request still reads the answer, then names the new execution', async () => {
+    const actionId = sandbox.actionId('Full reprocessing');
+    const before = await executesOf(actionId);
+    await sandbox.injectFault({ operationId: 'executeAction', kind: 'latency', ms: 1_000 });
+    const running = startMindzie(['action', 'run', actionId, '--wait', '--json'], sandbox.env, work);
+    // the request has arrived and has no answer yet
+    for (let seen = 0; seen === 0; ) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      seen = (await sandbox.requests('executeAction')).filter((r) => r.path.endsWith(actionId) && r.status === null).length;
+    }
+    running.child.kill('SIGINT');
+    const run = await running.done;
+
+    expect(run.code).toBe(code('interrupted'));
+    const { error } = JSON.parse(run.stdout);
+    expect(error.executionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await executesOf(actionId)).toBe(before + 1);
+    // it stopped without waiting: the new execution was never polled
+    const polls = (await sandbox.requests('getActionExecution')).filter((r) => r.path.endsWith(error.executionId));
+    expect(polls).toEqual([]);
+  });
+});
+
+describe('an execute that may have arrived', () => {
+  it('is never retried, and says how to check before running again', async () => {
+    const actionId = sandbox.actionId('Daily sales report');
+    const before = (await sandbox.requests('executeAction')).length;
+    await sandbox.injectFault({ operationId: 'executeAction', kind: 'reset', phase: 'after' });
+    const run = await json(['action', 'run', actionId, '--wait']);
+    expect(run.code).toBe(code('other'));
+    expect(run.document.error.name).toBe('NetworkError');
+    expect(run.document.error.hint).toContain(`mindzie action last ${actionId}`);
+    expect(run.stderr).toContain(`mindzie action last ${actionId}`);
+    expect((await sandbox.requests('executeAction')).length).toBe(before + 1);
   });
 });

@@ -37,23 +37,23 @@ describe('the exit code table', () => {
   });
 
   it.each([
-    ['UnauthorizedError', new UnauthorizedError('no', { ...api, status: 401 }), 'unauthorized'],
-    ['NotFoundError', new NotFoundError('gone', { ...api, status: 404, reason: 'Execution not found' }), 'not-found'],
-    ['InvalidArgumentError', new InvalidArgumentError('actionId', 'not a GUID'), 'usage'],
-    ['UsageError', new UsageError('--timeout', 'bad'), 'usage'],
-    ['MissingSettingError', new MissingSettingError('token', '--token', 'MINDZIE_TOKEN'), 'usage'],
-    ['ExecutionFailedError', new ExecutionFailedError(failed), 'execution-failed'],
-    ['WaitTimeoutError', new WaitTimeoutError(1_000, undefined), 'timed-out'],
-    ['TimeoutError', new TimeoutError('slow'), 'timed-out'],
-    ['InterruptedError', new InterruptedError(failed.actionExecutionId, undefined), 'interrupted'],
-    ['UnsupportedError', new UnsupportedError('no history'), 'other'],
-    ['ServerError', new ServerError('boom', api), 'other'],
-    ['RateLimitError', new RateLimitError('slow down', { ...api, status: 429 }), 'other'],
-    ['ApiError', new ApiError('odd', { ...api, status: 418 }), 'other'],
-    ['NetworkError', new NetworkError('refused'), 'other'],
-    ['MindzieError', new MindzieError('?'), 'other'],
-    ['a plain Error', new Error('bug'), 'other'],
-  ])('maps %s to %s', (_label, error, name) => {
+    ['UnauthorizedError', 'unauthorized', new UnauthorizedError('no', { ...api, status: 401 })],
+    ['NotFoundError', 'not-found', new NotFoundError('gone', { ...api, status: 404, reason: 'Execution not found' })],
+    ['InvalidArgumentError', 'usage', new InvalidArgumentError('actionId', 'not a GUID')],
+    ['UsageError', 'usage', new UsageError('--timeout', 'bad')],
+    ['MissingSettingError', 'usage', new MissingSettingError('token', '--token', 'MINDZIE_TOKEN')],
+    ['ExecutionFailedError', 'execution-failed', new ExecutionFailedError(failed)],
+    ['WaitTimeoutError', 'timed-out', new WaitTimeoutError(1_000, undefined)],
+    ['TimeoutError', 'timed-out', new TimeoutError('slow')],
+    ['InterruptedError', 'interrupted', new InterruptedError(failed.actionExecutionId, undefined)],
+    ['UnsupportedError', 'other', new UnsupportedError('no history')],
+    ['ServerError', 'other', new ServerError('boom', api)],
+    ['RateLimitError', 'other', new RateLimitError('slow down', { ...api, status: 429 })],
+    ['ApiError', 'other', new ApiError('odd', { ...api, status: 418 })],
+    ['NetworkError', 'other', new NetworkError('refused')],
+    ['MindzieError', 'other', new MindzieError('?')],
+    ['a plain Error', 'other', new Error('bug')],
+  ])('maps %s to %s', (_label, name, error) => {
     expect(exitRowFor(error).name).toBe(name);
   });
 
@@ -61,6 +61,13 @@ describe('the exit code table', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const documented = [...readme.matchAll(/^\| (\d+) \| `([a-z-]+)` \| (.+) \|$/gm)].map(([, code, name, meaning]) => ({ code: Number(code), name, meaning }));
     expect(documented).toEqual(exitCodes.map(({ code, name, meaning }) => ({ code, name, meaning })));
+  });
+
+  it('is summed up, code for code, in the root README', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const sentence = readme.slice(readme.indexOf('Exit codes (also in `mindzie --help`)'));
+    const listed = [...sentence.slice(0, sentence.indexOf('\n\n')).matchAll(/`(\d+)`/g)].map(([, n]) => Number(n));
+    expect(listed).toEqual(exitCodes.map((row) => row.code).sort((a, b) => a - b));
   });
 
   it('is printed by --help', async () => {

@@ -18,7 +18,8 @@ export function reportError(error: unknown, state: RunState, options: { humanAlr
   }
   if (options.humanAlreadyShown) return row.code;
   const c = output.errColor;
-  for (const [index, line] of humanLines(error, state).entries()) output.log(index === 0 ? `${c.red('✖')} ${line}` : `  ${line}`);
+  const lines = [...humanLines(error, state), ...(state.hint === undefined ? [] : [state.hint])];
+  for (const [index, line] of lines.entries()) output.log(index === 0 ? `${c.red('✖')} ${line}` : `  ${line}`);
   return row.code;
 }
 
@@ -35,6 +36,7 @@ function describe(error: unknown, row: ReturnType<typeof exitRowFor>, state: Run
   if (error instanceof WaitTimeoutError) described.timeoutMs = error.timeoutMs;
   if (error instanceof InvalidArgumentError) described.argument = error.argument;
   if (state.executionId !== undefined) described.executionId = state.executionId;
+  if (state.hint !== undefined) described.hint = state.hint;
   if (state.resume !== undefined && (error instanceof InterruptedError || error instanceof WaitTimeoutError)) described.resume = state.resume;
   return described;
 }

@@ -1,9 +1,9 @@
-import type { ActionExecution } from '@mindzie/client';
+import { NetworkError, type ActionExecution } from '@mindzie/client';
 import { waitForActionExecution } from '@mindzie/poller';
 import { prepareDownloadTarget } from '../download-target.js';
 import { InterruptedError } from '../errors.js';
 import { formatBytes } from '../format.js';
-import { actionExecutionDetails, executionsTable } from '../render/tables.js';
+import { actionExecutionDetails, actionExecutionSummary, executionsTable } from '../render/tables.js';
 import type { CommandContext } from './context.js';
 import { savePackage } from './execution.js';
 import { interruptedOr, waitWithStatus } from './wait.js';
@@ -23,7 +23,10 @@ export interface ActionRunOptions {
 export async function actionRun(ctx: CommandContext, actionId: string, options: ActionRunOptions): Promise<void> {
   const { output, client, state } = ctx;
   const target = options.download === undefined ? undefined : await prepareDownloadTarget(ctx.cwd, options.download, Boolean(options.overwrite), '--download');
-  const queued = await client.executeAction(actionId);
+  const queued = await client.executeAction(actionId).catch((error: unknown) => {
+    if (error instanceof NetworkError) state.hint = `The execute request may have reached the server: check with mindzie action last ${actionId} before running it again.`;
+    throw error;
+  });
   const executionId = queued.actionExecutionId;
   Object.assign(state, { executionId, execution: queued, resume: `mindzie execution wait ${executionId}` });
   output.log(`Executed action ${actionId}: execution ${output.errColor.bold(executionId)} is ${queued.status}.`);
@@ -37,12 +40,12 @@ export async function actionRun(ctx: CommandContext, actionId: string, options: 
     waitForActionExecution(client, executionId, hooks),
   );
   if (target === undefined) {
-    output.result({ execution }, () => actionExecutionDetails(execution, output.color));
+    output.result({ execution }, () => actionExecutionSummary(execution, output.color));
     return;
   }
   state.resume = `mindzie execution download ${executionId}`;
   const saved = await savePackage(ctx, executionId, target, Boolean(options.overwrite));
-  output.result({ execution, package: saved }, () => `${actionExecutionDetails(execution, output.color)}\nPackage saved to ${saved.path} (${formatBytes(saved.bytes)})`);
+  output.result({ execution, package: saved }, () => `${actionExecutionSummary(execution, output.color)}\nPackage saved to ${saved.path} (${formatBytes(saved.bytes)})`);
 }
 
 export async function actionHistory(ctx: CommandContext, actionId: string): Promise<void> {

@@ -1,4 +1,4 @@
-import type { BlockExecution } from '@mindzie/client';
+import { NetworkError, type BlockExecution } from '@mindzie/client';
 import { waitForBlockExecution } from '@mindzie/poller';
 import { InterruptedError } from '../errors.js';
 import { blockExecutionDetails, blockExecutionsTable } from '../render/tables.js';
@@ -14,7 +14,10 @@ export interface BlockRunOptions {
 /** Queues the block exactly once (never retried), then optionally follows it through its results. */
 export async function blockRun(ctx: CommandContext, blockId: string, options: BlockRunOptions): Promise<void> {
   const { output, client, state } = ctx;
-  const queued = await client.executeBlock(blockId, options.param ? { parameters: options.param } : undefined);
+  const queued = await client.executeBlock(blockId, options.param ? { parameters: options.param } : undefined).catch((error: unknown) => {
+    if (error instanceof NetworkError) state.hint = `The execute request may have reached the server: check with mindzie block results ${blockId} before running it again.`;
+    throw error;
+  });
   const executionId = queued.executionId;
   Object.assign(state, { executionId, execution: queued, resume: `mindzie block wait ${blockId} ${executionId}` });
   output.log(`Executed block ${blockId}: execution ${output.errColor.bold(executionId)} is ${queued.status}.`);

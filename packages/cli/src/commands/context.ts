@@ -15,6 +15,8 @@ export interface RunState {
   executionId?: string | undefined;
   /** The command that carries on from here (e.g. `mindzie execution wait <id>`). */
   resume?: string | undefined;
+  /** What to check before trying again, when an execute may have been received without an answer. */
+  hint?: string | undefined;
   /** The last execution seen, when the run saw one (put beside the error in `--json`). */
   execution?: unknown;
 }

@@ -4,7 +4,7 @@ import { waitForActionExecution } from '@mindzie/poller';
 import { prepareDownloadTarget, type DownloadTarget } from '../download-target.js';
 import { formatBytes } from '../format.js';
 import { createDownloadBar } from '../render/download-bar.js';
-import { actionExecutionDetails } from '../render/tables.js';
+import { actionExecutionDetails, actionExecutionSummary } from '../render/tables.js';
 import type { CommandContext } from './context.js';
 import { interruptedOr, waitWithStatus } from './wait.js';
 
@@ -24,7 +24,7 @@ export async function executionWait(ctx: CommandContext, executionId: string, op
   const execution = await waitWithStatus<ActionExecution>(ctx, `execution ${executionId}`, current.status, options.timeout, (hooks) =>
     waitForActionExecution(ctx.client, executionId, hooks),
   );
-  ctx.output.result({ execution }, () => actionExecutionDetails(execution, ctx.output.color));
+  ctx.output.result({ execution }, () => actionExecutionSummary(execution, ctx.output.color));
 }
 
 export async function executionDownload(ctx: CommandContext, executionId: string, options: { output?: string; overwrite?: boolean }): Promise<void> {

@@ -16,6 +16,8 @@ export interface SandboxProcess {
   env: Record<string, string>;
   /** API requests the sandbox saw (its admin request log), optionally by operationId. */
   requests(operationId?: string): Promise<Array<{ method: string; path: string; operationId: string | null; status: number | null }>>;
+  /** Arms a sandbox fault (see the sandbox README), e.g. `{ operationId: 'executeAction', kind: 'latency', ms: 1500 }`. */
+  injectFault(spec: Record<string, unknown>): Promise<void>;
   /** GET on the API as the default tenant. */
   api(path: string): Promise<Response>;
   actionId(name: string): string;
@@ -40,7 +42,7 @@ export async function startSandboxProcess(timeScale: number): Promise<SandboxPro
     });
     child.once('exit', (code) => reject(new Error(`mindzie-sandbox exited with ${code} before it was ready: ${stderr}`)));
   });
-  const info = JSON.parse(firstLine) as Omit<SandboxProcess, 'env' | 'requests' | 'api' | 'actionId' | 'blockId' | 'stop'>;
+  const info = JSON.parse(firstLine) as Omit<SandboxProcess, 'env' | 'requests' | 'injectFault' | 'api' | 'actionId' | 'blockId' | 'stop'>;
   const byName = <T extends { name: string }>(items: T[], name: string): T => {
     const found = items.find((item) => item.name === name);
     if (!found) throw new Error(`The sandbox fixture has nothing named ${name}`);
@@ -58,6 +60,14 @@ export async function startSandboxProcess(timeScale: number): Promise<SandboxPro
       const query = operationId === undefined ? '' : `?operationId=${encodeURIComponent(operationId)}`;
       const response = await fetch(`${info.baseUrl}/__sandbox/requests${query}`, { headers: { authorization: `Bearer ${info.adminToken}` } });
       return ((await response.json()) as { requests: Awaited<ReturnType<SandboxProcess['requests']>> }).requests;
+    },
+    async injectFault(spec) {
+      const response = await fetch(`${info.baseUrl}/__sandbox/faults`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${info.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(spec),
+      });
+      if (response.status !== 201) throw new Error(`The sandbox refused the fault: ${await response.text()}`);
     },
     api: (path) => fetch(`${info.baseUrl}/api/${info.tenantId}/${info.projectId}${path}`, { headers: { authorization: `Bearer ${info.token}` } }),
     actionId: (name) => byName(info.actions, name).actionId,
