@@ -93,13 +93,6 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  if (values.json) {
-    const { admin: _admin, close: _close, ...info } = sandbox;
-    process.stdout.write(`${JSON.stringify(info)}\n`);
-  } else {
-    process.stdout.write(describe(sandbox));
-  }
-
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -110,8 +103,16 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
+  // Listening for signals before printing: a script may signal as soon as it reads the banner.
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+
+  if (values.json) {
+    const { admin: _admin, close: _close, ...info } = sandbox;
+    process.stdout.write(`${JSON.stringify(info)}\n`);
+  } else {
+    process.stdout.write(describe(sandbox));
+  }
 }
 
 await main();

@@ -45,6 +45,8 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   const app = Fastify({
     logger: false,
     bodyLimit,
+    // Long ids get a 400 naming the parameter rather than a bare 414.
+    routerOptions: { maxParamLength: 2048 },
     // A HEAD of execute-action would start an execution: only the spec's methods are served.
     exposeHeadRoutes: false,
     // close() must not wait for stalled requests or idle keep-alive connections.
