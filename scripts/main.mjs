@@ -70,7 +70,7 @@ try {
     MINDZIE_PROJECT_ID: sandbox.projectId,
   };
   say(`  ready at ${sandbox.baseUrl}; the CLI finds it through four environment variables:`);
-  say(dim(`    MINDZIE_BASE_URL=${sandbox.baseUrl}  MINDZIE_TOKEN=…  MINDZIE_TENANT_ID=${sandbox.tenantId}  MINDZIE_PROJECT_ID=${sandbox.projectId}`));
+  for (const [name, value] of Object.entries(env)) say(dim(`    ${name}=${name === 'MINDZIE_TOKEN' ? '…' : value}`));
   say(dim('  Against a real instance only those four change.'));
 
   const succeeding = sandbox.actions.find((action) => action.outcome === 'Completed');

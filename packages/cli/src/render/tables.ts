@@ -98,6 +98,6 @@ export function blockExecutionsTable(items: readonly BlockExecution[], c: Colors
 /** One line for a finished run: status, ids and how long it took. */
 export function actionExecutionSummary(execution: ActionExecution, c: Colors): string {
   const ms = durationBetween(execution.dateStarted, execution.dateEnded);
-  const took = ms === undefined ? '' : ` in ${formatDuration(ms)}`;
-  return `${colorStatus(c, execution.status)}${took}: execution ${c.bold(execution.actionExecutionId)} of action ${execution.actionId}`;
+  const took = ms === undefined ? '' : ` (ran ${formatDuration(ms)})`;
+  return `${colorStatus(c, execution.status)}: execution ${c.bold(execution.actionExecutionId)} of action ${execution.actionId}${took}`;
 }

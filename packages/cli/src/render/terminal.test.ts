@@ -79,7 +79,7 @@ describe('on a terminal', () => {
     const statusLines = screen.split('\n').filter((line) => line.includes(`execution ${first.match[3]}`) && line.includes('elapsed'));
     expect(statusLines).toHaveLength(1);
     expect(statusLines[0]).toMatch(/^✔ Completed\s+elapsed \d+\.\ds\s+execution /);
-    expect(screen).toMatch(new RegExp(`^Completed in \\d+\\.\\ds: execution ${first.match[3]} of action `, 'm'));
+    expect(screen).toMatch(new RegExp(`^Completed: execution ${first.match[3]} of action [0-9a-f-]{36} \\(ran \\d+\\.\\ds\\)$`, 'm'));
   });
 
   it('downloads behind a progress bar with bytes and rate', async () => {
