@@ -70,10 +70,12 @@ const heading = (page: Page, text: string) => page.locator('h1, h2').filter({ ha
 /** Opens an operation from the navigation (behind the menu button on a phone), as a reader would. */
 async function goToOperation(page: Page, op: (typeof operations)[number], { phone = false } = {}) {
   if (phone) await page.getByRole('button', { name: 'Open navigation menu' }).click();
+  const tag = page.locator(`[data-text="${op.operation.tags[0]}"]`);
+  const group = page.locator('.menu-item-type-group').filter({ has: tag });
+  await group.waitFor();
+  // A collapsed tag shows a right-pointing chevron; expand it to reach its operations.
+  if (await group.locator('[data-component-name="icons/ChevronRightIcon/ChevronRightIcon"]').first().isVisible()) await group.click();
   const item = page.locator('.menu-item-type-operation').filter({ hasText: op.summary });
-  if (!(await item.isVisible())) {
-    await page.locator('.menu-item-type-group').filter({ hasText: new RegExp(`^${op.operation.tags[0]}`) }).click();
-  }
   await item.click();
   await heading(page, op.summary).waitFor();
   await page.getByText(op.path, { exact: true }).first().waitFor({ state: 'attached' });
