@@ -151,6 +151,7 @@ describe('mindzie action history / last', () => {
     expect(run.document.items.map((item: { actionExecutionId: string }) => item.actionExecutionId)).toContain(id);
 
     const table = await mindzie(['action', 'executions', actionId, '--no-json'], sandbox.env);
+    expect(table.code, table.stderr).toBe(code('success'));
     expect(table.stdout).toMatch(new RegExp(`│ ${id} │ \\w+ `));
 
     const last = await json(['action', 'last', actionId]);
@@ -212,6 +213,26 @@ describe('mindzie block', () => {
 
     const results = await json(['block', 'results', blockId]);
     expect(results.document.executions.map((e: { executionId: string }) => e.executionId)).toContain(run.document.execution.executionId);
+  });
+
+  it('queues a block without waiting, then follows it with block wait', async () => {
+    const blockId = sandbox.blockId('Revenue filter');
+    const queued = await json(['block', 'run', blockId]);
+    expect(queued.code).toBe(code('success'));
+    expect(queued.document.execution).toMatchObject({ blockId, status: 'Queued' });
+    const id = queued.document.execution.executionId;
+
+    const waited = await json(['block', 'wait', blockId, id, '--timeout', '30s']);
+    expect(waited.code).toBe(code('success'));
+    expect(waited.document.execution).toMatchObject({ executionId: id, status: 'Success' });
+  });
+
+  it('tells the user when a status check failed and carries on waiting', async () => {
+    const blockId = sandbox.blockId('Revenue filter');
+    await sandbox.injectFault({ operationId: 'getBlockResults', kind: 'status', status: 503 });
+    const run = await json(['block', 'run', blockId, '--wait', '--timeout', '30s']);
+    expect(run.code).toBe(code('success'));
+    expect(run.stderr).toMatch(/check failed \(ServerError 503\); trying again/);
   });
 
   it('exits execution-failed with the error message of a failed block', async () => {

@@ -31,7 +31,7 @@ export class InterruptedError extends MindzieError {
   ) {
     super(
       executionId === undefined
-        ? 'Interrupted before anything was sent.'
+        ? 'Interrupted (Ctrl-C).'
         : `Interrupted: stopped waiting for execution ${executionId}. It was not cancelled and keeps running on the server.` +
             (resumeCommand ? ` Resume with: ${resumeCommand}` : ''),
     );

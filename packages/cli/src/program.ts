@@ -1,3 +1,4 @@
+import { waitDefaults } from '@mindzie/poller';
 import { Command, Option } from 'commander';
 import { collectParam, parseDuration } from './args.js';
 import { settings } from './config.js';
@@ -8,7 +9,7 @@ import { VERSION } from './version.js';
 
 /** `--timeout` for every command that waits. */
 const timeoutOption = () =>
-  new Option('--timeout <duration>', 'give up waiting after this long: 90 (seconds), 30s, 10m, 1h (default: the poller\'s)').argParser(
+  new Option('--timeout <duration>', `give up waiting after this long: 90 (seconds), 30s, 10m, 1h (default: ${waitDefaults.timeoutMs / 60_000} min)`).argParser(
     (value: string) => parseDuration(value),
   );
 
@@ -33,6 +34,7 @@ export function buildProgram(commands: Commands, out: { stdout: OutputStream; st
       getErrHelpWidth: () => out.stderr.columns ?? 100,
     })
     .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ showGlobalOptions: true })
     .option('--base-url <url>', 'the mindzieStudio server (env MINDZIE_BASE_URL)')
     .option('--token <token>', 'API token (env MINDZIE_TOKEN; prefer the environment)')
     .option('--tenant-id <guid>', 'tenant id (env MINDZIE_TENANT_ID)')

@@ -1,5 +1,5 @@
 import { ApiError, InvalidArgumentError, MindzieError, NotFoundError, UnauthorizedError } from '@mindzie/client';
-import { ExecutionFailedError, WaitTimeoutError } from '@mindzie/poller';
+import { ExecutionFailedError, UnsupportedError, WaitTimeoutError } from '@mindzie/poller';
 import { InterruptedError } from './errors.js';
 import { exitRowFor } from './exit-codes.js';
 import { durationBetween, formatDuration } from './format.js';
@@ -44,11 +44,13 @@ function describe(error: unknown, row: ReturnType<typeof exitRowFor>, state: Run
 function humanLines(error: unknown, state: RunState): string[] {
   const id = state.executionId;
   if (error instanceof ExecutionFailedError) {
-    const execution = error.execution as { status: string; dateStarted?: string | null; dateQueued?: string; dateEnded: string | null };
-    const took = durationBetween(execution.dateStarted ?? execution.dateQueued, execution.dateEnded);
+    const execution = error.execution;
+    const isAction = 'actionExecutionId' in execution;
+    const started = isAction ? execution.dateStarted : (execution.dateStarted ?? execution.dateQueued);
+    const took = durationBetween(started, execution.dateEnded);
     return [
-      `Execution ${id ?? ''} ended ${execution.status}${took === undefined ? '' : ` after ${formatDuration(took)}`}.`.replace('  ', ' '),
-      `${'notes' in error.execution ? 'Notes' : 'Error'}: ${error.reason ?? '(the server gave none)'}`,
+      `Execution ${isAction ? execution.actionExecutionId : execution.executionId} ended ${execution.status}${took === undefined ? '' : ` after ${formatDuration(took)}`}.`,
+      `${isAction ? 'Notes' : 'Error'}: ${error.reason ?? '(the server gave none)'}`,
     ];
   }
   if (error instanceof WaitTimeoutError) {
@@ -66,9 +68,13 @@ function humanLines(error: unknown, state: RunState): string[] {
   }
   if (error instanceof UnauthorizedError) return [`Unauthorized (401): ${error.message}`, 'Check the token (MINDZIE_TOKEN or --token) and the tenant and project ids.'];
   if (error instanceof NotFoundError) return [`Not found (404${error.reason ? `, "${error.reason}"` : ''}): ${error.method} ${error.path}`];
-  const lines = [error instanceof MindzieError || !(error instanceof Error) ? String((error as Error)?.message ?? error) : `${error.name}: ${error.message}`];
-  if (id !== undefined && !(error instanceof InvalidArgumentError)) lines.push(`Execution ${id} was created; check it with: mindzie execution show ${id}`);
-  return lines;
+  if (error instanceof UnsupportedError) {
+    return [error.message, ...(id === undefined ? [] : [`Execution ${id} was queued; this server cannot tell how it ends.`])];
+  }
+  const message = error instanceof MindzieError ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  // The execution exists already: never run it again, carry on with it.
+  const carryOn = id !== undefined && state.resume !== undefined ? [`Execution ${id} was created; carry on with: ${state.resume}`] : [];
+  return [message, ...carryOn];
 }
 
 function lastStatus(lastSeen: unknown): string {

@@ -1,3 +1,4 @@
+import { ApiError } from '@mindzie/client';
 import { ExecutionFailedError, type PollEvent } from '@mindzie/poller';
 import { InterruptedError } from '../errors.js';
 import { createStatusLine } from '../render/status-line.js';
@@ -35,7 +36,8 @@ export async function waitWithStatus<T extends { status: string }>(
           ctx.state.execution = event.value;
         }
         const nextCheckAt = event.nextDelayMs === undefined ? undefined : Date.now() + event.nextDelayMs;
-        line.update({ status, nextCheckAt });
+        const problem = event.error === undefined || nextCheckAt === undefined ? undefined : describeProblem(event.error);
+        line.update({ status, nextCheckAt, problem });
       },
     });
     ctx.state.execution = execution;
@@ -56,4 +58,9 @@ export async function waitWithStatus<T extends { status: string }>(
 /** After Ctrl-C any failure is the interruption: say so, with the execution and how to resume. */
 export function interruptedOr(ctx: CommandContext, error: unknown): unknown {
   return ctx.signal.aborted ? new InterruptedError(ctx.state.executionId, ctx.state.resume) : error;
+}
+
+function describeProblem(error: unknown): string {
+  if (error instanceof ApiError) return `${error.name} ${error.status}`;
+  return error instanceof Error ? error.name : 'error';
 }

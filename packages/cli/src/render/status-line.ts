@@ -7,6 +7,8 @@ export interface WaitTick {
   status: string;
   /** When the next check is due (epoch ms), if another is planned. */
   nextCheckAt?: number | undefined;
+  /** Why the last check failed, when the wait tolerated a failure and carries on. */
+  problem?: string | undefined;
 }
 
 export interface StatusLine {
@@ -35,6 +37,7 @@ export function createStatusLine(output: Output, subject: string, startedAt = Da
     return {
       update(next) {
         tick = next;
+        if (next.problem !== undefined) output.log(`${subject}: check failed (${next.problem}); trying again`);
         if (next.status === lastStatus) return;
         lastStatus = next.status;
         const nextCheck = next.nextCheckAt === undefined ? '' : `, next check in ${formatDuration(next.nextCheckAt - Date.now())}`;
@@ -55,7 +58,8 @@ export function createStatusLine(output: Output, subject: string, startedAt = Da
       const mark = ending === undefined ? c.cyan(spinner[frame]) : ending === 'succeeded' ? c.green(endings[ending]) : c.red(endings[ending]);
       const nextCheck =
         tick.nextCheckAt === undefined || ending !== undefined ? '' : `  ${c.dim('next check in')} ${formatDuration(Math.max(0, tick.nextCheckAt - now))}`;
-      return `${mark} ${colorStatus(c, tick.status)}  ${c.dim('elapsed')} ${formatDuration(now - startedAt)}${nextCheck}  ${c.dim(subject)}`;
+      const problem = tick.problem === undefined || ending !== undefined ? '' : `  ${c.yellow(`(last check failed: ${tick.problem})`)}`;
+      return `${mark} ${colorStatus(c, tick.status)}  ${c.dim('elapsed')} ${formatDuration(now - startedAt)}${nextCheck}  ${c.dim(subject)}${problem}`;
     },
   });
   bar.start(1, 0);
