@@ -89,6 +89,29 @@ describe('downloadPackage', () => {
     await expect(reading).rejects.toBeInstanceOf(TimeoutError);
   });
 
+  it('lets go of every chunk once it is read, so memory stays flat whatever the package size', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    let collected = 0;
+    const registry = new FinalizationRegistry<undefined>(() => collected++);
+    // The stream must still be open while we look: a closed stream drops its internals anyway.
+    const client = await serve({ body: randomPackage(8 * 1024 * 1024), fault: 'stall-midway' }, { timeoutMs: 60_000 });
+    const reader = (await client.downloadPackage(ids.executionId)).stream.getReader();
+    let chunks = 0;
+    for (let bytes = 0; bytes < 3 * 1024 * 1024; chunks++) {
+      const { value } = await reader.read();
+      bytes += value!.byteLength;
+      registry.register(value!, undefined);
+    }
+    for (let i = 0; i < 20 && collected < chunks; i++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await reader.cancel();
+    expect(chunks).toBeGreaterThan(20);
+    expect(collected).toBeGreaterThanOrEqual(chunks - 1);
+  });
+
   it('fails the stream with a NetworkError when the connection drops mid-body', async () => {
     const client = await serve({ body: randomPackage(1024 * 1024), fault: 'destroy-midway' });
     const download = await client.downloadPackage(ids.executionId);

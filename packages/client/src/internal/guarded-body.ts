@@ -13,35 +13,37 @@ export function guardedBody(response: Response, expectedBytes: number | undefine
   const { signal } = attempt;
   // Never rely on the fetch implementation to error the body on abort: undici does so only while
   // the Response object is reachable (a WeakRef), and nobody holds it once the stream is handed out.
-  const aborted = new Promise<never>((_, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort);
-  });
-  aborted.catch(() => {});
-  let received = 0;
-  const fail = (error: unknown) => {
+  // Cancelling the reader ends a pending read (as "done"), which `pull` then reports as the abort.
+  const onAbort = () => reader.cancel(signal.reason).catch(() => {});
+  signal.addEventListener('abort', onAbort);
+  const finish = () => {
+    signal.removeEventListener('abort', onAbort);
     attempt.dispose();
+  };
+  const fail = (error: unknown): never => {
+    finish();
     reader.cancel(error).catch(() => {});
     throw error;
   };
+  let received = 0;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       attempt.arm(`no data for ${attempt.timeoutMs} ms after ${received} bytes`);
-      const chunk = await Promise.race([reader.read(), aborted]).catch((cause: unknown) => fail(attempt.failure(cause)));
+      const chunk = await reader.read().catch((cause: unknown) => fail(attempt.failure(cause)));
       attempt.disarm();
+      if (signal.aborted) fail(attempt.failure(signal.reason));
       received += chunk.value?.byteLength ?? 0;
       if (expectedBytes !== undefined && (chunk.done ? received != expectedBytes : received > expectedBytes)) {
         const { method, path } = attempt.request;
         fail(new NetworkError(`${method} ${path}: received ${received} bytes but Content-Length announced ${expectedBytes}`, { request: attempt.request }));
       }
       if (chunk.done) {
-        attempt.dispose();
+        finish();
         controller.close();
       } else controller.enqueue(chunk.value);
     },
     cancel(reason) {
-      attempt.dispose();
+      finish();
       return reader.cancel(reason);
     },
   });

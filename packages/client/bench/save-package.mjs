@@ -1,0 +1,18 @@
+// One download to disk in a fresh process, so its peak RSS is the download's alone.
+// Prints {"seconds":…,"bytes":…,"maxRssMiB":…,"baselineRssMiB":…} as JSON.
+import { performance } from 'node:perf_hooks';
+import { createClient } from '../dist/index.js';
+import { downloadPackageToFile } from '../dist/node.js';
+
+const [baseUrl, directory] = process.argv.slice(2);
+const baselineRssMiB = process.resourceUsage().maxRSS / 1024; // after loading the client, before downloading
+const client = createClient({
+  baseUrl,
+  token: 'bench-token-0123456789',
+  tenantId: '12345678-1234-1234-1234-123456789012',
+  projectId: '87654321-4321-4321-4321-210987654321',
+});
+const started = performance.now();
+const saved = await downloadPackageToFile(client, '11111111-2222-3333-4444-555555555555', { directory, overwrite: true });
+const seconds = (performance.now() - started) / 1000;
+console.log(JSON.stringify({ seconds, bytes: saved.bytes, maxRssMiB: process.resourceUsage().maxRSS / 1024, baselineRssMiB }));
