@@ -66,7 +66,14 @@ export function adminRoutes(admin: SandboxAdmin, adminToken: string, info: () =>
       admin.clearFaults();
       return reply.code(204).send();
     });
-    app.get('/requests', async (request) => ({ requests: admin.requests(request.query as RequestFilter) }));
+    app.get('/requests', async (request) => {
+      const query = request.query as Record<string, unknown>;
+      const filter: RequestFilter = {};
+      for (const key of ['method', 'operationId', 'path'] as const) {
+        if (typeof query[key] === 'string') filter[key] = query[key];
+      }
+      return { requests: admin.requests(filter) };
+    });
     app.delete('/requests', async (_request, reply) => {
       admin.clearRequests();
       return reply.code(204).send();

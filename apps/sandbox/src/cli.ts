@@ -59,6 +59,8 @@ async function main(): Promise<void> {
   let values;
   try {
     ({ values } = parseArgs({
+      // `pnpm start -- --json` passes the `--` along: options after it are still options.
+      args: process.argv.slice(2).filter((arg, index) => !(index === 0 && arg === '--')),
       options: {
         port: { type: 'string' },
         host: { type: 'string' },

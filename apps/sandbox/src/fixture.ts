@@ -154,7 +154,7 @@ function checkFixture(fixture: Fixture): void {
         const aat = `${pat}.actions[${a}]`;
         checkId(`${aat}.actionId`, action.actionId);
         if (!actionOutcomes.includes(action.outcome)) fail(`${aat}.outcome`, `must be one of ${actionOutcomes.join(', ')}`);
-        checkDuration(`${aat}.durationMs`, action.durationMs, action.outcome === cannotCreateExecution);
+        checkDuration(`${aat}.durationMs`, action.durationMs, false);
         checkDuration(`${aat}.queuedMs`, action.queuedMs, true);
         for (const [f, file] of (action.package ?? []).entries()) {
           const kinds = ['text', 'json', 'generatedBytes'].filter((k) => file[k as keyof FixtureFile] !== undefined);

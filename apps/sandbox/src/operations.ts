@@ -1,7 +1,6 @@
 // One function per operation of the spec, keyed by its operationId. Each reads the
 // sandbox's state and returns the answer; routing, validation and serialisation are
 // done by the spec-driven server around them. Error bodies are the spec's examples.
-import type { Readable } from 'node:stream';
 import type { Clock } from './clock.ts';
 import { phaseAt } from './clock.ts';
 import { cannotCreateExecution } from './fixture.ts';
@@ -77,7 +76,7 @@ export function createOperations(state: SandboxState, clock: Clock): Record<Oper
       const { action, timeline } = record;
       const completed = action.outcome === 'Completed' && phaseAt(timeline, clock.now()) === 'ended';
       if (!completed || !action.package?.length) return notFound('PackageZipNotFound', executionId);
-      const zip: { stream: Readable; size: number } = await zipPackage(action.package, new Date(timeline.endsAt));
+      const zip = await zipPackage(action.package, new Date(timeline.endsAt));
       return {
         status: 200,
         body: zip.stream,

@@ -71,7 +71,7 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   });
 
   app.addHook('onRequest', (request, reply, done) => {
-    if (request.url.startsWith(adminPrefix)) return done();
+    if (request.url.startsWith(`${adminPrefix}/`)) return done();
     const operationId = (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId ?? null;
     const queryAt = request.url.indexOf('?');
     const path = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
@@ -83,7 +83,7 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
       const token = bearer.exec(request.headers.authorization ?? '')?.[1];
       const tenant = token === undefined ? undefined : state.tenantForToken(token);
       if (!tenant) {
-        reply.code(401).type('text/plain; charset=utf-8').send(unauthorizedText);
+        reply.code(401).header('www-authenticate', 'Bearer').type('text/plain; charset=utf-8').send(unauthorizedText);
         return;
       }
       request.tenant = tenant;
