@@ -3,8 +3,10 @@
 // and offered in-process as `sandbox.admin` with the same behaviour.
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from './clock.ts';
-import { FaultError, type Fault, type FaultRegistry, type FaultSpec } from './faults.ts';
+import { SandboxInputError } from './errors.ts';
+import type { Fault, FaultRegistry, FaultSpec } from './faults.ts';
 import type { RequestFilter, RequestLog, RequestLogEntry } from './request-log.ts';
+import { operationIds } from './spec.ts';
 import type { SandboxState } from './state.ts';
 
 export const adminPrefix = '/__sandbox';
@@ -29,10 +31,15 @@ export function createAdmin(state: SandboxState, faults: FaultRegistry, log: Req
     injectFault: (spec) => faults.add(spec),
     faults: () => faults.list(),
     clearFaults: () => faults.clear(),
-    requests: (filter) => log.list(filter),
+    requests(filter) {
+      if (filter?.operationId !== undefined && !operationIds.includes(filter.operationId)) {
+        throw new SandboxInputError(`requests(): operationId "${filter.operationId}" is not in the spec (${operationIds.join(', ')})`);
+      }
+      return log.list(filter);
+    },
     clearRequests: () => log.clear(),
     advanceTime(ms) {
-      if (!(Number.isFinite(ms) && ms >= 0)) throw new FaultError('advanceTime needs a number of ms >= 0');
+      if (!(Number.isFinite(ms) && ms >= 0)) throw new SandboxInputError(`advanceTime needs a number of ms >= 0 (got ${ms})`);
       clock.advance(ms);
     },
     reset() {
@@ -55,7 +62,7 @@ export function adminRoutes(admin: SandboxAdmin, adminToken: string, info: () =>
       done();
     });
     app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
-      const status = error instanceof FaultError ? 400 : (error.statusCode ?? 500);
+      const status = error instanceof SandboxInputError ? 400 : (error.statusCode ?? 500);
       reply.code(status).send({ error: error.message });
     });
 

@@ -122,6 +122,10 @@ describe('injected faults', () => {
     expect(() => sandbox.admin.injectFault({ kind: 'status', status: 418 as 500 })).toThrow(/status must be one of 429, 500, 502, 503/);
     expect(() => sandbox.admin.injectFault({ kind: 'truncate', afterBytes: -1 })).toThrow(/afterBytes/);
     expect(() => sandbox.admin.injectFault({ kind: 'latency', ms: 5, phase: 'after' })).toThrow(/phase "after"/);
+    expect(() => sandbox.admin.injectFault({ operationId: 'downloadPackage', kind: 'reset' })).toThrow(
+      /operationId "downloadPackage" is not in the spec \(.*downloadActionExecutionPackage/,
+    );
+    expect(() => sandbox.admin.requests({ operationId: 'downloadPackage' })).toThrow(/not in the spec/);
   });
 });
 

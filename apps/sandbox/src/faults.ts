@@ -1,5 +1,7 @@
 // Faults tests can inject: the next N requests that match answer with an error status,
 // lose their connection, never get an answer, get a body cut short, or wait first.
+import { SandboxInputError } from './errors.ts';
+import { operationIds } from './spec.ts';
 
 /** Which requests a fault applies to. Every given field must match; none given matches every API request. */
 export interface FaultMatch {
@@ -51,14 +53,11 @@ export interface FaultPlan {
 const effectKinds = new Set(['status', 'reset', 'stall', 'truncate', 'latency']);
 const faultStatuses = new Set([429, 500, 502, 503]);
 
-export class FaultError extends Error {
-  override name = 'FaultError';
-}
 
 /** Checks a fault that came from outside (JSON over the admin API or a test). */
 export function checkFaultSpec(spec: FaultSpec): FaultSpec {
   const fail = (what: string): never => {
-    throw new FaultError(`Invalid fault: ${what}`);
+    throw new SandboxInputError(`Invalid fault: ${what}`);
   };
   if (typeof spec !== 'object' || spec === null) fail('must be an object');
   if (!effectKinds.has(spec.kind)) fail(`kind must be one of ${[...effectKinds].join(', ')}`);
@@ -75,6 +74,9 @@ export function checkFaultSpec(spec: FaultSpec): FaultSpec {
   if (spec.phase === 'after' && !['status', 'reset', 'stall'].includes(spec.kind)) fail('phase "after" applies to status, reset and stall only');
   for (const key of ['method', 'path', 'operationId'] as const) {
     if (spec[key] !== undefined && typeof spec[key] !== 'string') fail(`${key} must be a string`);
+  }
+  if (spec.operationId !== undefined && !operationIds.includes(spec.operationId)) {
+    fail(`operationId "${spec.operationId}" is not in the spec (${operationIds.join(', ')})`);
   }
   return spec;
 }

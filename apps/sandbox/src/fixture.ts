@@ -2,6 +2,7 @@
 // how each execution will play out. Loaded from a JSON file or an object, and checked
 // up front so a bad fixture fails with a message that names the field.
 import { readFileSync } from 'node:fs';
+import { SandboxInputError } from './errors.ts';
 import type { components } from './generated/openapi.ts';
 import { actionExecutionStatusValues, blockExecutionStatusValues } from './generated/openapi.ts';
 import defaultFixtureJson from './fixtures/default.json';
@@ -109,13 +110,9 @@ const terminal = (statuses: readonly string[]) => statuses.filter((status) => !i
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-class FixtureError extends Error {
-  override name = 'FixtureError';
-}
-
 function checkFixture(fixture: Fixture): void {
   const fail = (where: string, what: string): never => {
-    throw new FixtureError(`Invalid fixture: ${where} ${what}`);
+    throw new SandboxInputError(`Invalid fixture: ${where} ${what}`);
   };
   const ids = new Set<string>();
   const tokens = new Set<string>();

@@ -3,6 +3,7 @@ import type { SandboxAdmin } from './admin.ts';
 import type { Fixture } from './fixture.ts';
 
 export type { SandboxAdmin } from './admin.ts';
+export { SandboxInputError } from './errors.ts';
 export type { Fault, FaultSpec, FaultMatch, FaultEffect } from './faults.ts';
 export type { Fixture, FixtureAction, FixtureBlock, FixtureFile, FixtureProject, FixtureTenant } from './fixture.ts';
 export { getDefaultFixture } from './fixture.ts';

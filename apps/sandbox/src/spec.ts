@@ -22,7 +22,16 @@ export function loadSpec(): OpenApiDocument {
   return JSON.parse(readFileSync(specPath, 'utf8')) as OpenApiDocument;
 }
 
-const examples = loadSpec().components.examples;
+const spec = loadSpec();
+const examples = spec.components.examples;
+
+/** Every operationId of the spec, in document order. */
+export const operationIds: string[] = Object.values(spec.paths).flatMap((item) =>
+  Object.values(item).flatMap((operation) => {
+    const operationId = (operation as { operationId?: unknown } | null)?.operationId;
+    return typeof operationId === 'string' ? [operationId] : [];
+  }),
+);
 
 /** The value of a named example under `components/examples`. */
 export function exampleValue<T>(name: string): T {
