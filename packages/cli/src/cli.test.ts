@@ -1,5 +1,7 @@
 // End to end: the built `mindzie` bin against the real sandbox, both as processes.
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -256,6 +258,45 @@ describe('mindzie block', () => {
   });
 });
 
+describe('block parameters on the wire', () => {
+  it('sends each --param once, as JSON when the value parses and as text otherwise', async () => {
+    // The sandbox does not echo parameters, so a plain HTTP server records the body.
+    const bodies: unknown[] = [];
+    const blockId = 'b0000000-0000-4000-8000-0000000000aa';
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk));
+      request.on('end', () => {
+        bodies.push(JSON.parse(body));
+        response.writeHead(202, { 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify({
+            blockId,
+            executionId: 'c0000000-0000-4000-8000-0000000000aa',
+            status: 'Queued',
+            dateQueued: new Date().toISOString(),
+            dateStarted: null,
+            dateEnded: null,
+            result: null,
+            errorMessage: null,
+            message: 'Block execution has been queued',
+          }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const params = ['-p', 'limit=10', '-p', 'name=Q3 report', '-p', 'tags=["a","b"]', '-p', 'dryRun=true', '-p', 'filter={"region":"North"}'];
+      const run = await json(['block', 'run', blockId, ...params], { ...sandbox.env, MINDZIE_BASE_URL: `http://127.0.0.1:${port}` });
+      expect(run.code).toBe(code('success'));
+      expect(bodies).toEqual([{ parameters: { limit: 10, name: 'Q3 report', tags: ['a', 'b'], dryRun: true, filter: { region: 'North' } } }]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 describe('settings and exit codes', () => {
   it('exits unauthorized for a refused token and never prints it', async () => {
     const token = 'wrong-token-4f1d9c';
@@ -347,6 +388,24 @@ describe('Ctrl-C while waiting', () => {
     // it stopped without waiting: the new execution was never polled
     const polls = (await sandbox.requests('getActionExecution')).filter((r) => r.path.endsWith(error.executionId));
     expect(polls).toEqual([]);
+  });
+});
+
+describe('Ctrl-C while downloading', () => {
+  it('stops, leaves no file behind and says how to download again', async () => {
+    const actionId = sandbox.actionId('Large export');
+    const folder = join(work, 'interrupted-download');
+    await sandbox.injectFault({ operationId: 'downloadActionExecutionPackage', kind: 'stall' });
+    const running = startMindzie(['action', 'run', actionId, '--download', `${folder}/`, '--json'], sandbox.env, work);
+    await running.stderrMatches(/Downloading /);
+    running.child.kill('SIGINT');
+    const run = await running.done;
+
+    expect(run.code).toBe(code('interrupted'));
+    const { error, execution } = JSON.parse(run.stdout);
+    expect(execution.status).toBe('Completed');
+    expect(error).toMatchObject({ code: 'interrupted', resume: `mindzie execution download ${execution.actionExecutionId}` });
+    expect(await readdir(folder)).toEqual([]);
   });
 });
 
