@@ -10,6 +10,9 @@ import defaultFixtureJson from './fixtures/default.json';
 type ActionStatus = components['schemas']['ActionExecutionStatus'];
 type BlockStatus = components['schemas']['BlockExecutionStatus'];
 
+/** Time an execution spends Queued when the fixture does not say (ms at time scale 1). */
+export const defaultQueuedMs = 500;
+
 /** The sandbox-only outcome of an action whose execute answers 404 "Action can't create execution". */
 export const cannotCreateExecution = 'CannotCreateExecution';
 

@@ -4,13 +4,12 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
 import { adminPrefix, adminRoutes, type SandboxAdmin } from './admin.ts';
-import type { Clock } from './clock.ts';
 import type { FaultRegistry, FaultSpec } from './faults.ts';
-import { cutAfter } from './truncate.ts';
 import type { Operation, OperationId } from './operations.ts';
 import type { RequestLog, RequestLogEntry } from './request-log.ts';
 import { exampleValue, loadSpec } from './spec.ts';
 import type { SandboxState, TenantState } from './state.ts';
+import { cutAfter } from './truncate.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,7 +26,6 @@ export interface ServerParts {
   state: SandboxState;
   faults: FaultRegistry;
   log: RequestLog;
-  clock: Clock;
   admin: SandboxAdmin;
   adminToken: string;
   operations: Record<OperationId, Operation>;

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { createAdmin } from './admin.ts';
 import { Clock } from './clock.ts';
 import { FaultRegistry } from './faults.ts';
-import { cannotCreateExecution, loadFixture } from './fixture.ts';
+import { SandboxInputError } from './errors.ts';
+import { cannotCreateExecution, defaultQueuedMs, loadFixture } from './fixture.ts';
 import type { Sandbox, SandboxOptions } from './index.ts';
 import { createOperations } from './operations.ts';
 import { RequestLog } from './request-log.ts';
@@ -12,7 +13,7 @@ import { SandboxState } from './state.ts';
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const timeScale = options.timeScale ?? 1;
-  if (!(Number.isFinite(timeScale) && timeScale > 0)) throw new RangeError(`timeScale must be a number > 0 (got ${timeScale})`);
+  if (!(Number.isFinite(timeScale) && timeScale > 0)) throw new SandboxInputError(`timeScale must be a number > 0 (got ${timeScale})`);
   const fixture = loadFixture(options.fixture);
   const adminToken = fixture.adminToken ?? `sandbox-admin-${randomBytes(12).toString('hex')}`;
   const clock = new Clock();
@@ -23,7 +24,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const tenant = fixture.tenants[0]!;
   const project = tenant.projects[0]!;
-  const scaled = (queuedMs: number | undefined, durationMs: number) => Math.round(((queuedMs ?? 500) + durationMs) / timeScale);
+  const scaled = (queuedMs: number | undefined, durationMs: number) => Math.round(((queuedMs ?? defaultQueuedMs) + durationMs) / timeScale);
   const sandbox: Omit<Sandbox, 'baseUrl' | 'close'> = {
     token: tenant.tokens[0]!,
     tenantId: tenant.tenantId,
@@ -53,8 +54,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const { admin: _admin, ...rest } = sandbox;
     return { baseUrl, ...rest };
   };
-  const app = await buildServer({ state, faults, log, clock, admin, adminToken, operations: createOperations(state, clock), info });
-  await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  const app = await buildServer({ state, faults, log, admin, adminToken, operations: createOperations(state, clock), info });
+  try {
+    await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('The sandbox is not listening on a TCP port');
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -2,9 +2,7 @@
 // since start (or the last reset). Ids are matched case-insensitively, as GUIDs are.
 import { randomUUID } from 'node:crypto';
 import { type Clock, type Timeline, scheduleTimeline } from './clock.ts';
-import type { Fixture, FixtureAction, FixtureBlock, BlockResultsMode } from './fixture.ts';
-
-const defaultQueuedMs = 500;
+import { type BlockResultsMode, defaultQueuedMs, type Fixture, type FixtureAction, type FixtureBlock } from './fixture.ts';
 
 export interface ActionExecutionRecord {
   actionExecutionId: string;
