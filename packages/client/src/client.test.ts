@@ -296,8 +296,8 @@ describe('the token never leaks', () => {
   });
 
   it('is masked when a custom fetch fails with it in the message', async () => {
-    const leakyFetch: typeof fetch = async (input) => {
-      const auth = (input as Request).headers.get('Authorization');
+    const leakyFetch: typeof fetch = async (_input, init) => {
+      const auth = new Headers(init?.headers).get('Authorization');
       throw new TypeError(`fetch failed for ${auth}`, { cause: new Error(`socket hang up (${auth})`) });
     };
     const client = createClient({ baseUrl: 'http://127.0.0.1:9', token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, fetch: leakyFetch, maxRetries: 0 });

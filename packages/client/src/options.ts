@@ -44,7 +44,9 @@ export const DEFAULT_MAX_RETRIES = 2;
 
 /** The checked, normalised options a client runs on. */
 export interface Settings {
+  /** `origin + basePath`, for openapi-fetch. */
   baseUrl: string;
+  origin: string;
   basePath: string;
   tenantId: string;
   projectId: string;
@@ -52,7 +54,8 @@ export interface Settings {
   maxRetries: number;
   fetch: typeof fetch;
   headers: Record<string, string>;
-  token: () => Promise<string>;
+  /** The token for one attempt: a string when it is constant (no await on the hot path). */
+  token: () => string | Promise<string>;
 }
 
 /** Checks everything that can be checked before a request exists; throws InvalidArgumentError. */
@@ -77,6 +80,7 @@ export function resolveOptions(options: ClientOptions, version: string): Setting
   const basePath = url!.pathname.replace(/\/+$/, '');
   return {
     baseUrl: url!.origin + basePath,
+    origin: url!.origin,
     basePath,
     tenantId: options.tenantId,
     projectId: options.projectId,
@@ -84,11 +88,14 @@ export function resolveOptions(options: ClientOptions, version: string): Setting
     maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
     fetch: fetchImpl,
     headers: userAgent ? { ...options.headers, 'User-Agent': userAgent } : { ...options.headers },
-    token: async () => {
-      const value = typeof token == 'function' ? await token() : token;
-      check(validToken(value), 'token', 'a non-empty string without line breaks');
-      return value;
-    },
+    token:
+      typeof token == 'function'
+        ? async () => {
+            const value = await token();
+            check(validToken(value), 'token', 'a non-empty string without line breaks');
+            return value;
+          }
+        : () => token,
   };
 }
 

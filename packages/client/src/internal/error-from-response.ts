@@ -7,7 +7,7 @@ const NOT_FOUND_REASONS: readonly string[] = [...actionErrorErrorValues, ...exec
 
 /**
  * The typed error for a response the operation does not treat as success. `body` is what
- * openapi-fetch parsed (JSON when it parsed, otherwise the text). `secret` (the token) is
+ * the error body parsed (JSON when it parsed, otherwise the text). `secret` (the token) is
  * masked everywhere it appears.
  */
 export function errorFromResponse(response: Response, body: unknown, request: RequestDescription, secret: string | undefined): ApiError {

@@ -5,8 +5,8 @@ import { isRetryable, retryDelayMs, sleep } from './retry-policy.js';
 
 /** What every operation needs from the client it belongs to. */
 export interface SendContext {
-  /** Resolves (and checks) the bearer token for one attempt. */
-  token(): Promise<string>;
+  /** The (checked) bearer token for one attempt. */
+  token(): string | Promise<string>;
   timeoutMs: number;
   maxRetries: number;
 }
@@ -19,25 +19,8 @@ export interface Call {
   signal?: AbortSignal | undefined;
   timeoutMs?: number | undefined;
   maxRetries?: number | undefined;
-  /** Sends one attempt through openapi-fetch (`parseAs: 'stream'`: success bodies stay unread). */
-  send(authorization: string, signal: AbortSignal): Promise<{ error?: unknown; response: Response }>;
-}
-
-/** One attempt's control: its abort signal, its timer, and how it describes its failures. */
-export interface Attempt {
-  request: RequestDescription;
-  signal: AbortSignal;
-  timeoutMs: number;
-  /** (Re)starts the timer: when it runs out, the attempt aborts with a TimeoutError saying `what`. */
-  arm(what: string): void;
-  disarm(): void;
-  /** Stops the timer and the caller-signal listener. Called by `send`, unless the reader `keep()`s the attempt. */
-  dispose(): void;
-  keep(): void;
-  /** The error for a failure of this attempt: the caller's abort reason, a TimeoutError, or a NetworkError. */
-  failure(cause: unknown): unknown;
-  /** Masks the token in text that goes into an error. */
-  redact(text: string): string;
+  /** Sends one attempt; the body stays unread. */
+  send(authorization: string, signal: AbortSignal): Promise<Response>;
 }
 
 /**
@@ -48,13 +31,12 @@ export async function send<T>(context: SendContext, call: Call, read: (response:
   const maxRetries = call.safeToRetry ? (call.maxRetries ?? context.maxRetries) : 0;
   for (let retry = 0; ; retry++) {
     call.signal?.throwIfAborted();
-    const token = await context.token();
-    const attempt = startAttempt(call, call.timeoutMs ?? context.timeoutMs, token);
-    let kept = false;
-    attempt.keep = () => (kept = true);
+    const pending = context.token();
+    const token = typeof pending == 'string' ? pending : await pending;
+    const attempt = new Attempt(call.request, call.signal, call.timeoutMs ?? context.timeoutMs, token);
     try {
-      const { error, response } = await call.send(`Bearer ${token}`, attempt.signal);
-      if (!response.ok) throw errorFromResponse(response, error, call.request, token);
+      const response = await call.send(`Bearer ${token}`, attempt.signal);
+      if (!response.ok) throw errorFromResponse(response, parseBody(await response.text()), call.request, token);
       return await read(response, attempt);
     } catch (caught) {
       const error = attempt.failure(caught);
@@ -62,49 +44,81 @@ export async function send<T>(context: SendContext, call: Call, read: (response:
       if (delay === undefined) throw error;
       await sleep(delay, call.signal);
     } finally {
-      if (!kept) attempt.dispose();
+      if (!attempt.kept) attempt.dispose();
     }
   }
 }
 
-function startAttempt(call: Call, timeoutMs: number, token: string): Attempt {
-  const { request, signal: caller } = call;
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(caller!.reason);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let timedOut = false;
-  if (caller?.aborted) onAbort();
-  else caller?.addEventListener('abort', onAbort);
-  const attempt: Attempt = {
-    request,
-    signal: controller.signal,
-    timeoutMs,
-    arm(what) {
-      attempt.disarm();
-      timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort(new TimeoutError(`${request.method} ${request.path}: ${what}`, { request }));
-      }, timeoutMs);
-    },
-    disarm: () => clearTimeout(timer),
-    dispose() {
-      attempt.disarm();
-      caller?.removeEventListener('abort', onAbort);
-    },
-    keep() {},
-    failure(cause) {
-      if (caller?.aborted) return caller.reason;
-      if (timedOut) return controller.signal.reason;
-      if (cause instanceof MindzieError) return cause;
-      return new NetworkError(`${request.method} ${request.path} failed: ${redactText(explain(cause), token)}`, {
-        request,
-        cause: redactCause(cause, token),
-      });
-    },
-    redact: (text) => redactText(text, token),
-  };
-  attempt.arm(`no complete response within ${timeoutMs} ms`);
-  return attempt;
+/**
+ * One attempt's control: its abort signal (the caller's abort or its own timer), the timer
+ * itself, and how it describes its failures. A class, not closures: it is made for every call.
+ */
+export class Attempt {
+  readonly signal: AbortSignal;
+  private readonly controller = new AbortController();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timedOut = false;
+  /** Set when the reader takes the attempt over (a download stream), which then disposes it. */
+  kept = false;
+
+  constructor(
+    readonly request: RequestDescription,
+    private readonly caller: AbortSignal | undefined,
+    readonly timeoutMs: number,
+    private readonly token: string,
+  ) {
+    this.signal = this.controller.signal;
+    if (caller?.aborted) this.onAbort();
+    else caller?.addEventListener('abort', this.onAbort);
+    this.arm(`no complete response within ${timeoutMs} ms`);
+  }
+
+  private readonly onAbort = () => this.controller.abort(this.caller!.reason);
+
+  /** (Re)starts the timer: when it runs out, the attempt aborts with a TimeoutError saying `what`. */
+  arm(what: string): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort(new TimeoutError(`${this.request.method} ${this.request.path}: ${what}`, { request: this.request }));
+    }, this.timeoutMs);
+  }
+
+  disarm(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** Stops the timer and the caller-signal listener. */
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.caller?.removeEventListener('abort', this.onAbort);
+  }
+
+  /** The error for a failure of this attempt: the caller's abort reason, a TimeoutError, or a NetworkError. */
+  failure(cause: unknown): unknown {
+    const { caller, request, token } = this;
+    if (caller?.aborted) return caller.reason;
+    if (this.timedOut) return this.signal.reason;
+    if (cause instanceof MindzieError) return cause;
+    return new NetworkError(`${request.method} ${request.path} failed: ${redactText(explain(cause), token)}`, {
+      request,
+      cause: redactCause(cause, token),
+    });
+  }
+
+  /** Masks the token in text that goes into an error. */
+  redact(text: string): string {
+    return redactText(text, this.token);
+  }
+}
+
+/** An error body: JSON when it parses, otherwise the text (the 401 body is free text). */
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /** The most telling words of a fetch failure: undici hides the socket error in `cause`. */

@@ -73,6 +73,11 @@ export async function downloadPackageToFile(
   }
 }
 
+/**
+ * Streams the body into the file. Chunks are gathered into batches of about 1 MiB; one batch is
+ * written (on libuv's thread pool) while the next one fills from the network, so disk and
+ * network overlap and memory stays bounded to two batches plus what fetch buffers.
+ */
 async function copy(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   handle: FileHandle,
@@ -80,25 +85,36 @@ async function copy(
   onProgress: DownloadToFileOptions['onProgress'],
 ): Promise<number> {
   let written = 0;
+  let writing: Promise<void> | undefined;
   let batch: Uint8Array[] = [];
   let batchBytes = 0;
   const flush = async () => {
-    if (batchBytes === 0) return;
-    await writeFully(handle, batch, batchBytes);
-    written += batchBytes;
+    await writing; // one write at a time, in order
+    const chunks = batch;
+    const size = batchBytes;
     batch = [];
     batchBytes = 0;
-    onProgress?.(written, total);
+    writing = writeFully(handle, chunks, size).then(() => {
+      written += size;
+      onProgress?.(written, total);
+    });
+    writing.catch(() => {}); // a failed write surfaces at the next await of `writing`, not as unhandled
   };
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    batch.push(value);
-    batchBytes += value.byteLength;
-    if (batchBytes >= WRITE_BATCH_BYTES) await flush();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      batch.push(value);
+      batchBytes += value.byteLength;
+      if (batchBytes >= WRITE_BATCH_BYTES) await flush();
+    }
+    if (batchBytes) await flush();
+    await writing;
+    return written;
+  } catch (error) {
+    await writing?.catch(() => {}); // let the write in flight finish before the file is closed and removed
+    throw error;
   }
-  await flush();
-  return written;
 }
 
 /** writev may write less than asked (a full disk, a signal): write the rest until done. */
