@@ -51,7 +51,7 @@ describe('runAction', () => {
     const error = await runAction(client, action('Nightly data import'), { ...quick, download: { directory: folder } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ExecutionFailedError);
     expect(await readdir(folder)).toEqual([]);
-    expect(sandbox.admin.requests({ operationId: 'downloadPackage' })).toHaveLength(0);
+    expect(sandbox.admin.requests({ operationId: 'downloadActionExecutionPackage' })).toHaveLength(0);
     expect(executes()).toHaveLength(1);
   });
 
@@ -91,7 +91,7 @@ describe('runAction', () => {
     sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'status', status: 429, retryAfter: 0 });
     sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'status', status: 503, times: 2 });
     sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'reset' });
-    sandbox.admin.injectFault({ operationId: 'downloadPackage', kind: 'status', status: 503 });
+    sandbox.admin.injectFault({ operationId: 'downloadActionExecutionPackage', kind: 'status', status: 503 });
     const result = await runAction(client, action('Daily sales report'), { ...quick, download: { directory: folder } });
     expect(result.file?.bytes).toBeGreaterThan(0);
     expect(executes()).toHaveLength(1);
