@@ -53,6 +53,9 @@ export interface MindzieClient {
 
 type Read<T> = (response: Response, attempt: Attempt, id: string) => Promise<T>;
 
+/** The contract's paths that have an operation for `method`: a method the spec does not define fails to compile. */
+type PathWith<Method extends 'get' | 'post'> = { [P in keyof paths]: paths[P][Method] extends undefined ? never : P }[keyof paths];
+
 /** The 404 reason that means "no execution yet" on the last-execution endpoint. */
 const NO_EXECUTION_YET: components['schemas']['ActionError']['error'] = "Can't find action";
 
@@ -69,11 +72,11 @@ export function createClient(options: ClientOptions): MindzieClient {
 
   /**
    * One task method: checks every argument, then sends with retries where safe. The task methods
-   * call fetch directly with a URL built from the contract's path template (`keyof paths`): going
-   * through openapi-fetch costs two Headers merges and a Request copy per call (about 13 % of a
+   * call fetch directly with a URL built from the contract's path template (checked against `paths`): going
+   * through openapi-fetch costs two Headers merges and a Request copy per call (15–20 % of a
    * loopback round trip, see BENCHMARKS.md); `raw` is openapi-fetch for every other use.
    */
-  const operation = <T>(method: 'GET' | 'POST', template: keyof paths, idName: string, safeToRetry: boolean, read: Read<T>) => {
+  const operation = <T, M extends 'GET' | 'POST'>(method: M, template: PathWith<Lowercase<M>>, idName: string, safeToRetry: boolean, read: Read<T>) => {
     // "/api/{tenantId}/…" → ["/api/", "tenantId", "/", …]: odd entries are parameter names.
     const parts = template.split(/\{(\w+)\}/);
     return async (id: string, options?: RequestOptions, body?: BlockExecuteRequest): Promise<T> => {
