@@ -43,6 +43,14 @@ describe('downloadPackage', () => {
     expect((await client.downloadPackage(ids.executionId)).filename).toBe('bashrc');
   });
 
+  it('times out waiting for the response headers with a TimeoutError', async () => {
+    server = await startServer(() => {}); // never answers
+    const client = createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, maxRetries: 0, timeoutMs: 150 });
+    const error = await client.downloadPackage(ids.executionId).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).message).toContain('no complete response within 150 ms');
+  });
+
   it('keeps a slow but healthy stream alive far past timeoutMs (the timeout is per chunk)', async () => {
     const body = randomPackage(12 * 1024);
     const client = await serve({ body, chunkSize: 1024, chunkDelayMs: 50 }, { timeoutMs: 250 });

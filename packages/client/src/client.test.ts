@@ -148,6 +148,20 @@ describe('requests', () => {
     expect(server.requests[0]?.headers['user-agent']).toBe('etl-job/2');
   });
 
+  it('adds no User-Agent of its own in a browser, where the header can fail a CORS preflight', async () => {
+    server = await startServer((_req, res) => sendJson(res, 200, execution));
+    const globals = globalThis as { document?: unknown };
+    globals.document = {}; // what the client looks at to tell a browser
+    let client: MindzieClient;
+    try {
+      client = createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId });
+    } finally {
+      delete globals.document;
+    }
+    await client.getActionExecution(ids.executionId);
+    expect(server.requests[0]?.headers['user-agent']).not.toContain('@mindzie/client');
+  });
+
   it('asks a token function for a fresh token on every call', async () => {
     let issued = 0;
     const { server, client } = await serve((_req, res) => sendJson(res, 200, execution), { token: async () => `${TOKEN}-${++issued}` });
