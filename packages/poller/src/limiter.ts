@@ -1,6 +1,6 @@
 // One budget for status requests shared by every wait that uses it: at most
-// `maxConcurrent` in flight and (optionally) `maxPerSecond` started per second. Waiting
-// callers queue in order; an aborted caller leaves the queue at once.
+// `maxConcurrent` in flight and (optionally) `maxPerSecond` started per second. Callers
+// queue in order; a caller that gives up leaves the queue at once.
 import { InvalidArgumentError } from '@mindzie/client';
 
 export interface LimiterOptions {
@@ -10,8 +10,9 @@ export interface LimiterOptions {
   maxPerSecond?: number;
 }
 
+/** Made by createLimiter; pass it as `limiter` to any number of waits. */
 export interface Limiter {
-  /** Runs `task` when the budget allows; rejects with the signal's reason if it aborts first. */
+  /** Runs `task` when the budget allows (your own requests can share it); rejects with the signal's reason if it aborts first. */
   run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Tasks running now. */
   readonly active: number;
@@ -19,8 +20,23 @@ export interface Limiter {
   readonly queued: number;
 }
 
-interface Entry {
-  start: () => void;
+/**
+ * The limiter's inside, for the poll loop: `enter` queues `start` (called when it is its
+ * turn), `cancel` takes it out of the queue again, and whoever was started calls `leave`
+ * when done. No promise, signal or listener per waiting caller, so thousands of queued
+ * waits stay cheap.
+ */
+export interface Gate {
+  enter(start: () => void): void;
+  cancel(start: () => void): void;
+  leave(): void;
+}
+
+const gates = new WeakMap<Limiter, Gate>();
+
+/** The gate of a limiter made by createLimiter (anything else is not a limiter). */
+export function gateOf(limiter: unknown): Gate | undefined {
+  return gates.get(limiter as Limiter);
 }
 
 export function createLimiter(options: LimiterOptions = {}): Limiter {
@@ -30,22 +46,18 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
   if (typeof rate !== 'number' || !(rate > 0)) throw new InvalidArgumentError('maxPerSecond', 'maxPerSecond must be a positive number');
 
   const burst = Math.max(1, Math.floor(rate / 10));
-  const queue = new Set<Entry>();
+  const queue = new Set<() => void>();
   let active = 0;
   let tokens = burst;
   let refilledAt = Date.now();
   let refillTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const refill = () => {
-    const now = Date.now();
-    tokens = Math.min(burst, tokens + ((now - refilledAt) * rate) / 1000);
-    refilledAt = now;
-  };
-
-  const pump = () => {
+  const pump = (): void => {
     while (queue.size > 0 && active < maxConcurrent) {
       if (rate !== Infinity) {
-        refill();
+        const now = Date.now();
+        tokens = Math.min(burst, tokens + ((now - refilledAt) * rate) / 1000);
+        refilledAt = now;
         if (tokens < 1) {
           refillTimer ??= setTimeout(() => {
             refillTimer = undefined;
@@ -55,9 +67,10 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
         }
         tokens -= 1;
       }
-      const entry = queue.values().next().value as Entry;
-      queue.delete(entry);
-      entry.start();
+      const start = queue.values().next().value as () => void;
+      queue.delete(start);
+      active += 1;
+      start();
     }
     if (queue.size === 0 && refillTimer !== undefined) {
       clearTimeout(refillTimer);
@@ -65,7 +78,21 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
     }
   };
 
-  return {
+  const gate: Gate = {
+    enter(start) {
+      queue.add(start);
+      pump();
+    },
+    cancel(start) {
+      if (queue.delete(start)) pump(); // may clear the refill timer when the queue empties
+    },
+    leave() {
+      active -= 1;
+      pump();
+    },
+  };
+
+  const limiter: Limiter = {
     get active() {
       return active;
     },
@@ -75,31 +102,22 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
     run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         if (signal?.aborted) return reject(signal.reason);
+        const start = () => {
+          signal?.removeEventListener('abort', onAbort);
+          Promise.resolve()
+            .then(task)
+            .then(resolve, reject)
+            .finally(gate.leave);
+        };
         const onAbort = () => {
-          queue.delete(entry);
-          pump(); // may clear the refill timer when the queue empties
+          gate.cancel(start);
           reject(signal!.reason);
         };
-        const entry: Entry = {
-          start: () => {
-            signal?.removeEventListener('abort', onAbort);
-            active += 1;
-            let result: Promise<T>;
-            try {
-              result = Promise.resolve(task());
-            } catch (error) {
-              result = Promise.reject(error);
-            }
-            result.then(resolve, reject).finally(() => {
-              active -= 1;
-              pump();
-            });
-          },
-        };
         signal?.addEventListener('abort', onAbort, { once: true });
-        queue.add(entry);
-        pump();
+        gate.enter(start);
       });
     },
   };
+  gates.set(limiter, gate);
+  return limiter;
 }

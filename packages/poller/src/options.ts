@@ -1,7 +1,7 @@
 // Every option a wait takes, its default, and the checks that run before any request.
 // The README justifies each default.
 import { InvalidArgumentError } from '@mindzie/client';
-import type { Limiter } from './limiter.js';
+import { gateOf, type Limiter } from './limiter.js';
 import { readResumeToken, type ResumeTokenData } from './resume.js';
 import { jitterModes, type Schedule, type ScheduleOptions, type ScheduleState } from './schedule.js';
 import { MAX_TIMER_MS } from './signals.js';
@@ -77,8 +77,8 @@ export function resolveWait(options: WaitOptions<never> | undefined, now = Date.
   const requestTimeoutMs = num(o, 'requestTimeoutMs', 1, MAX_TIMER_MS);
   for (const name of ['signal', 'onPoll', 'onStatusChange', 'onUnknownStatus', 'limiter'] as const) {
     const value = o[name];
-    const ok = value === undefined || (name === 'signal' ? value instanceof AbortSignal : name === 'limiter' ? typeof (value as Limiter).run === 'function' : typeof value === 'function');
-    if (!ok) throw new InvalidArgumentError(name, `${name} has the wrong type`);
+    const ok = value === undefined || (name === 'signal' ? value instanceof AbortSignal : name === 'limiter' ? gateOf(value) !== undefined : typeof value === 'function');
+    if (!ok) throw new InvalidArgumentError(name, name === 'limiter' ? 'limiter must come from createLimiter' : `${name} has the wrong type`);
   }
   const token = o.resume === undefined ? undefined : readResumeToken(o.resume);
   let deadline: number;

@@ -1,7 +1,7 @@
 // The generic primitive every wait is built on: call `check` on the schedule until
 // `isDone` holds for its answer, within one deadline and one abort signal.
 import { resolveWait, type WaitOptions } from './options.js';
-import { PollStream, type CheckContext } from './stream.js';
+import { PollStream, type CheckContext, type Reading } from './stream.js';
 
 export interface PollUntilOptions<T> extends WaitOptions<T> {
   /** Reads a status from an answer, for `onStatusChange` (default: its string `status` field). */
@@ -23,18 +23,12 @@ export async function pollUntil<T>(
 ): Promise<T> {
   const wait = resolveWait(options);
   const known = options.knownStatuses;
-  const stream = new PollStream<T>({
-    check,
+  const reading: Reading<T> = {
     isDone,
     statusOf: options.statusOf ?? statusField,
     isKnownStatus: known ? (status) => known.includes(status) : () => true,
-    schedule: wait.schedule,
-    state: wait.state,
-    maxConsecutiveFailures: wait.maxConsecutiveFailures,
-    requestTimeoutMs: wait.requestTimeoutMs,
-    limiter: options.limiter,
-  });
-  return stream.subscribe(wait, options);
+  };
+  return new PollStream<T>(reading, check, wait, options.limiter).subscribe(wait, options);
 }
 
 function statusField(value: unknown): string | undefined {

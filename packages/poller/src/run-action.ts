@@ -6,7 +6,7 @@ import type { ActionExecution, MindzieClient } from '@mindzie/client';
 import { WaitTimeoutError } from './errors.js';
 import { resolveWait } from './options.js';
 import { follow } from './signals.js';
-import { actionStatuses } from './statuses.js';
+import { actionReading } from './statuses.js';
 import { actionTarget, checkClient, waitFor, type ExecutionWaitOptions } from './waits.js';
 
 export interface RunActionOptions extends Omit<ExecutionWaitOptions<ActionExecution>, 'resume'> {
@@ -63,7 +63,7 @@ export async function runActionWith<D>(
       },
       { wait, initial: started },
     );
-    if (!download || actionStatuses.outcome(execution) !== 'succeeded') return { execution };
+    if (!download || actionReading.outcome(execution) !== 'succeeded') return { execution };
     return { execution, file: await download(execution, { signal: job.signal, timeoutMs: timeLeft() }) };
   } finally {
     clearTimeout(timer);

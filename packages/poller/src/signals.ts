@@ -23,5 +23,37 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
   });
 }
 
+interface AbortGroup {
+  members: Set<{ handleEvent(): void }>;
+  listener: () => void;
+}
+const groups = new WeakMap<AbortSignal, AbortGroup>();
+
+/**
+ * Calls `member.handleEvent()` when `signal` aborts. One listener per signal however many
+ * waits share it (no MaxListeners warning, no listener per wait), removed with the last member.
+ */
+export function onAbort(signal: AbortSignal, member: { handleEvent(): void }): void {
+  let group = groups.get(signal);
+  if (!group) {
+    const members = new Set<{ handleEvent(): void }>();
+    const listener = () => {
+      groups.delete(signal);
+      for (const m of members) m.handleEvent();
+    };
+    groups.set(signal, (group = { members, listener }));
+    signal.addEventListener('abort', listener, { once: true });
+  }
+  group.members.add(member);
+}
+
+export function offAbort(signal: AbortSignal, member: { handleEvent(): void }): void {
+  const group = groups.get(signal);
+  if (group?.members.delete(member) && group.members.size === 0) {
+    groups.delete(signal);
+    signal.removeEventListener('abort', group.listener);
+  }
+}
+
 /** setTimeout's largest delay; longer ones fire at once, so timers re-arm in steps. */
 export const MAX_TIMER_MS = 2_147_483_647;

@@ -3,25 +3,31 @@
 // compile until it is classified here.
 import { actionExecutionStatusValues, blockExecutionStatusValues } from '@mindzie/client';
 import type { ActionExecution, ActionExecutionStatus, BlockExecution, BlockExecutionStatus } from '@mindzie/client';
+import { ExecutionFailedError } from './errors.js';
+import type { Reading } from './stream.js';
 
 type Outcome = 'pending' | 'succeeded' | 'failed';
 
 const actionOutcomes: Record<ActionExecutionStatus, Outcome> = { Queued: 'pending', Running: 'pending', Completed: 'succeeded', Failed: 'failed' };
 const blockOutcomes: Record<BlockExecutionStatus, Outcome> = { Queued: 'pending', Running: 'pending', Success: 'succeeded', Failed: 'failed', Cancelled: 'failed' };
 
-export interface StatusTable<E> {
-  isKnown(status: string): boolean;
+/** How the waits read an execution (`undefined`: a block execution not listed yet). */
+export interface ExecutionReading<E> extends Reading<E | undefined> {
   /** `undefined` for a status outside the enum: not terminal, not success. */
   outcome(execution: E): Outcome | undefined;
 }
 
-function table<E extends { status: S }, S extends string>(values: readonly S[], outcomes: Record<S, Outcome>): StatusTable<E> {
-  const isKnown = (status: string): status is S => (values as readonly string[]).includes(status);
+function reading<E extends ActionExecution | BlockExecution>(values: readonly string[], outcomes: Record<string, Outcome>): ExecutionReading<E> {
+  const isKnownStatus = (status: string) => values.includes(status);
+  const outcome = (e: E) => (isKnownStatus(e.status) ? outcomes[e.status] : undefined);
   return {
-    isKnown,
-    outcome: (execution) => (isKnown(execution.status) ? outcomes[execution.status] : undefined),
+    isKnownStatus,
+    outcome,
+    statusOf: (e) => e?.status,
+    isDone: (e) => e !== undefined && (outcome(e) ?? 'pending') !== 'pending',
+    failure: (e) => (e && outcome(e) === 'failed' ? new ExecutionFailedError(e) : undefined),
   };
 }
 
-export const actionStatuses = table<ActionExecution, ActionExecutionStatus>(actionExecutionStatusValues, actionOutcomes);
-export const blockStatuses = table<BlockExecution, BlockExecutionStatus>(blockExecutionStatusValues, blockOutcomes);
+export const actionReading = reading<ActionExecution>(actionExecutionStatusValues, actionOutcomes);
+export const blockReading = reading<BlockExecution>(blockExecutionStatusValues, blockOutcomes);

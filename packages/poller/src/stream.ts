@@ -1,14 +1,17 @@
 // The poll loop. One stream polls one thing; every wait on that thing subscribes to it,
-// so two waits on the same execution share one stream of requests. Each subscriber
-// keeps its own deadline, signal and callbacks; the stream stops (aborting its request,
-// clearing its timer, leaving the limiter's queue) the moment nobody is left.
+// so two waits on the same execution share one stream of requests. Each subscriber keeps
+// its own deadline, signal and callbacks; the stream stops (aborting its request, clearing
+// its timer, leaving the limiter's queue) the moment nobody is left.
+// A process may watch thousands of executions, so the loop is a small state machine
+// rather than an async function: a sleeping or queued stream holds one timer or one queue
+// entry, and no promise, AbortController or listener.
 import { ApiError, NetworkError, TimeoutError } from '@mindzie/client';
 import { WaitTimeoutError } from './errors.js';
-import type { Limiter } from './limiter.js';
+import { gateOf, type Gate, type Limiter } from './limiter.js';
 import type { PollEvent, ResolvedWait, WaitOptions } from './options.js';
 import { writeResumeToken, type ResumeTokenData } from './resume.js';
-import { nextDelay, type Schedule, type ScheduleState } from './schedule.js';
-import { follow, MAX_TIMER_MS, raceAbort } from './signals.js';
+import { nextDelay, type ScheduleState } from './schedule.js';
+import { MAX_TIMER_MS, offAbort, onAbort, raceAbort } from './signals.js';
 
 /** What a check receives: abort with `signal`; give up after `timeoutMs` (the time left, at most `requestTimeoutMs`). */
 export interface CheckContext {
@@ -18,20 +21,19 @@ export interface CheckContext {
   attempt: number;
 }
 
-export interface StreamSpec<T> {
-  check: (context: CheckContext) => Promise<T>;
-  isDone: (value: T) => boolean;
-  statusOf: (value: T) => string | undefined;
-  isKnownStatus: (status: string) => boolean;
-  schedule: Schedule;
-  state: ScheduleState;
-  maxConsecutiveFailures: number;
-  requestTimeoutMs: number;
-  limiter: Limiter | undefined;
-  /** An answer already in hand (execute's): the first check waits one step of the schedule. */
-  initial?: { value: T };
-  /** Called once when the stream stops, before any subscriber settles. */
-  onClose?: () => void;
+/** How to read the answers of one kind of check; shared by every stream of that kind. */
+export interface Reading<T> {
+  isDone(value: T): boolean;
+  statusOf(value: T): string | undefined;
+  isKnownStatus(status: string): boolean;
+  /** The error a terminal answer ends the wait with (unless the wait says `returnFailed`), if any. */
+  failure?(value: T): Error | undefined;
+}
+
+/** Where a shared stream is registered, so it can take itself out when it stops. */
+export interface Registration {
+  map: Map<string, unknown>;
+  key: string;
 }
 
 /** The last check shortly before the deadline starts this long before it (at most): time for an answer. */
@@ -46,179 +48,106 @@ export function isTransient(error: unknown): boolean {
   return error instanceof ApiError && (error.status === 408 || error.status === 429 || error.status >= 500);
 }
 
-interface Subscriber<T> {
-  deadline: number;
-  see(value: T): void;
-  poll(event: Omit<PollEvent<T>, 'elapsedMs' | 'resumeToken'>): void;
-  settle(outcome: Outcome<T>): void;
-}
-
 export class PollStream<T> {
-  private readonly subscribers = new Set<Subscriber<T>>();
-  private readonly controller = new AbortController();
-  private last: { value: T } | undefined;
+  private subscribers: Subscriber<T>[] = [];
+  private readonly gate: Gate | undefined;
   private state: ScheduleState;
+  last: { value: T } | undefined;
   private attempts = 0;
   private failures = 0;
   private lastStartAt = -Infinity;
-  private kick: (() => void) | undefined;
-  private started = false;
+  /** When the schedule wants the next check, and the earliest a Retry-After allows it. */
+  private wakeAt = Date.now();
+  private floorAt = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private phase: 'new' | 'sleeping' | 'idle' | 'queued' | 'checking' | 'closed' = 'new';
+  private inFlight: AbortController | undefined;
 
-  constructor(private readonly spec: StreamSpec<T>) {
-    this.state = spec.state;
-    this.last = spec.initial;
-  }
-
-  private get closed(): boolean {
-    return this.controller.signal.aborted;
-  }
-
-  /** The latest deadline of anyone still waiting: requests are bounded by it. */
-  private deadline(): number {
-    let latest = -Infinity;
-    for (const s of this.subscribers) latest = Math.max(latest, s.deadline);
-    return latest;
+  constructor(
+    readonly reading: Reading<T>,
+    private readonly check: (context: CheckContext) => Promise<T>,
+    private readonly wait: ResolvedWait,
+    limiter: Limiter | undefined,
+    initial?: T,
+    private readonly registration?: Registration,
+  ) {
+    this.gate = gateOf(limiter);
+    this.state = wait.state;
+    if (initial !== undefined) this.last = { value: initial };
   }
 
   /** Joins the stream: resolves with the terminal value, or rejects (failure, timeout, abort). */
   subscribe(wait: ResolvedWait, options: WaitOptions<T>, tokenFields: Partial<ResumeTokenData> = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const { signal, onPoll, onStatusChange, onUnknownStatus } = options;
-      const startedAt = Date.now();
-      const unknown = new Set<string>();
-      let seen: { value: T; status: string } | undefined;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      let settled = false;
-
-      const settle = (outcome: Outcome<T>) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.leave(sub);
-        if ('value' in outcome) resolve(outcome.value);
-        else reject(outcome.error);
-      };
-      // A callback that throws ends its own wait with that error, nobody else's.
-      const call = (fn: () => void) => {
-        try {
-          fn();
-        } catch (error) {
-          settle({ error });
-        }
-      };
-      const onAbort = () => settle({ error: signal!.reason });
-      const sub: Subscriber<T> = {
-        deadline: wait.deadline,
-        settle,
-        see: (value) => {
-          if (settled) return;
-          const status = this.spec.statusOf(value);
-          if (status === undefined) return;
-          if (!this.spec.isKnownStatus(status) && !unknown.has(status)) {
-            unknown.add(status);
-            if (onUnknownStatus) call(() => onUnknownStatus(status, value));
-          }
-          if (status !== seen?.status) {
-            const previous = seen?.value;
-            seen = { value, status };
-            if (onStatusChange) call(() => onStatusChange(value, previous));
-          }
-        },
-        poll: (event) => {
-          if (!onPoll || settled) return;
-          const { deadline } = wait;
-          const token = writeResumeToken({ v: 1, ...tokenFields, deadline: deadline === Infinity ? null : deadline, ...this.state });
-          call(() => onPoll({ ...event, elapsedMs: Date.now() - startedAt, resumeToken: token }));
-        },
-      };
-
+      const { signal } = options;
       if (signal?.aborted) return reject(signal.reason);
-      if (wait.deadline <= startedAt) return reject(new WaitTimeoutError(Math.max(0, wait.timeoutMs), this.last?.value));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const arm = () => {
-        timer = setTimeout(() => {
-          if (Date.now() >= wait.deadline) settle({ error: new WaitTimeoutError(wait.timeoutMs, this.last?.value) });
-          else arm();
-        }, Math.min(MAX_TIMER_MS, wait.deadline - Date.now()));
-      };
-      if (wait.deadline !== Infinity) arm();
-
-      this.subscribers.add(sub);
+      if (wait.deadline <= Date.now()) return reject(new WaitTimeoutError(Math.max(0, wait.timeoutMs), this.last?.value));
+      const sub = new Subscriber(this, wait, options, tokenFields, resolve, reject);
+      if (signal) onAbort(signal, sub);
+      if (wait.deadline !== Infinity) sub.arm();
+      this.subscribers.push(sub);
       if (this.last) sub.see(this.last.value);
-      this.kick?.(); // an idle stream may have time again under this deadline
-      if (!this.started) {
-        this.started = true;
-        this.run().catch((error: unknown) => this.finish({ error }));
-      }
+      if (this.phase === 'new') this.start();
+      else if (this.phase === 'idle') this.step(); // there may be time again under this deadline
     });
   }
 
-  private leave(sub: Subscriber<T>): void {
-    this.subscribers.delete(sub);
-    if (this.subscribers.size === 0 && !this.closed) this.close();
+  leave(sub: Subscriber<T>): void {
+    this.subscribers = this.subscribers.filter((s) => s !== sub);
+    if (this.subscribers.length === 0) this.close();
+  }
+
+  /** The latest deadline of anyone still waiting: requests are bounded by it. */
+  private deadline(): number {
+    return Math.max(...this.subscribers.map((s) => s.wait.deadline));
+  }
+
+  private start(): void {
+    const initial = this.last;
+    if (initial && this.reading.isDone(initial.value)) return this.finish(initial);
+    if (initial) this.wakeAt += this.advance(undefined);
+    this.step();
   }
 
   private close(): void {
-    this.controller.abort(new Error('poll stream closed'));
-    this.spec.onClose?.();
+    if (this.phase === 'closed') return;
+    const { phase } = this;
+    this.phase = 'closed';
+    clearTimeout(this.timer);
+    if (phase === 'queued') this.gate?.cancel(this.go);
+    this.inFlight?.abort(new Error('Nobody waits for this status any more'));
+    const r = this.registration;
+    if (r && r.map.get(r.key) === this) r.map.delete(r.key);
   }
 
   private finish(outcome: Outcome<T>): void {
-    if (!this.closed) this.close();
-    for (const sub of [...this.subscribers]) sub.settle(outcome);
+    this.close();
+    for (const sub of this.subscribers) sub.settle(outcome);
   }
 
-  private async run(): Promise<void> {
-    const { spec } = this;
-    let wakeAt = Date.now();
-    let floorAt = wakeAt;
-    if (this.last) {
-      if (spec.isDone(this.last.value)) return this.finish(this.last);
-      wakeAt += this.advance(undefined);
-    }
-    for (;;) {
-      const at = this.plan(wakeAt, floorAt);
-      if (at === undefined || at > Date.now()) {
-        await this.pause(at);
-        if (this.closed) return;
-        continue;
-      }
-      const outcome = await this.attempt();
-      if (this.closed) return;
-      if (outcome === undefined) continue; // the deadline passed in the limiter's queue: nothing more starts
-      const now = Date.now();
-      let ends = false;
-      let retryAfterMs: number | undefined;
-      if ('value' in outcome) {
-        this.failures = 0;
-        this.last = outcome;
-        ends = spec.isDone(outcome.value);
-      } else {
-        ends = !isTransient(outcome.error) || ++this.failures > spec.maxConsecutiveFailures;
-        if (outcome.error instanceof ApiError) retryAfterMs = outcome.error.retryAfterMs;
-      }
-      if (!ends) {
-        wakeAt = now + this.advance(retryAfterMs);
-        floorAt = now + (retryAfterMs ?? 0);
-      }
-      const next = ends ? undefined : this.plan(wakeAt, floorAt);
-      const event = { attempt: this.attempts, ...outcome, nextDelayMs: next === undefined ? undefined : Math.max(0, next - now) };
-      for (const sub of [...this.subscribers]) {
-        sub.poll(event);
-        if ('value' in outcome) sub.see(outcome.value);
-      }
-      if (ends) return this.finish(outcome);
-      if (this.closed) return; // a callback ended the last wait
-    }
-  }
+  /** Decides what happens next: sleep, go idle (no check fits before the deadline), or check. */
+  private readonly step = (): void => {
+    if (this.phase === 'closed') return;
+    const at = this.plan();
+    if (at === undefined) {
+      this.phase = 'idle'; // the subscribers' deadline timers end it, unless a later deadline joins
+    } else if (at > Date.now()) {
+      this.phase = 'sleeping';
+      this.timer = setTimeout(this.step, Math.min(MAX_TIMER_MS, at - Date.now()));
+    } else if (this.gate) {
+      this.phase = 'queued';
+      this.gate.enter(this.go);
+    } else this.go();
+  };
 
-  /** Picks the next delay and moves the schedule on. */
-  private advance(retryAfterMs: number | undefined): number {
-    const step = nextDelay(this.spec.schedule, this.state, retryAfterMs);
-    this.state = step.state;
-    return step.delayMs;
-  }
+  /** Our turn (in the limiter, if any): one status request. */
+  private readonly go = (): void => {
+    this.phase = 'checking';
+    void this.request().then((outcome) => {
+      this.gate?.leave();
+      if (this.phase !== 'closed') this.handle(outcome);
+    });
+  };
 
   /**
    * When the next check starts: on schedule if that leaves time for an answer before the
@@ -226,57 +155,151 @@ export class PollStream<T> {
    * allows, and not right after another); `undefined` when no check can start before
    * the deadline any more.
    */
-  private plan(wakeAt: number, floorAt: number): number | undefined {
+  private plan(): number | undefined {
     const deadline = this.deadline();
-    const lead = Math.min(FINAL_CHECK_LEAD_MS, this.spec.schedule.initialDelayMs);
+    const lead = Math.min(FINAL_CHECK_LEAD_MS, this.wait.schedule.initialDelayMs);
     const finalAt = deadline - lead;
-    if (wakeAt < finalAt) return wakeAt;
-    const at = Math.max(floorAt, finalAt);
-    // Worth it only if the previous check is not itself that close to the deadline.
+    if (this.wakeAt < finalAt) return this.wakeAt;
+    const at = Math.max(this.floorAt, finalAt);
     return at < deadline && this.lastStartAt < finalAt - lead ? at : undefined;
   }
 
-  /** Sleeps until `at`, or (when undefined) until a new subscriber kicks; any abort ends it early. */
-  private pause(at: number | undefined): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const signal = this.controller.signal;
-      if (signal.aborted) return resolve();
-      const wake = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', wake);
-        this.kick = undefined;
-        resolve();
-      };
-      const timer = at === undefined ? undefined : setTimeout(wake, Math.min(MAX_TIMER_MS, Math.max(0, at - Date.now())));
-      if (at === undefined) this.kick = wake;
-      signal.addEventListener('abort', wake, { once: true });
-    });
+  /** Picks the next delay and moves the schedule on. */
+  private advance(retryAfterMs: number | undefined): number {
+    const step = nextDelay(this.wait.schedule, this.state, retryAfterMs);
+    this.state = step.state;
+    return step.delayMs;
   }
 
-  /** One check, through the limiter, bounded by the time left. `undefined`: no time was left to start it. */
-  private async attempt(): Promise<Outcome<T> | undefined> {
-    const task = async (): Promise<Outcome<T> | undefined> => {
-      const now = Date.now();
-      const left = this.deadline() - now;
-      if (left <= 0) return undefined;
-      this.lastStartAt = now;
-      const timeoutMs = Math.max(1, Math.ceil(Math.min(this.spec.requestTimeoutMs, left)));
-      const attempt = new AbortController();
-      const unfollow = follow(this.controller.signal, attempt);
-      const timer = setTimeout(() => attempt.abort(new TimeoutError(`Status check took longer than ${timeoutMs} ms`)), timeoutMs);
-      try {
-        this.attempts += 1;
-        const check = Promise.resolve().then(() => this.spec.check({ signal: attempt.signal, timeoutMs, attempt: this.attempts }));
-        return { value: await raceAbort(check, attempt.signal) };
-      } finally {
-        clearTimeout(timer);
-        unfollow();
-      }
-    };
+  /** One status request, bounded by the time left before the latest deadline. Never rejects. */
+  private async request(): Promise<Outcome<T> | undefined> {
+    const now = Date.now();
+    const left = this.deadline() - now;
+    if (left <= 0) return undefined; // the deadline passed in the limiter's queue: nothing more starts
+    this.lastStartAt = now;
+    const timeoutMs = Math.max(1, Math.ceil(Math.min(this.wait.requestTimeoutMs, left)));
+    const controller = (this.inFlight = new AbortController());
+    const timer = setTimeout(() => controller.abort(new TimeoutError(`Status check took longer than ${timeoutMs} ms`)), timeoutMs);
     try {
-      return await (this.spec.limiter ? this.spec.limiter.run(task, this.controller.signal) : task());
+      this.attempts += 1;
+      const answer = Promise.resolve().then(() => this.check({ signal: controller.signal, timeoutMs, attempt: this.attempts }));
+      return { value: await raceAbort(answer, controller.signal) };
     } catch (error) {
       return { error };
+    } finally {
+      clearTimeout(timer);
+      this.inFlight = undefined;
+    }
+  }
+
+  /** Reads one check's outcome: tells the subscribers, then ends or plans the next check. */
+  private handle(outcome: Outcome<T> | undefined): void {
+    if (outcome === undefined) return this.step();
+    const now = Date.now();
+    let ends: boolean;
+    let retryAfterMs: number | undefined;
+    if ('value' in outcome) {
+      this.failures = 0;
+      this.last = outcome;
+      ends = this.reading.isDone(outcome.value);
+    } else {
+      ends = !isTransient(outcome.error) || ++this.failures > this.wait.maxConsecutiveFailures;
+      if (outcome.error instanceof ApiError) retryAfterMs = outcome.error.retryAfterMs;
+    }
+    if (!ends) {
+      this.wakeAt = now + this.advance(retryAfterMs);
+      this.floorAt = now + (retryAfterMs ?? 0);
+    }
+    const next = ends ? undefined : this.plan();
+    const event = { attempt: this.attempts, ...outcome, nextDelayMs: next === undefined ? undefined : Math.max(0, next - now) };
+    for (const sub of this.subscribers) {
+      sub.poll(event);
+      if ('value' in outcome) sub.see(outcome.value);
+    }
+    if (ends) this.finish(outcome);
+    else this.step(); // a no-op if a callback ended the last wait
+  }
+
+  /** For a subscriber's resume token: the schedule position now. */
+  position(): ScheduleState {
+    return this.state;
+  }
+}
+
+/** One wait on a stream: its deadline, signal and callbacks. */
+class Subscriber<T> {
+  private readonly startedAt = Date.now();
+  private seen: { value: T; status: string } | undefined;
+  private unknown: Set<string> | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private settled = false;
+
+  constructor(
+    private readonly stream: PollStream<T>,
+    readonly wait: ResolvedWait,
+    private readonly options: WaitOptions<T> & { returnFailed?: boolean },
+    private readonly tokenFields: Partial<ResumeTokenData>,
+    private readonly resolve: (value: T) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  /** The deadline timer, re-armed in steps when the deadline is beyond setTimeout's range. */
+  arm(): void {
+    this.timer = setTimeout(this.expire, Math.min(MAX_TIMER_MS, this.wait.deadline - Date.now()));
+  }
+
+  private readonly expire = (): void => {
+    if (Date.now() < this.wait.deadline) return this.arm();
+    this.settle({ error: new WaitTimeoutError(this.wait.timeoutMs, this.stream.last?.value) });
+  };
+
+  /** The signal aborted (called by `onAbort`). */
+  handleEvent(): void {
+    this.settle({ error: this.options.signal!.reason });
+  }
+
+  settle(outcome: Outcome<T>): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    if (this.options.signal) offAbort(this.options.signal, this);
+    this.stream.leave(this);
+    if (!('value' in outcome)) return this.reject(outcome.error);
+    const failure = this.options.returnFailed ? undefined : this.stream.reading.failure?.(outcome.value);
+    if (failure) this.reject(failure);
+    else this.resolve(outcome.value);
+  }
+
+  see(value: T): void {
+    const { statusOf, isKnownStatus } = this.stream.reading;
+    const status = statusOf(value);
+    if (this.settled || status === undefined) return;
+    const { onUnknownStatus, onStatusChange } = this.options;
+    if (!isKnownStatus(status) && !this.unknown?.has(status)) {
+      (this.unknown ??= new Set()).add(status);
+      if (onUnknownStatus) this.call(() => onUnknownStatus(status, value));
+    }
+    if (status !== this.seen?.status) {
+      const previous = this.seen?.value;
+      this.seen = { value, status };
+      if (onStatusChange) this.call(() => onStatusChange(value, previous));
+    }
+  }
+
+  poll(event: Omit<PollEvent<T>, 'elapsedMs' | 'resumeToken'>): void {
+    const { onPoll } = this.options;
+    if (!onPoll || this.settled) return;
+    const { deadline } = this.wait;
+    const resumeToken = writeResumeToken({ v: 1, ...this.tokenFields, deadline: deadline === Infinity ? null : deadline, ...this.stream.position() });
+    this.call(() => onPoll({ ...event, elapsedMs: Date.now() - this.startedAt, resumeToken }));
+  }
+
+  /** A callback that throws ends its own wait with that error, nobody else's. */
+  private call(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.settle({ error });
     }
   }
 }

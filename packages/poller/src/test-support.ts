@@ -13,7 +13,7 @@ export async function sandboxWithClient(timeScale = 10): Promise<{ sandbox: Sand
 }
 
 /** A schedule fast enough for tests against a sandbox (the shape of the defaults, scaled down). */
-export const quick: WaitOptions<never> = { initialDelayMs: 40, factor: 1.5, maxDelayMs: 200, timeoutMs: 10_000 };
+export const quick = { initialDelayMs: 40, factor: 1.5, maxDelayMs: 200, timeoutMs: 10_000 } satisfies WaitOptions<never>;
 
 /** The id of the default fixture's action or block with this name. */
 export function idOf(items: Array<{ name: string; actionId?: string; blockId?: string }>, name: string): string {

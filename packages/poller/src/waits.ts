@@ -4,12 +4,12 @@
 import { InvalidArgumentError } from '@mindzie/client';
 import type { ActionExecution, BlockExecution, MindzieClient } from '@mindzie/client';
 import { changes } from './changes.js';
-import { ExecutionFailedError, UnsupportedError } from './errors.js';
+import { UnsupportedError } from './errors.js';
 import { createLimiter, type Limiter } from './limiter.js';
 import { resolveWait, type ResolvedWait, type WaitOptions } from './options.js';
 import { readResumeToken, type ResumeTokenData } from './resume.js';
-import { actionStatuses, blockStatuses, type StatusTable } from './statuses.js';
-import { PollStream, type CheckContext } from './stream.js';
+import { actionReading, blockReading, type ExecutionReading } from './statuses.js';
+import { PollStream, type CheckContext, type Registration } from './stream.js';
 
 export interface ExecutionWaitOptions<E> extends WaitOptions<E> {
   /** Resolve with a `Failed` (or `Cancelled`) execution instead of rejecting with ExecutionFailedError. */
@@ -20,13 +20,11 @@ export interface ExecutionWaitOptions<E> extends WaitOptions<E> {
 interface Target<E> {
   key: string;
   token: Partial<ResumeTokenData>;
-  statuses: StatusTable<E>;
+  reading: ExecutionReading<E>;
   check: (context: CheckContext) => Promise<E | undefined>;
 }
 
-// One map holds streams of both kinds.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const streams = new WeakMap<MindzieClient, Map<string, PollStream<any>>>();
+const streams = new WeakMap<MindzieClient, Registration['map']>();
 const limiters = new WeakMap<MindzieClient, Limiter>();
 
 /** The block results endpoint's answer on servers without block history (spec example `BlockResultsNotImplemented`). */
@@ -70,7 +68,7 @@ export function actionTarget(client: MindzieClient, executionId: string): Target
   return {
     key: `action ${executionId}`,
     token: { kind: 'action', executionId },
-    statuses: actionStatuses,
+    reading: actionReading,
     check: (context) => client.getActionExecution(executionId, requestOptions(context)),
   };
 }
@@ -80,7 +78,7 @@ function blockTarget(client: MindzieClient, blockId: string, executionId: string
   return {
     key: `block ${blockId} ${executionId}`,
     token: { kind: 'block', blockId, executionId },
-    statuses: blockStatuses,
+    reading: blockReading,
     async check(context) {
       const results = await client.getBlockResults(blockId, requestOptions(context));
       const executions = Array.isArray(results.executions) ? results.executions : [];
@@ -98,8 +96,8 @@ function requestOptions({ signal, timeoutMs }: CheckContext) {
   return { signal, timeoutMs, maxRetries: 0 };
 }
 
-/** Joins (or starts) the stream of the target's execution and turns a failed execution into an error. */
-export async function waitFor<E extends ActionExecution | BlockExecution>(
+/** Joins (or starts) the stream of the target's execution; a failed execution rejects (see ExecutionReading.failure). */
+export function waitFor<E extends ActionExecution | BlockExecution>(
   client: MindzieClient,
   target: Target<E>,
   options: ExecutionWaitOptions<E> = {},
@@ -111,31 +109,16 @@ export async function waitFor<E extends ActionExecution | BlockExecution>(
   if (token && (token.kind !== target.token.kind || token.executionId !== target.token.executionId || token.blockId !== target.token.blockId)) {
     throw new InvalidArgumentError('resume', 'the resume token belongs to another execution');
   }
-  const { statuses } = target;
-  let byKey = streams.get(client);
-  if (!byKey) streams.set(client, (byKey = new Map()));
-  let stream: PollStream<E | undefined> | undefined = byKey.get(target.key);
+  let map = streams.get(client);
+  if (!map) streams.set(client, (map = new Map()));
+  const { key } = target;
+  let stream = map.get(key) as PollStream<E | undefined> | undefined;
   if (!stream) {
-    const map = byKey;
-    const created = new PollStream<E | undefined>({
-      check: target.check,
-      isDone: (e) => e !== undefined && (statuses.outcome(e) ?? 'pending') !== 'pending',
-      statusOf: (e) => e?.status,
-      isKnownStatus: statuses.isKnown,
-      schedule: wait.schedule,
-      state: wait.state,
-      maxConsecutiveFailures: wait.maxConsecutiveFailures,
-      requestTimeoutMs: wait.requestTimeoutMs,
-      limiter: options.limiter ?? sharedLimiter(client),
-      initial: started && { value: started.initial },
-      onClose: () => map.get(target.key) === created && map.delete(target.key),
-    });
-    byKey.set(target.key, (stream = created));
+    stream = new PollStream<E | undefined>(target.reading, target.check, wait, options.limiter ?? sharedLimiter(client), started?.initial, { map, key });
+    map.set(key, stream);
   }
   // isDone only accepts a listed execution, so the answer is never undefined.
-  const execution = (await stream.subscribe(wait, options as WaitOptions<E | undefined>, target.token)) as E;
-  if (statuses.outcome(execution) === 'failed' && !options.returnFailed) throw new ExecutionFailedError(execution);
-  return execution;
+  return stream.subscribe(wait, options as WaitOptions<E | undefined>, target.token) as Promise<E>;
 }
 
 export function checkClient(client: MindzieClient): void {

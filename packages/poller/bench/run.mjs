@@ -1,0 +1,89 @@
+// `pnpm bench` for @mindzie/poller (needs the build; turbo runs it first). Prints the
+// figures BENCHMARKS.md keeps:
+//  1. wake-up delay and status requests per wait against the reference pages' fixed 5-s
+//     loop, for 2 s, 30 s and 10 min executions (wake-up.mjs);
+//  2. WAITS concurrent waits in one process against a sandbox in another: all resolve,
+//     peak memory, status requests per second under the shared limit, against WAITS
+//     reference loops in the same run (many-waits.mjs).
+// Options: TRIALS (default 40), WAITS (10000), MAX_PER_SECOND (500), MAX_CONCURRENT (16),
+// DURATION_MS (30000), SKIP=wake|many.
+import { execFileSync, fork } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient } from '@mindzie/client';
+import { wakeUp } from './wake-up.mjs';
+
+const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+const fmt = (n, d = 1) => n.toFixed(d);
+console.log(`node ${process.version}, ${process.platform}/${process.arch}\n`);
+
+if (process.env.SKIP !== 'wake') {
+  console.log(`1. Wake-up delay after completion (s, mean / p95) and status requests per wait, ${process.env.TRIALS ?? 40} executions per case`);
+  console.log('| execution | reference 5-s loop | @mindzie/poller | wake-up ratio | requests: reference | poller | ratio |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const { label, scale, reference: r, ours: o } of await wakeUp()) {
+    console.log(
+      `| ${label}${scale > 1 ? ` (÷${scale})` : ''} | ${fmt(r.wakeMean, 2)} / ${fmt(r.wakeP95, 2)} | ${fmt(o.wakeMean, 2)} / ${fmt(o.wakeP95, 2)} | ${fmt(o.wakeMean / r.wakeMean, 2)} | ${fmt(r.requests)} | ${fmt(o.requests)} | ${fmt(o.requests / r.requests, 2)} |`,
+    );
+  }
+  console.log('');
+}
+
+/** Starts WAITS executions of the sandbox's action, a batch at a time; each execute is sent once. */
+async function startExecutions({ baseUrl, token, tenantId, projectId, actionId }) {
+  const client = createClient({ baseUrl, token, tenantId, projectId });
+  const total = Number(process.env.WAITS ?? 10_000);
+  const ids = [];
+  while (ids.length < total) {
+    const batch = await Promise.all(Array.from({ length: Math.min(100, total - ids.length) }, () => client.executeAction(actionId)));
+    ids.push(...batch.map((e) => e.actionExecutionId));
+  }
+  return ids;
+}
+
+if (process.env.SKIP !== 'many') {
+  const results = [];
+  // The poller twice: with Node's default heap sizing (V8 lets the heap grow to several
+  // times the live set before it collects), and with the old space capped at 64 MiB, which
+  // shows what the waits really need.
+  const runs = [
+    { mode: 'poller', label: 'poller', flags: [] },
+    { mode: 'poller', label: 'poller, --max-old-space-size=64', flags: ['--max-old-space-size=64'] },
+    { mode: 'reference', label: 'reference 5-s loops', flags: [] },
+  ];
+  for (const { mode, label, flags } of runs) {
+    const sandbox = fork(here('./sandbox-process.mjs'), { env: process.env });
+    const info = await new Promise((resolve) => sandbox.once('message', resolve));
+    try {
+      const idsFile = join(mkdtempSync(join(tmpdir(), 'poller-bench-')), 'ids.json');
+      writeFileSync(idsFile, JSON.stringify(await startExecutions(info)));
+      sandbox.send('reset');
+      const out = execFileSync(process.execPath, [...flags, '--expose-gc', here('./many-waits.mjs'), info.baseUrl, info.token, info.tenantId, info.projectId, idsFile], {
+        env: { ...process.env, MODE: mode },
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      });
+      const result = JSON.parse(out.trim().split('\n').at(-1));
+      sandbox.send('counts');
+      const { counts } = await new Promise((resolve) => sandbox.once('message', resolve));
+      const full = counts.slice(1, -1).map(([, n]) => n); // whole seconds only
+      result.requests = counts.reduce((sum, [, n]) => sum + n, 0);
+      result.peakPerSecond = Math.max(...full);
+      result.meanPerSecond = result.requests / result.seconds;
+      results.push({ ...result, label });
+    } finally {
+      sandbox.disconnect();
+    }
+  }
+  const [p, , r] = results;
+  console.log(`2. ${process.env.WAITS ?? 10000} concurrent waits in one process, ${Number(process.env.DURATION_MS ?? 30000) / 1000}.5-s executions, shared limiter ${process.env.MAX_CONCURRENT ?? 16} in flight / ${process.env.MAX_PER_SECOND ?? 500} per s`);
+  console.log('| | resolved | failed | seconds | status requests | peak req/s (1-s window) | mean req/s | RSS before → peak (MiB) | peak heap (MiB) |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const x of results) {
+    console.log(`| ${x.label} | ${x.resolved} | ${x.failed} | ${fmt(x.seconds)} | ${x.requests} | ${x.peakPerSecond} | ${fmt(x.meanPerSecond, 0)} | ${fmt(x.baselineRssMiB, 0)} → ${fmt(x.peakRssMiB, 0)} | ${fmt(x.peakHeapMiB, 0)} |`);
+    if (x.firstFailure) console.log(`  first failure (${x.label}): ${x.firstFailure}`);
+  }
+  console.log(`ratios poller / reference: requests ${fmt(p.requests / r.requests, 2)}, peak req/s ${fmt(p.peakPerSecond / r.peakPerSecond, 2)}, peak RSS ${fmt(p.peakRssMiB / r.peakRssMiB, 2)}`);
+}
