@@ -34,8 +34,8 @@ export async function runActionWith<D>(
   download: Downloader<D> | undefined,
 ): Promise<RunActionResult & { file?: D }> {
   checkClient(client);
-  const wait = resolveWait(options);
   if ((options as { resume?: unknown }).resume !== undefined) throw new InvalidArgumentError('resume', 'runAction starts a new execution: carry on an old one with resumeWait');
+  const wait = resolveWait(options);
   if (options.onExecuted !== undefined && typeof options.onExecuted !== 'function') throw new InvalidArgumentError('onExecuted', 'onExecuted must be a function');
   const { signal } = options;
   if (signal?.aborted) throw signal.reason;

@@ -49,30 +49,37 @@ export function isTransient(error: unknown): boolean {
 }
 
 export class PollStream<T> {
-  private subscribers: Subscriber<T>[] = [];
-  private readonly gate: Gate | undefined;
-  private state: ScheduleState;
+  #subscribers: Subscriber<T>[] = [];
+  readonly #gate: Gate | undefined;
+  #state: ScheduleState;
   last: { value: T } | undefined;
-  private attempts = 0;
-  private failures = 0;
-  private lastStartAt = -Infinity;
+  #attempts = 0;
+  #failures = 0;
+  #lastStartAt = -Infinity;
   /** When the schedule wants the next check, and the earliest a Retry-After allows it. */
-  private wakeAt = Date.now();
-  private floorAt = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private phase: 'new' | 'sleeping' | 'idle' | 'queued' | 'checking' | 'closed' = 'new';
-  private inFlight: AbortController | undefined;
+  #wakeAt = Date.now();
+  #floorAt = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #phase: 'new' | 'sleeping' | 'idle' | 'queued' | 'checking' | 'closed' = 'new';
+  #inFlight: AbortController | undefined;
+
+  readonly #check: (context: CheckContext) => Promise<T>;
+  readonly #wait: ResolvedWait;
+  readonly #registration: Registration | undefined;
 
   constructor(
     readonly reading: Reading<T>,
-    private readonly check: (context: CheckContext) => Promise<T>,
-    private readonly wait: ResolvedWait,
+    check: (context: CheckContext) => Promise<T>,
+    wait: ResolvedWait,
     limiter: Limiter | undefined,
     initial?: T,
-    private readonly registration?: Registration,
+    registration?: Registration,
   ) {
-    this.gate = gateOf(limiter);
-    this.state = wait.state;
+    this.#check = check;
+    this.#wait = wait;
+    this.#registration = registration;
+    this.#gate = gateOf(limiter);
+    this.#state = wait.state;
     if (initial !== undefined) this.last = { value: initial };
   }
 
@@ -85,67 +92,67 @@ export class PollStream<T> {
       const sub = new Subscriber(this, wait, options, tokenFields, resolve, reject);
       if (signal) onAbort(signal, sub);
       if (wait.deadline !== Infinity) sub.arm();
-      this.subscribers.push(sub);
+      this.#subscribers.push(sub);
       if (this.last) sub.see(this.last.value);
-      if (this.phase === 'new') this.start();
-      else if (this.phase === 'idle') this.step(); // there may be time again under this deadline
+      if (this.#phase === 'new') this.#start();
+      else if (this.#phase === 'idle') this.#step(); // there may be time again under this deadline
     });
   }
 
   leave(sub: Subscriber<T>): void {
-    this.subscribers = this.subscribers.filter((s) => s !== sub);
-    if (this.subscribers.length === 0) this.close();
+    this.#subscribers = this.#subscribers.filter((s) => s !== sub);
+    if (this.#subscribers.length === 0) this.#close();
   }
 
   /** The latest deadline of anyone still waiting: requests are bounded by it. */
-  private deadline(): number {
-    return Math.max(...this.subscribers.map((s) => s.wait.deadline));
+  #deadline(): number {
+    return Math.max(...this.#subscribers.map((s) => s.wait.deadline));
   }
 
-  private start(): void {
+  #start(): void {
     const initial = this.last;
-    if (initial && this.reading.isDone(initial.value)) return this.finish(initial);
-    if (initial) this.wakeAt += this.advance(undefined);
-    this.step();
+    if (initial && this.reading.isDone(initial.value)) return this.#finish(initial);
+    if (initial) this.#wakeAt += this.#advance(undefined);
+    this.#step();
   }
 
-  private close(): void {
-    if (this.phase === 'closed') return;
-    const { phase } = this;
-    this.phase = 'closed';
-    clearTimeout(this.timer);
-    if (phase === 'queued') this.gate?.cancel(this.go);
-    this.inFlight?.abort(new Error('Nobody waits for this status any more'));
-    const r = this.registration;
+  #close(): void {
+    if (this.#phase === 'closed') return;
+    const phase = this.#phase;
+    this.#phase = 'closed';
+    clearTimeout(this.#timer);
+    if (phase === 'queued') this.#gate?.cancel(this.#go);
+    this.#inFlight?.abort(new Error('Nobody waits for this status any more'));
+    const r = this.#registration;
     if (r && r.map.get(r.key) === this) r.map.delete(r.key);
   }
 
-  private finish(outcome: Outcome<T>): void {
-    this.close();
-    for (const sub of this.subscribers) sub.settle(outcome);
+  #finish(outcome: Outcome<T>): void {
+    this.#close();
+    for (const sub of this.#subscribers) sub.settle(outcome);
   }
 
   /** Decides what happens next: sleep, go idle (no check fits before the deadline), or check. */
-  private readonly step = (): void => {
-    if (this.phase === 'closed') return;
-    const at = this.plan();
+  readonly #step = (): void => {
+    if (this.#phase === 'closed') return;
+    const at = this.#plan();
     if (at === undefined) {
-      this.phase = 'idle'; // the subscribers' deadline timers end it, unless a later deadline joins
+      this.#phase = 'idle'; // the subscribers' deadline timers end it, unless a later deadline joins
     } else if (at > Date.now()) {
-      this.phase = 'sleeping';
-      this.timer = setTimeout(this.step, Math.min(MAX_TIMER_MS, at - Date.now()));
-    } else if (this.gate) {
-      this.phase = 'queued';
-      this.gate.enter(this.go);
-    } else this.go();
+      this.#phase = 'sleeping';
+      this.#timer = setTimeout(this.#step, Math.min(MAX_TIMER_MS, at - Date.now()));
+    } else if (this.#gate) {
+      this.#phase = 'queued';
+      this.#gate.enter(this.#go);
+    } else this.#go();
   };
 
   /** Our turn (in the limiter, if any): one status request. */
-  private readonly go = (): void => {
-    this.phase = 'checking';
-    void this.request().then((outcome) => {
-      this.gate?.leave();
-      if (this.phase !== 'closed') this.handle(outcome);
+  readonly #go = (): void => {
+    this.#phase = 'checking';
+    void this.#request().then((outcome) => {
+      this.#gate?.leave();
+      if (this.#phase !== 'closed') this.#handle(outcome);
     });
   };
 
@@ -155,147 +162,159 @@ export class PollStream<T> {
    * allows, and not right after another); `undefined` when no check can start before
    * the deadline any more.
    */
-  private plan(): number | undefined {
-    const deadline = this.deadline();
-    const lead = Math.min(FINAL_CHECK_LEAD_MS, this.wait.schedule.initialDelayMs);
+  #plan(): number | undefined {
+    const deadline = this.#deadline();
+    const lead = Math.min(FINAL_CHECK_LEAD_MS, this.#wait.schedule.initialDelayMs);
     const finalAt = deadline - lead;
-    if (this.wakeAt < finalAt) return this.wakeAt;
-    const at = Math.max(this.floorAt, finalAt);
-    return at < deadline && this.lastStartAt < finalAt - lead ? at : undefined;
+    if (this.#wakeAt < finalAt) return this.#wakeAt;
+    const at = Math.max(this.#floorAt, finalAt);
+    return at < deadline && this.#lastStartAt < finalAt - lead ? at : undefined;
   }
 
   /** Picks the next delay and moves the schedule on. */
-  private advance(retryAfterMs: number | undefined): number {
-    const step = nextDelay(this.wait.schedule, this.state, retryAfterMs);
-    this.state = step.state;
+  #advance(retryAfterMs: number | undefined): number {
+    const step = nextDelay(this.#wait.schedule, this.#state, retryAfterMs);
+    this.#state = step.state;
     return step.delayMs;
   }
 
   /** One status request, bounded by the time left before the latest deadline. Never rejects. */
-  private async request(): Promise<Outcome<T> | undefined> {
+  async #request(): Promise<Outcome<T> | undefined> {
     const now = Date.now();
-    const left = this.deadline() - now;
+    const left = this.#deadline() - now;
     if (left <= 0) return undefined; // the deadline passed in the limiter's queue: nothing more starts
-    this.lastStartAt = now;
-    const timeoutMs = Math.max(1, Math.ceil(Math.min(this.wait.requestTimeoutMs, left)));
-    const controller = (this.inFlight = new AbortController());
+    this.#lastStartAt = now;
+    const timeoutMs = Math.max(1, Math.ceil(Math.min(this.#wait.requestTimeoutMs, left)));
+    const controller = (this.#inFlight = new AbortController());
     const timer = setTimeout(() => controller.abort(new TimeoutError(`Status check took longer than ${timeoutMs} ms`)), timeoutMs);
     try {
-      this.attempts += 1;
-      const answer = Promise.resolve().then(() => this.check({ signal: controller.signal, timeoutMs, attempt: this.attempts }));
+      this.#attempts += 1;
+      const answer = Promise.resolve().then(() => this.#check({ signal: controller.signal, timeoutMs, attempt: this.#attempts }));
       return { value: await raceAbort(answer, controller.signal) };
     } catch (error) {
       return { error };
     } finally {
       clearTimeout(timer);
-      this.inFlight = undefined;
+      this.#inFlight = undefined;
     }
   }
 
   /** Reads one check's outcome: tells the subscribers, then ends or plans the next check. */
-  private handle(outcome: Outcome<T> | undefined): void {
-    if (outcome === undefined) return this.step();
+  #handle(outcome: Outcome<T> | undefined): void {
+    if (outcome === undefined) return this.#step();
     const now = Date.now();
     let ends: boolean;
     let retryAfterMs: number | undefined;
     if ('value' in outcome) {
-      this.failures = 0;
+      this.#failures = 0;
       this.last = outcome;
       ends = this.reading.isDone(outcome.value);
     } else {
-      ends = !isTransient(outcome.error) || ++this.failures > this.wait.maxConsecutiveFailures;
+      ends = !isTransient(outcome.error) || ++this.#failures > this.#wait.maxConsecutiveFailures;
       if (outcome.error instanceof ApiError) retryAfterMs = outcome.error.retryAfterMs;
     }
     if (!ends) {
-      this.wakeAt = now + this.advance(retryAfterMs);
-      this.floorAt = now + (retryAfterMs ?? 0);
+      this.#wakeAt = now + this.#advance(retryAfterMs);
+      this.#floorAt = now + (retryAfterMs ?? 0);
     }
-    const next = ends ? undefined : this.plan();
-    const event = { attempt: this.attempts, ...outcome, nextDelayMs: next === undefined ? undefined : Math.max(0, next - now) };
-    for (const sub of this.subscribers) {
+    const next = ends ? undefined : this.#plan();
+    const event = { attempt: this.#attempts, ...outcome, nextDelayMs: next === undefined ? undefined : Math.max(0, next - now) };
+    for (const sub of this.#subscribers) {
       sub.poll(event);
       if ('value' in outcome) sub.see(outcome.value);
     }
-    if (ends) this.finish(outcome);
-    else this.step(); // a no-op if a callback ended the last wait
+    if (ends) this.#finish(outcome);
+    else this.#step(); // a no-op if a callback ended the last wait
   }
 
   /** For a subscriber's resume token: the schedule position now. */
   position(): ScheduleState {
-    return this.state;
+    return this.#state;
   }
 }
 
 /** One wait on a stream: its deadline, signal and callbacks. */
 class Subscriber<T> {
-  private readonly startedAt = Date.now();
-  private seen: { value: T; status: string } | undefined;
-  private unknown: Set<string> | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private settled = false;
+  readonly #startedAt = Date.now();
+  #seen: { value: T; status: string } | undefined;
+  #unknown: Set<string> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #settled = false;
+
+  readonly #stream: PollStream<T>;
+  readonly #options: WaitOptions<T> & { returnFailed?: boolean };
+  readonly #tokenFields: Partial<ResumeTokenData>;
+  readonly #resolve: (value: T) => void;
+  readonly #reject: (error: unknown) => void;
 
   constructor(
-    private readonly stream: PollStream<T>,
+    stream: PollStream<T>,
     readonly wait: ResolvedWait,
-    private readonly options: WaitOptions<T> & { returnFailed?: boolean },
-    private readonly tokenFields: Partial<ResumeTokenData>,
-    private readonly resolve: (value: T) => void,
-    private readonly reject: (error: unknown) => void,
-  ) {}
+    options: WaitOptions<T> & { returnFailed?: boolean },
+    tokenFields: Partial<ResumeTokenData>,
+    resolve: (value: T) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.#stream = stream;
+    this.#options = options;
+    this.#tokenFields = tokenFields;
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
 
   /** The deadline timer, re-armed in steps when the deadline is beyond setTimeout's range. */
   arm(): void {
-    this.timer = setTimeout(this.expire, Math.min(MAX_TIMER_MS, this.wait.deadline - Date.now()));
+    this.#timer = setTimeout(this.#expire, Math.min(MAX_TIMER_MS, this.wait.deadline - Date.now()));
   }
 
-  private readonly expire = (): void => {
+  readonly #expire = (): void => {
     if (Date.now() < this.wait.deadline) return this.arm();
-    this.settle({ error: new WaitTimeoutError(this.wait.timeoutMs, this.stream.last?.value) });
+    this.settle({ error: new WaitTimeoutError(this.wait.timeoutMs, this.#stream.last?.value) });
   };
 
   /** The signal aborted (called by `onAbort`). */
   handleEvent(): void {
-    this.settle({ error: this.options.signal!.reason });
+    this.settle({ error: this.#options.signal!.reason });
   }
 
   settle(outcome: Outcome<T>): void {
-    if (this.settled) return;
-    this.settled = true;
-    clearTimeout(this.timer);
-    if (this.options.signal) offAbort(this.options.signal, this);
-    this.stream.leave(this);
-    if (!('value' in outcome)) return this.reject(outcome.error);
-    const failure = this.options.returnFailed ? undefined : this.stream.reading.failure?.(outcome.value);
-    if (failure) this.reject(failure);
-    else this.resolve(outcome.value);
+    if (this.#settled) return;
+    this.#settled = true;
+    clearTimeout(this.#timer);
+    if (this.#options.signal) offAbort(this.#options.signal, this);
+    this.#stream.leave(this);
+    if (!('value' in outcome)) return this.#reject(outcome.error);
+    const failure = this.#options.returnFailed ? undefined : this.#stream.reading.failure?.(outcome.value);
+    if (failure) this.#reject(failure);
+    else this.#resolve(outcome.value);
   }
 
   see(value: T): void {
-    const { statusOf, isKnownStatus } = this.stream.reading;
+    const { statusOf, isKnownStatus } = this.#stream.reading;
     const status = statusOf(value);
-    if (this.settled || status === undefined) return;
-    const { onUnknownStatus, onStatusChange } = this.options;
-    if (!isKnownStatus(status) && !this.unknown?.has(status)) {
-      (this.unknown ??= new Set()).add(status);
-      if (onUnknownStatus) this.call(() => onUnknownStatus(status, value));
+    if (this.#settled || status === undefined) return;
+    const { onUnknownStatus, onStatusChange } = this.#options;
+    if (!isKnownStatus(status) && !this.#unknown?.has(status)) {
+      (this.#unknown ??= new Set()).add(status);
+      if (onUnknownStatus) this.#call(() => onUnknownStatus(status, value));
     }
-    if (status !== this.seen?.status) {
-      const previous = this.seen?.value;
-      this.seen = { value, status };
-      if (onStatusChange) this.call(() => onStatusChange(value, previous));
+    if (status !== this.#seen?.status) {
+      const previous = this.#seen?.value;
+      this.#seen = { value, status };
+      if (onStatusChange) this.#call(() => onStatusChange(value, previous));
     }
   }
 
   poll(event: Omit<PollEvent<T>, 'elapsedMs' | 'resumeToken'>): void {
-    const { onPoll } = this.options;
-    if (!onPoll || this.settled) return;
+    const { onPoll } = this.#options;
+    if (!onPoll || this.#settled) return;
     const { deadline } = this.wait;
-    const resumeToken = writeResumeToken({ v: 1, ...this.tokenFields, deadline: deadline === Infinity ? null : deadline, ...this.stream.position() });
-    this.call(() => onPoll({ ...event, elapsedMs: Date.now() - this.startedAt, resumeToken }));
+    const resumeToken = writeResumeToken({ v: 1, ...this.#tokenFields, deadline: deadline === Infinity ? null : deadline, ...this.#stream.position() });
+    this.#call(() => onPoll({ ...event, elapsedMs: Date.now() - this.#startedAt, resumeToken }));
   }
 
   /** A callback that throws ends its own wait with that error, nobody else's. */
-  private call(fn: () => void): void {
+  #call(fn: () => void): void {
     try {
       fn();
     } catch (error) {
