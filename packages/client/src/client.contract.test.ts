@@ -2,7 +2,8 @@
 // Prism validates each request the client sends; the suite ends by asserting zero violations.
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, NotFoundError, UnauthorizedError, type MindzieClient, type RequestOptions } from './index.js';
+import { createClient, NotFoundError, UnauthorizedError, type ClientOptions, type MindzieClient, type RequestOptions } from './index.js';
+import { createRawClient } from './raw.js';
 import { ids, TOKEN } from './test-support/ids.js';
 import { startPrism, type RunningPrism } from './test-support/prism.js';
 
@@ -69,6 +70,7 @@ const expectedSuccess: Record<string, (value: unknown) => unknown> = {
 
 let prism: RunningPrism;
 let client: MindzieClient;
+let options: ClientOptions;
 const violations: string[] = [];
 let answered = 0;
 
@@ -84,7 +86,8 @@ beforeAll(async () => {
     if (response.headers.get('content-type')?.includes('problem+json')) violations.push(`${response.url}: ${response.status} problem`);
     return response;
   };
-  client = createClient({ baseUrl: prism.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, fetch: recordingFetch, maxRetries: 0 });
+  options = { baseUrl: prism.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, fetch: recordingFetch, maxRetries: 0 };
+  client = createClient(options);
 });
 
 afterAll(async () => {
@@ -142,8 +145,8 @@ describe('every documented response of every operation, against Prism', () => {
     await expect(client.getActionExecution(ids.executionId, other)).resolves.toMatchObject({ status: 'Completed' });
   });
 
-  it('works through the raw typed client too', async () => {
-    const { data, response } = await client.raw.GET('/api/{tenantId}/{projectId}/actionexecution/{executionId}', {
+  it('works through the raw typed client (@mindzie/client/raw) too', async () => {
+    const { data, response } = await createRawClient(options).GET('/api/{tenantId}/{projectId}/actionexecution/{executionId}', {
       params: { path: { tenantId: ids.tenantId, projectId: ids.projectId, executionId: ids.executionId } },
     });
     expect(response.status).toBe(200);

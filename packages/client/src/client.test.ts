@@ -190,16 +190,6 @@ describe('requests', () => {
     reason = 'Action not found';
     await expect(client.getLastActionExecution(ids.actionId)).rejects.toMatchObject({ name: 'NotFoundError', reason: 'Action not found' });
   });
-
-  it('the raw client sends the token and default headers too', async () => {
-    const { server, client } = await serve((_req, res) => sendJson(res, 200, execution), { headers: { 'X-Team': 'etl' } });
-    const { data } = await client.raw.GET('/api/{tenantId}/{projectId}/actionexecution/{executionId}', {
-      params: { path: { tenantId: ids.tenantId, projectId: ids.projectId, executionId: ids.executionId } },
-    });
-    expect(data?.status).toBe('Queued');
-    expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
-    expect(server.requests[0]?.headers['x-team']).toBe('etl');
-  });
 });
 
 describe('errors', () => {

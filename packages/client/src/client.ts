@@ -1,16 +1,12 @@
-import createOpenApiClient, { type Client } from 'openapi-fetch';
 import { ApiError, NotFoundError } from './errors.js';
 import type { components, paths } from './generated/openapi.js';
 import { check, checkGuid, isObject } from './internal/checks.js';
 import { filenameFromContentDisposition } from './internal/content-disposition.js';
 import { guardedBody } from './internal/guarded-body.js';
-import { send, type Attempt } from './internal/send.js';
+import { send, type Attempt, type HttpResponse } from './internal/send.js';
 import { checkRequestOptions, resolveOptions, type ClientOptions, type RequestOptions } from './options.js';
 import type { ActionExecution, BlockExecuteRequest, BlockExecution, BlockResults } from './types.js';
 import { VERSION } from './version.js';
-
-/** The typed openapi-fetch client for every path (auth and default headers applied; no retries, no timeout). */
-export type RawClient = Client<paths>;
 
 /** A package being downloaded: read `stream` to the end (or cancel it). */
 export interface PackageDownload {
@@ -47,11 +43,32 @@ export interface MindzieClient {
    * "Block execution history not yet implemented": treat that as "unsupported", not "still running".
    */
   getBlockResults(blockId: string, options?: RequestOptions): Promise<BlockResults>;
-  /** The typed openapi-fetch client, for any path as the contract defines it. */
-  readonly raw: RawClient;
 }
 
-type Read<T> = (response: Response, attempt: Attempt, id: string) => Promise<T>;
+/** How one attempt goes out: the client's `fetch`, or Node's own HTTP client (`@mindzie/client/node`). */
+export type Transport<R extends HttpResponse = HttpResponse> = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string | undefined; signal: AbortSignal },
+) => Promise<R>;
+
+/** A download whose headers arrived: whoever reads `response`'s body owns `attempt` from here (idle timer, abort, dispose). */
+export interface PackageHead<R extends HttpResponse = HttpResponse> {
+  response: R;
+  attempt: Attempt;
+  filename: string;
+  size: number | undefined;
+}
+
+/**
+ * For `@mindzie/client/node` only: a client's own download request (argument checks, URL, headers,
+ * retries, error mapping) sent over another transport. Not part of the public API.
+ */
+export const clientInternals = new WeakMap<
+  MindzieClient,
+  { customFetch: boolean; downloadHead<R extends HttpResponse>(executionId: string, options: RequestOptions | undefined, transport: Transport<R>): Promise<PackageHead<R>> }
+>();
+
+type Read<T> = (response: HttpResponse, attempt: Attempt, id: string) => T | Promise<T>;
 
 /** The contract's paths that have an operation for `method`: a method the spec does not define fails to compile. */
 type PathWith<Method extends 'get' | 'post'> = { [P in keyof paths]: paths[P][Method] extends undefined ? never : P }[keyof paths];
@@ -62,24 +79,18 @@ const NO_EXECUTION_YET: components['schemas']['ActionError']['error'] = "Can't f
 /** Creates a client for one tenant and project. Throws InvalidArgumentError for bad options. */
 export function createClient(options: ClientOptions): MindzieClient {
   const settings = resolveOptions(options, VERSION);
-  const raw = createOpenApiClient<paths>({ baseUrl: settings.baseUrl, fetch: settings.fetch, headers: settings.headers });
-  raw.use({
-    async onRequest({ request }) {
-      if (!request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${await settings.token()}`);
-    },
-  });
   const context = { token: settings.token, timeoutMs: settings.timeoutMs, maxRetries: settings.maxRetries };
 
   /**
    * One task method: checks every argument, then sends with retries where safe. The task methods
    * call fetch directly with a URL built from the contract's path template (checked against `paths`): going
    * through openapi-fetch costs two Headers merges and a Request copy per call (15–20 % of a
-   * loopback round trip, see BENCHMARKS.md); `raw` is openapi-fetch for every other use.
+   * loopback round trip, see BENCHMARKS.md).
    */
   const operation = <T, M extends 'GET' | 'POST'>(method: M, template: PathWith<Lowercase<M>>, idName: string, safeToRetry: boolean, read: Read<T>) => {
     // "/api/{tenantId}/…" → ["/api/", "tenantId", "/", …]: odd entries are parameter names.
     const parts = template.split(/\{(\w+)\}/);
-    return async (id: string, options?: RequestOptions, body?: BlockExecuteRequest): Promise<T> => {
+    return async (id: string, options?: RequestOptions, body?: BlockExecuteRequest, transport: Transport = settings.fetch): Promise<T> => {
       checkRequestOptions(options);
       checkGuid(idName, id);
       const serialized = body === undefined ? undefined : serializeBlockRequest(body);
@@ -90,7 +101,7 @@ export function createClient(options: ClientOptions): MindzieClient {
       const sendOnce = (authorization: string, signal: AbortSignal) => {
         const headers: Record<string, string> = { ...settings.headers, ...options?.headers, Authorization: authorization };
         if (serialized !== undefined) headers['Content-Type'] = 'application/json';
-        return settings.fetch(url, { method, headers, body: serialized, signal });
+        return transport(url, { method, headers, body: serialized, signal });
       };
       return send(context, { ...options, request: { method, path }, safeToRetry, send: sendOnce }, (response, attempt) => read(response, attempt, id));
     };
@@ -98,9 +109,9 @@ export function createClient(options: ClientOptions): MindzieClient {
 
   const lastExecution = operation('GET', '/api/{tenantId}/{projectId}/actionexecution/lastaction/{actionId}', 'actionId', true, readJson<ActionExecution>);
   const executeBlock = operation('POST', '/api/{tenantId}/{projectId}/block/{blockId}/execute', 'blockId', false, readJson<BlockExecution>);
+  const downloadHead = operation('GET', '/api/{tenantId}/{projectId}/actionexecution/downloadpackage/{executionId}', 'executionId', true, packageHead);
 
-  return {
-    raw,
+  const client: MindzieClient = {
     executeAction: operation('GET', '/api/{tenantId}/{projectId}/action/execute/{actionId}', 'actionId', false, readJson<ActionExecution>),
     listActionExecutions: operation('GET', '/api/{tenantId}/{projectId}/actionexecution/action/{actionId}', 'actionId', true, readItems),
     getLastActionExecution: (actionId, options) =>
@@ -109,14 +120,22 @@ export function createClient(options: ClientOptions): MindzieClient {
         throw error;
       }),
     getActionExecution: operation('GET', '/api/{tenantId}/{projectId}/actionexecution/{executionId}', 'executionId', true, readJson<ActionExecution>),
-    downloadPackage: operation('GET', '/api/{tenantId}/{projectId}/actionexecution/downloadpackage/{executionId}', 'executionId', true, readPackage),
+    downloadPackage: async (executionId, options) => {
+      const { response, attempt, filename, size } = await downloadHead(executionId, options);
+      return { stream: guardedBody(response as Response, size, attempt), filename, size };
+    },
     executeBlock: (blockId, body, options) => executeBlock(blockId, options, body),
     getBlockResults: operation('GET', '/api/{tenantId}/{projectId}/block/{blockId}/results', 'blockId', true, readJson<BlockResults>),
   };
+  clientInternals.set(client, {
+    customFetch: options.fetch !== undefined,
+    downloadHead: (executionId, options, transport) => downloadHead(executionId, options, undefined, transport as Transport) as Promise<PackageHead<never>>,
+  });
+  return client;
 }
 
 /** Reads a success body as JSON; a body that is not JSON is an ApiError, not a crash. */
-async function readJson<T>(response: Response, attempt: Attempt): Promise<T> {
+async function readJson<T>(response: HttpResponse, attempt: Attempt): Promise<T> {
   const text = await response.text();
   try {
     return JSON.parse(text) as T;
@@ -125,34 +144,29 @@ async function readJson<T>(response: Response, attempt: Attempt): Promise<T> {
   }
 }
 
-async function readItems(response: Response, attempt: Attempt): Promise<ActionExecution[]> {
+async function readItems(response: HttpResponse, attempt: Attempt): Promise<ActionExecution[]> {
   const list = await readJson<components['schemas']['ActionExecutionList']>(response, attempt);
   if (!Array.isArray(list?.items)) throw unexpected(response, attempt, list);
   return list.items;
 }
 
-function unexpected(response: Response, attempt: Attempt, body: unknown): ApiError {
-  const { method, path } = attempt.request;
-  return new ApiError(`Unexpected body from ${method} ${path} (${response.status})`, {
+function unexpected(response: HttpResponse, attempt: Attempt, body: unknown): ApiError {
+  return new ApiError(`Unexpected body from ${attempt.describe()} (${response.status})`, {
     status: response.status,
     body: typeof body == 'string' ? attempt.redact(body) : body,
     request: attempt.request,
   });
 }
 
-/** Hands the body to a guarded stream, which owns the attempt from here: idle timeout and caller abort. */
-async function readPackage(response: Response, attempt: Attempt, executionId: string): Promise<PackageDownload> {
+/** Once the headers arrived: the file name and size, and the attempt handed to the body's reader (its timer off until the first read). */
+function packageHead(response: HttpResponse, attempt: Attempt, executionId: string): PackageHead {
   attempt.kept = true;
   attempt.disarm();
   const { headers } = response;
   const length = headers.get('Content-Length');
-  // With a content encoding, Content-Length counts the encoded bytes, not the ones the stream yields.
+  // With a content encoding, Content-Length counts the encoded bytes, not the ones the body yields.
   const size = length && /^\d+$/.test(length) && /^(identity)?$/i.test(headers.get('Content-Encoding') ?? '') ? +length : undefined;
-  return {
-    stream: guardedBody(response, size, attempt),
-    filename: filenameFromContentDisposition(headers.get('Content-Disposition'), `${executionId}.zip`),
-    size,
-  };
+  return { response, attempt, filename: filenameFromContentDisposition(headers.get('Content-Disposition'), `${executionId}.zip`), size };
 }
 
 /** The body of execute-block, checked and serialised before anything is sent. */

@@ -1,8 +1,10 @@
 // The public surface, as published: the exact exports of both entry points, in both formats.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import * as source from './index.js';
 import * as nodeSource from './node.js';
+import * as rawSource from './raw.js';
 
 const require = createRequire(import.meta.url);
 const dist = (file: string) => new URL(`../dist/${file}`, import.meta.url).pathname;
@@ -29,6 +31,12 @@ describe('public surface', () => {
   it('src/index.ts exports exactly the documented API (an addition shows up here in review)', () => {
     expect(Object.keys(source).sort()).toEqual(API);
     expect(Object.keys(nodeSource)).toEqual(['downloadPackageToFile']);
+    expect(Object.keys(rawSource)).toEqual(['createRawClient']);
+  });
+
+  it('a client has exactly the task methods (the raw client is its own entry point now)', () => {
+    const client = source.createClient({ baseUrl: 'http://127.0.0.1:9', token: 't0ken-value', tenantId: '12345678-1234-1234-1234-123456789012', projectId: '87654321-4321-4321-4321-210987654321' });
+    expect(Object.keys(client).sort()).toEqual(['downloadPackage', 'executeAction', 'executeBlock', 'getActionExecution', 'getBlockResults', 'getLastActionExecution', 'listActionExecutions']);
   });
 
   it('exports the enum values generated from the contract', () => {
@@ -51,6 +59,30 @@ describe('public surface', () => {
       const cjs = require(dist('index.cjs'));
       expect(Object.keys(esm).sort()).toEqual(API);
       expect(Object.keys(cjs).filter((k) => k !== '__esModule').sort()).toEqual(API);
+    });
+
+    it('only @mindzie/client/raw loads openapi-fetch: the main and node entries do not, in either format', () => {
+      // Every file an entry loads, following the relative imports of the build (its shared chunks).
+      const loads = (file: string, seen = new Set<string>()): Set<string> => {
+        if (seen.has(file)) return seen;
+        seen.add(file);
+        for (const [, spec] of readFileSync(dist(file), 'utf8').matchAll(/(?:from |require\(|import\()\s*["']([^"']+)["']/g)) {
+          if (spec!.startsWith('./')) loads(spec!.slice(2), seen);
+          else seen.add(spec!);
+        }
+        return seen;
+      };
+      for (const entry of ['index.js', 'index.cjs', 'node.js', 'node.cjs']) expect([...loads(entry)], entry).not.toContain('openapi-fetch');
+      for (const entry of ['raw.js', 'raw.cjs']) expect([...loads(entry)], entry).toContain('openapi-fetch');
+    });
+
+    it('ESM and CJS of @mindzie/client/raw expose createRawClient, which throws the same error classes', async () => {
+      const { createRawClient } = await import(dist('raw.js'));
+      const cjs = require(dist('raw.cjs'));
+      expect(Object.keys(cjs).filter((k) => k !== '__esModule')).toEqual(['createRawClient']);
+      const { InvalidArgumentError } = await import(dist('index.js'));
+      expect(() => createRawClient({ baseUrl: 'nope', token: 't0ken-value', tenantId: '12345678-1234-1234-1234-123456789012', projectId: '87654321-4321-4321-4321-210987654321' })).toThrow(InvalidArgumentError);
+      expect(() => cjs.createRawClient({ baseUrl: 'nope' })).toThrow(require(dist('index.cjs')).InvalidArgumentError);
     });
 
     it.each([

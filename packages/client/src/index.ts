@@ -1,6 +1,7 @@
-// @mindzie/client: the whole public surface. Node-only helpers live in '@mindzie/client/node'.
+// @mindzie/client: the whole public surface. Node-only helpers live in '@mindzie/client/node',
+// the raw typed openapi-fetch client in '@mindzie/client/raw'.
 export { createClient } from './client.js';
-export type { MindzieClient, PackageDownload, RawClient } from './client.js';
+export type { MindzieClient, PackageDownload } from './client.js';
 export type { ClientOptions, RequestOptions } from './options.js';
 export {
   MindzieError,

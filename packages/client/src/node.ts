@@ -1,3 +1,3 @@
-// @mindzie/client/node: helpers that need Node's file system. Browser bundles never import this.
+// @mindzie/client/node: helpers that need Node (its file system and HTTP client). Browser bundles never import this.
 export { downloadPackageToFile } from './node/download-to-file.js';
 export type { DownloadToFileOptions, DownloadedFile } from './node/download-to-file.js';

@@ -44,8 +44,7 @@ export const DEFAULT_MAX_RETRIES = 2;
 
 /** The checked, normalised options a client runs on. */
 export interface Settings {
-  /** `origin + basePath`, for openapi-fetch. */
-  baseUrl: string;
+  /** `https://host` and the sub-path to put before `/api` ('' or `/mindzie`). */
   origin: string;
   basePath: string;
   tenantId: string;
@@ -79,7 +78,6 @@ export function resolveOptions(options: ClientOptions, version: string): Setting
   check(typeof token == 'function' || validToken(token), 'token', 'a non-empty string without line breaks, or a function returning one');
   const basePath = url!.pathname.replace(/\/+$/, '');
   return {
-    baseUrl: url!.origin + basePath,
     origin: url!.origin,
     basePath,
     tenantId: options.tenantId,

@@ -2,6 +2,7 @@ import { ApiError, NotFoundError, RateLimitError, ServerError, UnauthorizedError
 import { actionErrorErrorValues, blockErrorErrorValues, executionErrorErrorValues } from '../generated/openapi.js';
 import { redactText, redactValue } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
+import type { HttpResponse } from './send.js';
 
 const NOT_FOUND_REASONS: readonly string[] = [...actionErrorErrorValues, ...executionErrorErrorValues, ...blockErrorErrorValues];
 
@@ -10,7 +11,7 @@ const NOT_FOUND_REASONS: readonly string[] = [...actionErrorErrorValues, ...exec
  * the error body parsed (JSON when it parsed, otherwise the text). `secret` (the token) is
  * masked everywhere it appears.
  */
-export function errorFromResponse(response: Response, body: unknown, request: RequestDescription, secret: string | undefined): ApiError {
+export function errorFromResponse(response: HttpResponse, body: unknown, request: RequestDescription, secret: string | undefined): ApiError {
   const { status } = response;
   const safeBody = redactValue(body, secret);
   const fields = (safeBody ?? {}) as Record<string, unknown>;

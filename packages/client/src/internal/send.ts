@@ -11,6 +11,15 @@ export interface SendContext {
   maxRetries: number;
 }
 
+/** What the client reads of a response: a fetch `Response` has it, and so has `@mindzie/client/node`'s own. */
+export interface HttpResponse {
+  ok: boolean;
+  status: number;
+  statusText: string;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
 /** One HTTP operation, described once and sent as many times as the retry policy allows. */
 export interface Call {
   request: RequestDescription;
@@ -20,14 +29,14 @@ export interface Call {
   timeoutMs?: number | undefined;
   maxRetries?: number | undefined;
   /** Sends one attempt; the body stays unread. */
-  send(authorization: string, signal: AbortSignal): Promise<Response>;
+  send(authorization: string, signal: AbortSignal): Promise<HttpResponse>;
 }
 
 /**
  * Sends `call`, retrying it only when it is safe to repeat, and maps every outcome to the
  * SDK's errors. The caller's abort always wins and rejects with the signal's reason.
  */
-export async function send<T>(context: SendContext, call: Call, read: (response: Response, attempt: Attempt) => Promise<T>): Promise<T> {
+export async function send<T>(context: SendContext, call: Call, read: (response: HttpResponse, attempt: Attempt) => T | Promise<T>): Promise<T> {
   const maxRetries = call.safeToRetry ? (call.maxRetries ?? context.maxRetries) : 0;
   for (let retry = 0; ; retry++) {
     call.signal?.throwIfAborted();
@@ -80,7 +89,7 @@ export class Attempt {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timedOut = true;
-      this.controller.abort(new TimeoutError(`${this.request.method} ${this.request.path}: ${what}`, { request: this.request }));
+      this.controller.abort(new TimeoutError(`${this.describe()}: ${what}`, { request: this.request }));
     }, this.timeoutMs);
   }
 
@@ -96,14 +105,16 @@ export class Attempt {
 
   /** The error for a failure of this attempt: the caller's abort reason, a TimeoutError, or a NetworkError. */
   failure(cause: unknown): unknown {
-    const { caller, request, token } = this;
+    const { caller, token } = this;
     if (caller?.aborted) return caller.reason;
     if (this.timedOut) return this.signal.reason;
     if (cause instanceof MindzieError) return cause;
-    return new NetworkError(`${request.method} ${request.path} failed: ${redactText(explain(cause), token)}`, {
-      request,
-      cause: redactCause(cause, token),
-    });
+    return new NetworkError(`${this.describe()} failed: ${redactText(explain(cause), token)}`, { request: this.request, cause: redactCause(cause, token) });
+  }
+
+  /** `GET /api/…`: how every message names the request (never the host, never a header). */
+  describe(): string {
+    return `${this.request.method} ${this.request.path}`;
   }
 
   /** Masks the token in text that goes into an error. */

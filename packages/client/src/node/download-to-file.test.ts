@@ -26,15 +26,22 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function serve(options: PackageServerOptions, clientOptions: Partial<ClientOptions> = {}): Promise<MindzieClient> {
-  server = await startPackageServer(options);
-  return createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, maxRetries: 0, ...clientOptions });
-}
-
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const disposition = `attachment; filename="${ids.executionId}.zip"`;
 
-describe('downloadPackageToFile', () => {
+// Without a `fetch` option the download goes out through node:http; with one, through that fetch
+// and the client's web stream. Both must keep every promise below.
+const paths: [string, Partial<ClientOptions>][] = [
+  ['node:http (no fetch given)', {}],
+  ['a custom fetch', { fetch: (input, init) => fetch(input, init) }],
+];
+
+describe.each(paths)('downloadPackageToFile through %s', (_, transport) => {
+  async function serve(options: PackageServerOptions, clientOptions: Partial<ClientOptions> = {}): Promise<MindzieClient> {
+    server = await startPackageServer(options);
+    return createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, maxRetries: 0, ...transport, ...clientOptions });
+  }
+
   it('saves a real ZIP under the server file name, byte for byte, reporting progress', async () => {
     const zip = buildZip({ 'results.csv': randomPackage(3 * 1024 * 1024), 'notes.txt': Buffer.from('done') });
     const client = await serve({ body: zip, disposition });
@@ -133,7 +140,7 @@ describe('downloadPackageToFile', () => {
 
   it('leaves no file for a missing package', async () => {
     server = await startServer((_req, res) => sendJson(res, 404, { error: 'Execution not found', executionId: ids.executionId }));
-    const client = createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId });
+    const client = createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, ...transport });
     await expect(downloadPackageToFile(client, ids.executionId, { directory: dir })).rejects.toMatchObject({ name: 'NotFoundError', reason: 'Execution not found' });
     expect(await readdir(dir)).toEqual([]);
     expect(NotFoundError).toBeDefined();
@@ -154,6 +161,74 @@ describe('downloadPackageToFile', () => {
       expect((error as InvalidArgumentError).argument).toBe(argument);
     }
     expect(server!.requests).toHaveLength(0);
+    expect(await readdir(dir)).toEqual([]);
+  });
+  it('keeps a slow but healthy stream alive far past timeoutMs (the timeout is per chunk)', async () => {
+    const body = randomPackage(12 * 1024);
+    const client = await serve({ body, chunkSize: 1024, chunkDelayMs: 50, disposition }, { timeoutMs: 250 });
+    const started = performance.now();
+    const saved = await downloadPackageToFile(client, ids.executionId, { directory: dir });
+    expect(performance.now() - started).toBeGreaterThan(500); // twice the timeout, and still fine
+    expect((await readFile(saved.path)).equals(body)).toBe(true);
+  });
+
+  it('rejects with the abort reason, sending nothing, when the signal is already aborted', async () => {
+    const client = await serve({ body: randomPackage(100), disposition });
+    const reason = new Error('never mind');
+    await expect(downloadPackageToFile(client, ids.executionId, { directory: dir, signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    expect(server!.requests).toHaveLength(0);
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe('which way a download goes', () => {
+  it('through node:http when the client was given no fetch: the global fetch is never called', async () => {
+    const body = randomPackage(256 * 1024);
+    server = await startPackageServer({ body, disposition });
+    const realFetch = globalThis.fetch;
+    let fetchCalls = 0;
+    globalThis.fetch = async () => {
+      fetchCalls++;
+      throw new Error('fetch must not be used');
+    };
+    try {
+      const client = createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, maxRetries: 0 });
+      const saved = await downloadPackageToFile(client, ids.executionId, { directory: dir });
+      expect((await readFile(saved.path)).equals(body)).toBe(true);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(fetchCalls).toBe(0);
+  });
+
+  it('through the fetch the client was given, once per attempt', async () => {
+    const body = randomPackage(256 * 1024);
+    server = await startPackageServer({ body, disposition });
+    let fetchCalls = 0;
+    const counting: typeof fetch = (input, init) => (fetchCalls++, fetch(input, init));
+    const client = createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, fetch: counting });
+    const saved = await downloadPackageToFile(client, ids.executionId, { directory: dir });
+    expect((await readFile(saved.path)).equals(body)).toBe(true);
+    expect(fetchCalls).toBe(1);
+  });
+
+  it('through downloadPackage of a client this package did not make (a wrapper), never around it', async () => {
+    const body = randomPackage(1000);
+    server = await startPackageServer({ body, disposition });
+    const inner = createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId });
+    const asked: string[] = [];
+    const wrapper: MindzieClient = { ...inner, downloadPackage: (executionId, options) => (asked.push(executionId), inner.downloadPackage(executionId, options)) };
+    const saved = await downloadPackageToFile(wrapper, ids.executionId, { directory: dir });
+    expect(asked).toEqual([ids.executionId]);
+    expect((await readFile(saved.path)).equals(body)).toBe(true);
+  });
+
+  it('checks the size itself when a client it did not make hands it a stream that does not match Content-Length', async () => {
+    const inner = createClient({ baseUrl: 'http://127.0.0.1:1', token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId });
+    const wrapper: MindzieClient = { ...inner, downloadPackage: async () => ({ stream: new Blob([new Uint8Array(10)]).stream(), filename: 'p.zip', size: 20 }) };
+    const error = await downloadPackageToFile(wrapper, ids.executionId, { directory: dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toContain('10 bytes but Content-Length announced 20');
     expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -1,0 +1,185 @@
+// Downloads through node:http(s) (a client given no fetch) against real local servers: what fetch
+// did for the client (redirects, decoding, TLS) still happens, and the client's own rules still hold.
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer as createHttpsServer, globalAgent } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createClient, NetworkError, ServerError, TimeoutError, UnauthorizedError, type ClientOptions } from '../index.js';
+import { downloadPackageToFile } from '../node.js';
+import { freePort } from '../test-support/free-port.js';
+import { startServer, type Handler, type TestServer } from '../test-support/http-server.js';
+import { ids, TOKEN } from '../test-support/ids.js';
+import { randomPackage } from '../test-support/package-server.js';
+import { VERSION } from '../version.js';
+
+const servers: TestServer[] = [];
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mindzie-http-'));
+});
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+const packagePath = `/api/${ids.tenantId}/${ids.projectId}/actionexecution/downloadpackage/${ids.executionId}`;
+
+async function serve(handler: Handler): Promise<TestServer> {
+  const server = await startServer(handler);
+  servers.push(server);
+  return server;
+}
+
+const clientFor = (url: string, options: Partial<ClientOptions> = {}) =>
+  createClient({ baseUrl: url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, maxRetries: 0, ...options });
+
+const sendPackage = (body: Buffer, headers: Record<string, string | number> = {}): Handler => (_req, res) => {
+  res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': body.length, ...headers });
+  res.end(body);
+};
+
+const leaks = (error: unknown) =>
+  [String(error), (error as Error).message, (error as Error).stack ?? '', JSON.stringify(error), inspect(error, { depth: 10 })].some((text) => text.includes(TOKEN));
+
+describe('downloads through node:http', () => {
+  it('send the same request fetch would: path, token, User-Agent and default headers, no body', async () => {
+    const server = await serve(sendPackage(randomPackage(10)));
+    await downloadPackageToFile(clientFor(server.url, { headers: { 'X-Team': 'etl' } }), ids.executionId, { directory: dir });
+    const [request] = server.requests;
+    expect(request?.method).toBe('GET');
+    expect(request?.url).toBe(packagePath);
+    expect(request?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(request?.headers['user-agent']).toBe(`@mindzie/client/${VERSION}`);
+    expect(request?.headers['x-team']).toBe('etl');
+    expect(request?.headers['content-type']).toBeUndefined();
+    expect(request?.body).toBe('');
+  });
+
+  it('follow a redirect within the origin with the token, and to another origin without it', async () => {
+    const body = randomPackage(5000);
+    const storage = await serve(sendPackage(body));
+    const api = await serve((req, res) => {
+      res.writeHead(302, { Location: req.url === packagePath ? '/moved/package.zip' : `${storage.url}/blob/package.zip?sig=abc` });
+      res.end();
+    });
+    const saved = await downloadPackageToFile(clientFor(api.url), ids.executionId, { directory: dir });
+    expect((await readFile(saved.path)).equals(body)).toBe(true);
+    expect(api.requests.map((r) => [r.url, r.headers.authorization])).toEqual([
+      [packagePath, `Bearer ${TOKEN}`],
+      ['/moved/package.zip', `Bearer ${TOKEN}`],
+    ]);
+    expect(storage.requests.map((r) => [r.url, r.headers.authorization, r.headers['user-agent']])).toEqual([['/blob/package.zip?sig=abc', undefined, `@mindzie/client/${VERSION}`]]);
+  });
+
+  it('give up after 20 redirects with a NetworkError, leaving no file', async () => {
+    const server = await serve((_req, res) => (res.writeHead(307, { Location: '/again' }), res.end()));
+    const error = await downloadPackageToFile(clientFor(server.url), ids.executionId, { directory: dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toContain('more than 20 redirects');
+    expect(server.requests).toHaveLength(21);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('decode a gzip-encoded body, as fetch does', async () => {
+    const body = Buffer.from('PK a package that compresses well '.repeat(5000));
+    const server = await serve(sendPackage(gzipSync(body), { 'Content-Encoding': 'gzip' }));
+    const progress: [number, number | undefined][] = [];
+    const saved = await downloadPackageToFile(clientFor(server.url), ids.executionId, { directory: dir, onProgress: (bytes, total) => progress.push([bytes, total]) });
+    expect(saved.bytes).toBe(body.length);
+    expect((await readFile(saved.path)).equals(body)).toBe(true);
+    expect(progress.at(-1)).toEqual([body.length, undefined]); // Content-Length counts the encoded bytes
+  });
+
+  it('fail a gzip body that is cut short, leaving no file', async () => {
+    const encoded = gzipSync(randomPackage(200_000));
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Encoding': 'gzip' }); // chunked: the end looks clean, the gzip is not
+      res.end(encoded.subarray(0, encoded.length - 100));
+    });
+    const error = await downloadPackageToFile(clientFor(server.url), ids.executionId, { directory: dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('retry a 503 as the client does (Retry-After), then save the package', async () => {
+    const body = randomPackage(1000);
+    let calls = 0;
+    const server = await serve((req, res, recorded) =>
+      ++calls === 1 ? (res.writeHead(503, { 'Retry-After': '0', 'Content-Type': 'text/plain' }), res.end('busy')) : sendPackage(body)(req, res, recorded),
+    );
+    const saved = await downloadPackageToFile(clientFor(server.url, { maxRetries: 1 }), ids.executionId, { directory: dir });
+    expect((await readFile(saved.path)).equals(body)).toBe(true);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('map errors as the client does, and mask the token a server echoes', async () => {
+    const server = await serve((req, res) => {
+      res.writeHead(req.headers['x-fail'] === 'server' ? 500 : 401, { 'Content-Type': 'text/plain' });
+      res.end(`Token ${req.headers.authorization} is expired`);
+    });
+    const unauthorized = await downloadPackageToFile(clientFor(server.url), ids.executionId, { directory: dir }).catch((e: unknown) => e);
+    expect(unauthorized).toBeInstanceOf(UnauthorizedError);
+    expect(unauthorized).toMatchObject({ status: 401, method: 'GET', path: packagePath, body: 'Token Bearer [REDACTED] is expired' });
+    expect(leaks(unauthorized)).toBe(false);
+    const failed = await downloadPackageToFile(clientFor(server.url, { headers: { 'X-Fail': 'server' } }), ids.executionId, { directory: dir }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(ServerError);
+    expect(leaks(failed)).toBe(false);
+  });
+
+  it('time out waiting for the response headers with a TimeoutError', async () => {
+    const server = await serve(() => {}); // never answers
+    const error = await downloadPackageToFile(clientFor(server.url, { timeoutMs: 150 }), ids.executionId, { directory: dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toBe(`GET ${packagePath}: no complete response within 150 ms`);
+  });
+
+  it('report a refused connection as a NetworkError with its code, and no token anywhere', async () => {
+    const client = clientFor(`http://127.0.0.1:${await freePort()}`);
+    const error = await downloadPackageToFile(client, ids.executionId, { directory: dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toContain('ECONNREFUSED');
+    expect(((error as Error).cause as { code?: string }).code).toBe('ECONNREFUSED');
+    expect(leaks(error)).toBe(false);
+  });
+});
+
+describe('downloads through node:https', () => {
+  /** A real TLS server with a fresh self-signed certificate for 127.0.0.1. */
+  async function startTlsServer(body: Buffer) {
+    const tls = await mkdtemp(join(dir, 'tls-'));
+    const key = join(tls, 'key.pem');
+    const cert = join(tls, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    const pem = { key: await readFile(key), cert: await readFile(cert) };
+    const server = createHttpsServer(pem, (_req, res) => sendPackage(body)(_req, res, undefined as never));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push({ url: '', requests: [], close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) });
+    return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, cert: pem.cert };
+  }
+
+  it('verify the certificate: an untrusted one is a NetworkError and leaves no file', async () => {
+    const { url } = await startTlsServer(randomPackage(100));
+    const error = await downloadPackageToFile(clientFor(url), ids.executionId, { directory: dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toMatch(/self[- ]signed certificate/);
+    expect((await readdir(dir)).filter((name) => !name.startsWith('tls-'))).toEqual([]);
+  });
+
+  it('save the package from a server whose certificate Node trusts', async () => {
+    const body = randomPackage(100_000);
+    const { url, cert } = await startTlsServer(body);
+    const trusted = globalAgent.options.ca;
+    globalAgent.options.ca = cert; // what NODE_EXTRA_CA_CERTS would do for the whole process
+    try {
+      const saved = await downloadPackageToFile(clientFor(url), ids.executionId, { directory: dir });
+      expect((await readFile(saved.path)).equals(body)).toBe(true);
+    } finally {
+      globalAgent.options.ca = trusted;
+    }
+  });
+});
