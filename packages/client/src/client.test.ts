@@ -299,6 +299,21 @@ describe('the token never leaks', () => {
     expect(leaks(serverError)).toBe(false);
   });
 
+  it('is masked in a success body of the wrong shape, JSON or text', async () => {
+    let json = true;
+    const { client } = await serve((req, res) =>
+      json ? sendJson(res, 200, { list: [`sent ${req.headers.authorization}`] }) : (res.writeHead(200, { 'Content-Type': 'text/plain' }), res.end(`sent ${req.headers.authorization}`)),
+    );
+    const notAList = await client.listActionExecutions(ids.actionId).catch((e: unknown) => e);
+    expect(notAList).toBeInstanceOf(ApiError);
+    expect((notAList as ApiError).body).toEqual({ list: ['sent Bearer [REDACTED]'] });
+    expect(leaks(notAList)).toBe(false);
+    json = false;
+    const notJson = await client.getActionExecution(ids.executionId).catch((e: unknown) => e);
+    expect((notJson as ApiError).body).toBe('sent Bearer [REDACTED]');
+    expect(leaks(notJson)).toBe(false);
+  });
+
   it('is masked when a custom fetch fails with it in the message', async () => {
     const leakyFetch: typeof fetch = async (_input, init) => {
       const auth = new Headers(init?.headers).get('Authorization');

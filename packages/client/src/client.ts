@@ -79,7 +79,6 @@ const NO_EXECUTION_YET: components['schemas']['ActionError']['error'] = "Can't f
 /** Creates a client for one tenant and project. Throws InvalidArgumentError for bad options. */
 export function createClient(options: ClientOptions): MindzieClient {
   const settings = resolveOptions(options, VERSION);
-  const context = { token: settings.token, timeoutMs: settings.timeoutMs, maxRetries: settings.maxRetries };
 
   /**
    * One task method: checks every argument, then sends with retries where safe. The task methods
@@ -103,7 +102,7 @@ export function createClient(options: ClientOptions): MindzieClient {
         if (serialized !== undefined) headers['Content-Type'] = 'application/json';
         return transport(url, { method, headers, body: serialized, signal });
       };
-      return send(context, { ...options, request: { method, path }, safeToRetry, send: sendOnce }, (response, attempt) => read(response, attempt, id));
+      return send(settings, { ...options, request: { method, path }, safeToRetry, send: sendOnce }, (response, attempt) => read(response, attempt, id));
     };
   };
 
@@ -153,7 +152,7 @@ async function readItems(response: HttpResponse, attempt: Attempt): Promise<Acti
 function unexpected(response: HttpResponse, attempt: Attempt, body: unknown): ApiError {
   return new ApiError(`Unexpected body from ${attempt.describe()} (${response.status})`, {
     status: response.status,
-    body: typeof body == 'string' ? attempt.redact(body) : body,
+    body: attempt.redact(body),
     request: attempt.request,
   });
 }

@@ -20,8 +20,9 @@ export interface RequestDescription {
 /** Base class of every error the SDK throws. Branch with `instanceof`. */
 export class MindzieError extends Error {
   override name = 'MindzieError';
-  readonly method: string | undefined;
-  readonly path: string | undefined;
+  // `declare`: set by the constructor only (no field initialiser to emit and run first).
+  declare readonly method: string | undefined;
+  declare readonly path: string | undefined;
 
   constructor(message: string, options: { request?: RequestDescription; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -38,23 +39,22 @@ export class MindzieError extends Error {
 /** An argument that can be checked locally was wrong; no request was sent. */
 export class InvalidArgumentError extends MindzieError {
   override name = 'InvalidArgumentError';
-  constructor(
-    /** The argument that was wrong, e.g. `actionId`. */
-    readonly argument: string,
-    message: string,
-  ) {
+  /** The argument that was wrong, e.g. `actionId`. */
+  declare readonly argument: string;
+  constructor(argument: string, message: string) {
     super(message);
+    this.argument = argument;
   }
 }
 
 /** The server answered with a status the operation does not treat as success. */
 export class ApiError extends MindzieError {
   override name = 'ApiError';
-  readonly status: number;
+  declare readonly status: number;
   /** The parsed body: JSON when it parsed, otherwise the text (the 401 body is free text). */
-  readonly body: unknown;
+  declare readonly body: unknown;
   /** Milliseconds the server asked to wait (`Retry-After`, seconds or HTTP date), when it said. */
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
 
   constructor(
     message: string,
@@ -82,7 +82,7 @@ export class NotFoundError extends ApiError {
     super(message, init);
     this.reason = init.reason;
   }
-  readonly reason: NotFoundReason | undefined;
+  declare readonly reason: NotFoundReason | undefined;
 }
 
 /** 429: too many requests. `retryAfterMs` holds the server's hint when it gave one. */

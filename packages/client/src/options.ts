@@ -68,13 +68,14 @@ export function resolveOptions(options: ClientOptions, version: string): Setting
   check(
     url && /^https?:$/.test(url.protocol) && !url.username && !url.password && !url.search && !url.hash && !/\/api\/?$/i.test(url.pathname),
     'baseUrl',
-    'an http(s) URL without credentials, query or /api, e.g. https://your-mindzie-instance.com',
+    'an http(s) URL without credentials, query or /api',
   );
   checkGuid('tenantId', options.tenantId);
   checkGuid('projectId', options.projectId);
   const fetchImpl = options.fetch ?? globalThis.fetch;
   check(typeof fetchImpl == 'function', 'fetch', 'a fetch function (there is no global one here)');
-  const { token, userAgent = isBrowser() ? undefined : `@mindzie/client/${version}` } = options;
+  // Browsers refuse or ignore a User-Agent header, and an extra header can fail a CORS preflight.
+  const { token, userAgent = typeof (globalThis as { document?: unknown }).document != 'undefined' ? undefined : `@mindzie/client/${version}` } = options;
   check(typeof token == 'function' || validToken(token), 'token', 'a non-empty string without line breaks, or a function returning one');
   const basePath = url!.pathname.replace(/\/+$/, '');
   return {
@@ -117,9 +118,4 @@ export function checkRequestOptions(options: RequestOptions | undefined): void {
 
 function validToken(token: unknown): token is string {
   return typeof token == 'string' && token.trim() !== '' && !/[\r\n]/.test(token);
-}
-
-/** Browsers refuse or ignore a User-Agent header, and an extra header can fail a CORS preflight. */
-function isBrowser(): boolean {
-  return typeof (globalThis as { document?: unknown }).document != 'undefined';
 }

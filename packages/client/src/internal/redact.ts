@@ -8,10 +8,11 @@ export const redactText = (text: string, secret: string | undefined): string => 
 
 /** A copy of a parsed body (JSON value or text) with every occurrence of `secret` masked, keys included. */
 export function redactValue(value: unknown, secret: string | undefined): unknown {
+  if (!secret) return value;
   if (typeof value == 'string') return redactText(value, secret);
   const json = JSON.stringify(value);
-  // The secret as it appears inside a JSON string, escapes included.
-  return secret && json?.includes(JSON.stringify(secret).slice(1, -1)) ? JSON.parse(redactText(json, JSON.stringify(secret).slice(1, -1))) : value;
+  const escaped = JSON.stringify(secret).slice(1, -1); // as it appears inside a JSON string
+  return json?.includes(escaped) ? JSON.parse(redactText(json, escaped)) : value;
 }
 
 /**

@@ -5,7 +5,6 @@
 export function parseRetryAfter(header: string | null | undefined, now: number = Date.now()): number | undefined {
   if (header == null) return undefined;
   const value = header.trim();
-  if (value === '') return undefined;
   if (/^\d+$/.test(value)) return Number(value) * 1000;
   if (!/^[a-z]/i.test(value)) return undefined; // every HTTP date form starts with the day name
   const date = Date.parse(value);

@@ -1,6 +1,6 @@
 import { MindzieError, NetworkError, TimeoutError, type RequestDescription } from '../errors.js';
 import { errorFromResponse } from './error-from-response.js';
-import { redactCause, redactText } from './redact.js';
+import { redactCause, redactText, redactValue } from './redact.js';
 import { isRetryable, retryDelayMs, sleep } from './retry-policy.js';
 
 /** What every operation needs from the client it belongs to. */
@@ -63,19 +63,22 @@ export async function send<T>(context: SendContext, call: Call, read: (response:
  * itself, and how it describes its failures. A class, not closures: it is made for every call.
  */
 export class Attempt {
-  readonly signal: AbortSignal;
+  declare readonly request: RequestDescription;
+  declare readonly timeoutMs: number;
+  declare readonly signal: AbortSignal;
+  declare private readonly caller: AbortSignal | undefined;
+  declare private readonly token: string;
   private readonly controller = new AbortController();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timedOut = false;
   /** Set when the reader takes the attempt over (a download stream), which then disposes it. */
   kept = false;
 
-  constructor(
-    readonly request: RequestDescription,
-    private readonly caller: AbortSignal | undefined,
-    readonly timeoutMs: number,
-    private readonly token: string,
-  ) {
+  constructor(request: RequestDescription, caller: AbortSignal | undefined, timeoutMs: number, token: string) {
+    this.request = request;
+    this.caller = caller;
+    this.timeoutMs = timeoutMs;
+    this.token = token;
     this.signal = this.controller.signal;
     if (caller?.aborted) this.onAbort();
     else caller?.addEventListener('abort', this.onAbort);
@@ -117,9 +120,9 @@ export class Attempt {
     return `${this.request.method} ${this.request.path}`;
   }
 
-  /** Masks the token in text that goes into an error. */
-  redact(text: string): string {
-    return redactText(text, this.token);
+  /** Masks the token in a body (text or parsed JSON) that goes into an error. */
+  redact(body: unknown): unknown {
+    return redactValue(body, this.token);
   }
 }
 
