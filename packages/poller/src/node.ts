@@ -28,7 +28,7 @@ export async function runAction(client: MindzieClient, actionId: string, options
     client,
     actionId,
     rest,
-    download && ((execution, limits) => downloadPackageToFile(client, execution.actionExecutionId, { ...download, ...limits })),
+    download && ((execution, signal) => downloadPackageToFile(client, execution.actionExecutionId, { ...download, signal })),
   );
 }
 

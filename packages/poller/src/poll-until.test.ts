@@ -1,6 +1,7 @@
 import { InvalidArgumentError, NetworkError, NotFoundError, RateLimitError, ServerError, TimeoutError, UnauthorizedError } from '@mindzie/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WaitTimeoutError } from './errors.js';
+import { createLimiter } from './limiter.js';
 import { pollUntil, type PollUntilOptions } from './poll-until.js';
 import type { CheckContext } from './stream.js';
 
@@ -158,6 +159,29 @@ describe('pollUntil deadline', () => {
     expect(onPoll.mock.calls[0]![0].error).toBeInstanceOf(TimeoutError);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(result.value).toEqual({ status: 'Completed' });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('ends with WaitTimeoutError, not the check error, when a check is cut off right at the deadline', async () => {
+    const cutOff = new Promise<never>((_, reject) => setTimeout(() => reject(new NetworkError('socket closed')), 5_000));
+    cutOff.catch(() => {});
+    const check = () => cutOff; // fails exactly at the deadline, before the wait's own timer fires
+    const result = start(pollUntil(check, isDone, { ...fixed, timeoutMs: 5_000, maxConsecutiveFailures: 0 }));
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(result.error).toBeInstanceOf(WaitTimeoutError);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('sends nothing when its deadline passes while it waits for a turn in the limiter', async () => {
+    const limiter = createLimiter({ maxConcurrent: 1 });
+    const busy = pollUntil(() => new Promise<Status>(() => {}), isDone, { ...fixed, limiter, timeoutMs: 10_000 });
+    busy.catch(() => {});
+    const { check, calls } = scripted('Completed');
+    const result = start(pollUntil(check, isDone, { ...fixed, limiter, timeoutMs: 3_000 }));
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(result.error).toBeInstanceOf(WaitTimeoutError);
+    expect(calls).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(10_000);
     expect(vi.getTimerCount()).toBe(0);
   });
 

@@ -19,8 +19,8 @@ export interface RunActionResult {
   execution: ActionExecution;
 }
 
-/** Fetches the package of a completed execution within the job's signal and time left. */
-export type Downloader<D> = (execution: ActionExecution, options: { signal: AbortSignal; timeoutMs: number | undefined }) => Promise<D>;
+/** Fetches the package of a completed execution; `signal` aborts at the job's deadline or the caller's abort. */
+export type Downloader<D> = (execution: ActionExecution, signal: AbortSignal) => Promise<D>;
 
 /** Executes the action once, then waits for it: `Completed` resolves, `Failed` rejects with ExecutionFailedError. */
 export function runAction(client: MindzieClient, actionId: string, options?: RunActionOptions): Promise<RunActionResult> {
@@ -45,9 +45,10 @@ export async function runActionWith<D>(
   const unfollow = follow(signal, job);
   let lastSeen: ActionExecution | undefined;
   const timer = wait.deadline === Infinity ? undefined : setTimeout(() => job.abort(new WaitTimeoutError(wait.timeoutMs, lastSeen)), wait.timeoutMs);
-  const timeLeft = () => (wait.deadline === Infinity ? undefined : Math.max(1, Math.ceil(wait.deadline - Date.now())));
+  // Execute and download keep the client's own per-attempt limit (for a download, the idle
+  // time between chunks); the job's signal ends them at the deadline with the WaitTimeoutError.
   try {
-    const started = await client.executeAction(actionId, { signal: job.signal, timeoutMs: timeLeft() });
+    const started = await client.executeAction(actionId, { signal: job.signal });
     lastSeen = started;
     options.onExecuted?.(started);
     const execution = await waitFor(
@@ -64,7 +65,7 @@ export async function runActionWith<D>(
       { wait, initial: started },
     );
     if (!download || actionReading.outcome(execution) !== 'succeeded') return { execution };
-    return { execution, file: await download(execution, { signal: job.signal, timeoutMs: timeLeft() }) };
+    return { execution, file: await download(execution, job.signal) };
   } finally {
     clearTimeout(timer);
     unfollow();

@@ -87,8 +87,11 @@ export class PollStream<T> {
   subscribe(wait: ResolvedWait, options: WaitOptions<T>, tokenFields: Partial<ResumeTokenData> = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const { signal } = options;
-      if (signal?.aborted) return reject(signal.reason);
-      if (wait.deadline <= Date.now()) return reject(new WaitTimeoutError(Math.max(0, wait.timeoutMs), this.last?.value));
+      const early = signal?.aborted ? signal.reason : wait.deadline <= Date.now() ? new WaitTimeoutError(Math.max(0, wait.timeoutMs), this.last?.value) : undefined;
+      if (early !== undefined) {
+        if (this.#subscribers.length === 0) this.#close(); // a stream nobody joined must not stay registered
+        return reject(early);
+      }
       const sub = new Subscriber(this, wait, options, tokenFields, resolve, reject);
       if (signal) onAbort(signal, sub);
       if (wait.deadline !== Infinity) sub.arm();
@@ -164,6 +167,7 @@ export class PollStream<T> {
    */
   #plan(): number | undefined {
     const deadline = this.#deadline();
+    if (Date.now() >= deadline) return undefined;
     const lead = Math.min(FINAL_CHECK_LEAD_MS, this.#wait.schedule.initialDelayMs);
     const finalAt = deadline - lead;
     if (this.#wakeAt < finalAt) return this.#wakeAt;
@@ -210,6 +214,9 @@ export class PollStream<T> {
       this.last = outcome;
       ends = this.reading.isDone(outcome.value);
     } else {
+      // A check cut off by the deadline is the deadline's doing: the subscribers' timers,
+      // due now, end the wait with WaitTimeoutError, not with this check's own error.
+      if (now >= this.#deadline()) return this.#step();
       ends = !isTransient(outcome.error) || ++this.#failures > this.#wait.maxConsecutiveFailures;
       if (outcome.error instanceof ApiError) retryAfterMs = outcome.error.retryAfterMs;
     }
