@@ -3,7 +3,7 @@ import type { Sandbox } from '@mindzie/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExecutionFailedError, UnsupportedError, WaitTimeoutError } from './errors.js';
 import { createLimiter } from './limiter.js';
-import { idOf, quick, sandboxWithClient } from './test-support.js';
+import { countingServer, idOf, quick, sandboxWithClient } from './test-support.js';
 import { resumeWait, waitForActionExecution, waitForBlockExecution, watchActionExecution, watchBlockExecution } from './waits.js';
 
 let sandbox: Sandbox;
@@ -248,6 +248,42 @@ describe('waitForBlockExecution against the sandbox', () => {
 
   it('rejects a malformed execution id before any request', async () => {
     await expect(waitForBlockExecution(client, block('Revenue filter'), 'nope', quick)).rejects.toMatchObject({ name: 'InvalidArgumentError', argument: 'executionId' });
+    expect(sandbox.admin.requests()).toHaveLength(0);
+  });
+});
+
+describe('block executions not listed yet, and bad resume tokens', () => {
+  it('keeps polling while the block results do not list the execution yet', async () => {
+    const blockId = 'b0000000-0000-4000-8000-000000000001';
+    const executionId = 'e0000000-0000-4000-8000-0000000000bb';
+    const other = { blockId, executionId: 'e0000000-0000-4000-8000-0000000000cc', status: 'Success', dateQueued: '2024-01-15T10:30:00Z', dateStarted: null, dateEnded: null, result: null, errorMessage: null, message: 'done' };
+    const server = await countingServer((_req, res, n) => {
+      const executions = n < 3 ? [other] : [other, { ...other, executionId, status: 'Success', result: { ok: true } }];
+      res.setHeader('content-type', 'application/json').end(JSON.stringify({ blockId, message: 'Block executions retrieved', executions }));
+    });
+    try {
+      const done = await waitForBlockExecution(server.client, blockId, executionId, quick);
+      expect(done).toMatchObject({ executionId, status: 'Success', result: { ok: true } });
+      expect(server.stats.total).toBe(3);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a token of another execution, or one that names none, before any request', async () => {
+    const { actionExecutionId } = await client.executeAction(action('Daily sales report'));
+    sandbox.admin.clearRequests();
+    const other = JSON.stringify({ v: 1, kind: 'action', executionId: 'e0000000-0000-4000-8000-00000000ffff', deadline: null, attempt: 2, delayMs: 1_500 });
+    await expect(waitForActionExecution(client, actionExecutionId, { ...quick, resume: other })).rejects.toMatchObject({ name: 'InvalidArgumentError', argument: 'resume' });
+    const anonymous = JSON.stringify({ v: 1, deadline: null, attempt: 2, delayMs: 1_500 });
+    await expect(resumeWait(client, anonymous)).rejects.toMatchObject({ name: 'InvalidArgumentError', argument: 'token' });
+    await expect(resumeWait(client, 'not json')).rejects.toMatchObject({ name: 'InvalidArgumentError', argument: 'resume' });
+    expect(sandbox.admin.requests()).toHaveLength(0);
+  });
+
+  it('times out at once, sending nothing, when a resumed deadline has passed', async () => {
+    const expired = JSON.stringify({ v: 1, kind: 'action', executionId: 'e0000000-0000-4000-8000-00000000ffff', deadline: Date.now() - 1, attempt: 5, delayMs: 7_000 });
+    await expect(resumeWait(client, expired)).rejects.toBeInstanceOf(WaitTimeoutError);
     expect(sandbox.admin.requests()).toHaveLength(0);
   });
 });
