@@ -18,4 +18,9 @@ for (const reader = response.body.getReader(); ; ) {
 }
 await file.close();
 const seconds = (performance.now() - started) / 1000;
-console.log(JSON.stringify({ seconds, bytes, maxRssMiB: process.resourceUsage().maxRSS / 1024, baselineRssMiB }));
+console.log(JSON.stringify({ seconds, bytes, maxRssMiB: process.resourceUsage().maxRSS / 1024, baselineRssMiB, ...cpuSeconds() }));
+
+function cpuSeconds() {
+  const { user, system } = process.cpuUsage();
+  return { userCpu: user / 1e6, systemCpu: system / 1e6 };
+}

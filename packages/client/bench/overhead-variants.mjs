@@ -19,6 +19,7 @@ const headers = { Authorization: `Bearer ${token}` };
 const openapi = createOpenApiClient({ baseUrl });
 const client = createClient({ baseUrl, token, ...ids });
 const clientWithoutUserAgent = createClient({ baseUrl, token, ...ids, userAgent: '' });
+const shared = new AbortController();
 const withTimeout = async (run) => {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), 30_000);
@@ -32,6 +33,8 @@ const withTimeout = async (run) => {
 const variants = {
   'fetch (baseline)': async () => (await fetch(url, { headers })).json(),
   'fetch + User-Agent header': async () => (await fetch(url, { headers: { ...headers, 'User-Agent': '@mindzie/client/0.1.0' } })).json(),
+  'fetch + new controller, no timer': async () => (await fetch(url, { headers, signal: new AbortController().signal })).json(),
+  'fetch + one shared signal': async () => (await fetch(url, { headers, signal: shared.signal })).json(),
   'fetch + signal + timer': () => withTimeout(async (signal) => (await fetch(url, { headers, signal })).json()),
   'openapi-fetch GET': async () =>
     (await openapi.GET('/api/{tenantId}/{projectId}/actionexecution/{executionId}', { params: { path: { ...ids, executionId } }, headers })).data,
@@ -53,7 +56,7 @@ try {
   }
   const baseline = median(times['fetch (baseline)']);
   for (const [name, values] of Object.entries(times)) {
-    console.log(`${name.padEnd(28)} ${median(values).toFixed(1).padStart(7)} µs  ${(median(values) / baseline).toFixed(3)}x`);
+    console.log(`${name.padEnd(34)} ${median(values).toFixed(1).padStart(7)} µs  ${(median(values) / baseline).toFixed(3)}x`);
   }
 } finally {
   server.kill();

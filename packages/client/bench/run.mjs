@@ -1,8 +1,9 @@
 // `pnpm bench` for @mindzie/client. Needs the build (turbo runs it first).
 //  1. Per-call overhead: client.getActionExecution against raw fetch of the same URL, same
 //     loopback server, same run, interleaved rounds; the ratio of medians is the figure.
-//  2. Saving a 1 GiB package: peak RSS of a process running downloadPackageToFile, and its
-//     throughput against `curl -o` of the same URL, interleaved runs.
+//  2. Saving a 1 GiB package: peak RSS of a process running downloadPackageToFile (through
+//     node:http, its default, and through fetch), and its throughput against `curl -o` of the
+//     same URL; bare fetch-to-file and node:http-to-file loops as second baselines; interleaved runs.
 // Options: CALLS (per round, default 2000), ROUNDS (default 10), PACKAGE_MIB (default 1024), RUNS (default 3).
 import { fork, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -78,46 +79,48 @@ async function download() {
   const packageUrl = `${baseUrl}/api/${ids.tenantId}/${ids.projectId}/actionexecution/downloadpackage/${executionId}`;
   const bytes = PACKAGE_MIB * 2 ** 20;
   const mib = (seconds) => bytes / 2 ** 20 / seconds;
-  const runNode = (script, file) => {
-    const result = spawnSync(process.execPath, [join(here, script), script === 'save-package.mjs' ? baseUrl : packageUrl, dir], { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`${script} failed: ${result.stderr}`);
+  const runNode = (args, file) => {
+    const result = spawnSync(process.execPath, [join(here, args[0]), ...args.slice(1)], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`${args[0]} failed: ${result.stderr}`);
     const figures = JSON.parse(result.stdout);
-    if (figures.bytes !== bytes || statSync(join(dir, file)).size !== bytes) throw new Error(`${script} saved ${figures.bytes} bytes, expected ${bytes}`);
+    if (figures.bytes !== bytes || statSync(join(dir, file)).size !== bytes) throw new Error(`${args[0]} saved ${figures.bytes} bytes, expected ${bytes}`);
     rmSync(join(dir, file));
     return figures;
   };
-  const hasCurl = existsSync(CURL);
-  const sdk = [];
-  const raw = [];
-  const curl = [];
+  const runCurl = () => {
+    const target = join(dir, 'curl.zip');
+    const started = performance.now();
+    const fetched = spawnSync(CURL, ['-s', '-S', '-f', '-o', target, packageUrl]);
+    const seconds = (performance.now() - started) / 1000;
+    if (fetched.status !== 0 || statSync(target).size !== bytes) throw new Error(`curl failed: ${fetched.stderr}`);
+    rmSync(target);
+    return { seconds };
+  };
+  const contenders = {
+    'downloadPackageToFile (node:http)': () => runNode(['save-package.mjs', baseUrl, dir], `${executionId}.zip`),
+    'downloadPackageToFile (fetch given)': () => runNode(['save-package.mjs', baseUrl, dir, 'fetch'], `${executionId}.zip`),
+    'bare node:http to file': () => runNode(['http-to-file.mjs', packageUrl, dir], 'http.zip'),
+    'bare fetch to file': () => runNode(['fetch-to-file.mjs', packageUrl, dir], 'fetch.zip'),
+    ...(existsSync(CURL) ? { 'curl -o': runCurl } : {}),
+  };
+  const results = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
   try {
-    for (let run = 0; run < RUNS; run++) {
-      sdk.push(runNode('save-package.mjs', `${executionId}.zip`));
-      raw.push(runNode('fetch-to-file.mjs', 'fetch.zip'));
-      if (hasCurl) {
-        const target = join(dir, 'curl.zip');
-        const started = performance.now();
-        const fetched = spawnSync(CURL, ['-s', '-S', '-f', '-o', target, packageUrl]);
-        const seconds = (performance.now() - started) / 1000;
-        if (fetched.status !== 0 || statSync(target).size !== bytes) throw new Error(`curl failed: ${fetched.stderr}`);
-        curl.push(seconds);
-        rmSync(target);
-      }
-    }
+    for (let run = 0; run < RUNS; run++) for (const [name, runOnce] of Object.entries(contenders)) results[name].push(runOnce());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const speeds = (runs) => runs.map((r) => mib(r.seconds ?? r));
-  const rss = (runs) => runs.map((r) => r.maxRssMiB);
   const list = (values, digits = 0) => values.map((v) => v.toFixed(digits)).join(' ');
-  console.log(`Saving a ${PACKAGE_MIB} MiB package to ${tmpdir()}, each in a fresh process, interleaved`);
-  console.log(`  peak RSS, downloadPackageToFile: max ${Math.max(...rss(sdk)).toFixed(1)} MiB  (runs: ${list(rss(sdk), 1)}; node + client loaded: ${sdk[0].baselineRssMiB.toFixed(1)} MiB)  (goal <= 100 MiB)`);
-  console.log(`  peak RSS, raw fetch to file:     max ${Math.max(...rss(raw)).toFixed(1)} MiB  (runs: ${list(rss(raw), 1)})`);
-  console.log(`  throughput, downloadPackageToFile: median ${median(speeds(sdk)).toFixed(0)} MiB/s  (runs: ${list(speeds(sdk))})`);
-  console.log(`  throughput, raw fetch to file:     median ${median(speeds(raw)).toFixed(0)} MiB/s  (runs: ${list(speeds(raw))})`);
-  if (hasCurl) {
-    console.log(`  throughput, curl -o:               median ${median(speeds(curl)).toFixed(0)} MiB/s  (runs: ${list(speeds(curl))}; wall time of the curl process)`);
-    console.log(`  ratio downloadPackageToFile / curl: ${(median(speeds(sdk)) / median(speeds(curl))).toFixed(2)}x  (goal >= 0.8x)`);
+  const speed = (name) => median(results[name].map((r) => mib(r.seconds)));
+  const sdk = results['downloadPackageToFile (node:http)'];
+  console.log(`Saving a ${PACKAGE_MIB} MiB package to ${tmpdir()}, each in a fresh process, interleaved, ${RUNS} runs (node + client loaded: ${sdk[0].baselineRssMiB.toFixed(1)} MiB)`);
+  for (const [name, runs] of Object.entries(results)) {
+    const rss = runs[0].maxRssMiB === undefined ? '' : `peak RSS max ${Math.max(...runs.map((r) => r.maxRssMiB)).toFixed(1)} MiB (${list(runs.map((r) => r.maxRssMiB), 1)})`;
+    const cpu = runs[0].userCpu === undefined ? '' : `  CPU s median user ${median(runs.map((r) => r.userCpu)).toFixed(2)} system ${median(runs.map((r) => r.systemCpu)).toFixed(2)}`;
+    console.log(`  ${name.padEnd(36)} ${speed(name).toFixed(0).padStart(5)} MiB/s median (${list(runs.map((r) => mib(r.seconds)))})  ${rss}${cpu}`);
+  }
+  console.log(`  goal: peak RSS of downloadPackageToFile <= 100 MiB, throughput >= 0.8x curl`);
+  if (results['curl -o']) {
+    console.log(`  ratio downloadPackageToFile (node:http) / curl:   ${(speed('downloadPackageToFile (node:http)') / speed('curl -o')).toFixed(2)}x`);
+    console.log(`  ratio downloadPackageToFile (fetch given) / curl: ${(speed('downloadPackageToFile (fetch given)') / speed('curl -o')).toFixed(2)}x`);
   } else console.log(`  curl: not found at ${CURL}, no curl baseline`);
-  console.log(`  ratio downloadPackageToFile / raw fetch: ${(median(speeds(sdk)) / median(speeds(raw))).toFixed(2)}x`);
 }

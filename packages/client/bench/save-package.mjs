@@ -1,18 +1,26 @@
 // One download to disk in a fresh process, so its peak RSS is the download's alone.
-// Prints {"seconds":…,"bytes":…,"maxRssMiB":…,"baselineRssMiB":…} as JSON.
+// Prints {"seconds":…,"bytes":…,"maxRssMiB":…,"baselineRssMiB":…,"userCpu":…,"systemCpu":…} as JSON.
+// With a third argument `fetch`, the client is given `fetch` (so the download goes through
+// fetch and web streams, not node:http).
 import { performance } from 'node:perf_hooks';
 import { createClient } from '../dist/index.js';
 import { downloadPackageToFile } from '../dist/node.js';
 
-const [baseUrl, directory] = process.argv.slice(2);
+const [baseUrl, directory, via] = process.argv.slice(2);
 const baselineRssMiB = process.resourceUsage().maxRSS / 1024; // after loading the client, before downloading
 const client = createClient({
   baseUrl,
   token: 'bench-token-0123456789',
   tenantId: '12345678-1234-1234-1234-123456789012',
   projectId: '87654321-4321-4321-4321-210987654321',
+  ...(via === 'fetch' ? { fetch: globalThis.fetch } : {}),
 });
 const started = performance.now();
 const saved = await downloadPackageToFile(client, '11111111-2222-3333-4444-555555555555', { directory, overwrite: true });
 const seconds = (performance.now() - started) / 1000;
-console.log(JSON.stringify({ seconds, bytes: saved.bytes, maxRssMiB: process.resourceUsage().maxRSS / 1024, baselineRssMiB }));
+console.log(JSON.stringify({ seconds, bytes: saved.bytes, maxRssMiB: process.resourceUsage().maxRSS / 1024, baselineRssMiB, ...cpuSeconds() }));
+
+function cpuSeconds() {
+  const { user, system } = process.cpuUsage();
+  return { userCpu: user / 1e6, systemCpu: system / 1e6 };
+}

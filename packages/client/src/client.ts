@@ -128,7 +128,9 @@ export function createClient(options: ClientOptions): MindzieClient {
   };
   clientInternals.set(client, {
     customFetch: options.fetch !== undefined,
-    downloadHead: (executionId, options, transport) => downloadHead(executionId, options, undefined, transport as Transport) as Promise<PackageHead<never>>,
+    // The response is the transport's own object, handed through untouched: it is still an R.
+    downloadHead: <R extends HttpResponse>(executionId: string, options: RequestOptions | undefined, transport: Transport<R>) =>
+      downloadHead(executionId, options, undefined, transport) as Promise<PackageHead<R>>,
   });
   return client;
 }

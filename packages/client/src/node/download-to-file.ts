@@ -31,7 +31,7 @@ export interface DownloadedFile {
   filename: string;
 }
 
-/** Bytes buffered for the file before the network is paused: few system calls, bounded memory. */
+/** Bytes gathered into one write: few system calls, bounded memory. */
 const WRITE_BATCH_BYTES = 1 << 20;
 
 /**
@@ -61,11 +61,12 @@ export async function downloadPackageToFile(
   const source = await openPackage(client, executionId, { signal: options.signal, timeoutMs: options.timeoutMs });
   const temp = join(directory, `.${safeFilename(source.filename) || 'package'}.${randomBytes(6).toString('hex')}.part`);
   let handle: FileHandle | undefined;
+  let file: ReturnType<typeof fileWriter> | undefined;
   try {
     const target = explicit ?? fileIn(directory, source.filename, `${executionId}.zip`);
     if (!overwrite) await assertAbsent(target);
     handle = await open(temp, 'wx');
-    const file = fileWriter(handle, source.size, onProgress);
+    file = fileWriter(handle, source.size, onProgress);
     await pipeline(source.chunks, file.writer);
     source.close();
     await handle.close();
@@ -78,6 +79,7 @@ export async function downloadPackageToFile(
     return { path: target, bytes, filename: basename(target) };
   } catch (error) {
     source.close(error); // stops the download when the failure is ours (disk, callback)
+    await file?.settled(); // the write in flight finishes before the file is closed and removed
     await handle?.close().catch(() => {});
     await unlink(temp).catch(() => {});
     throw error;
@@ -120,24 +122,45 @@ async function* chunksOf(read: () => Promise<{ done?: boolean | undefined; value
 }
 
 /**
- * The temporary file as a Node stream. While one write runs (on libuv's thread pool), the next
- * chunks gather, up to WRITE_BATCH_BYTES, and go to disk in one writev; past that the network
- * is paused. So disk and network overlap and memory stays bounded to about two batches.
+ * The temporary file as a Node stream. Chunks gather into batches of about WRITE_BATCH_BYTES;
+ * one batch is written (on libuv's thread pool) while the next one fills from the network, and
+ * the stream holds the network back while a full batch waits for the write before it. So disk
+ * and network overlap, there are few system calls, and memory stays bounded to about two batches.
  */
 function fileWriter(handle: FileHandle, total: number | undefined, onProgress: DownloadToFileOptions['onProgress']) {
   let written = 0;
+  let batch: Buffer[] = [];
+  let batchBytes = 0;
+  let writing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    await writing; // one write at a time, in order; a failed one surfaces here
+    const chunks = batch;
+    batch = [];
+    batchBytes = 0;
+    writing = writeFully(handle, chunks).then((bytes) => {
+      written += bytes;
+      onProgress?.(written, total);
+    });
+    writing.catch(() => {}); // seen at the next await of `writing`, never unhandled
+  };
   const writer = new Writable({
-    highWaterMark: WRITE_BATCH_BYTES,
     writev(chunks, callback) {
-      writeFully(handle, chunks.map(({ chunk }) => chunk as Buffer))
-        .then((bytes) => {
-          written += bytes;
-          onProgress?.(written, total);
-        })
-        .then(() => callback(), callback);
+      for (const { chunk } of chunks) {
+        batch.push(chunk as Buffer);
+        batchBytes += (chunk as Buffer).byteLength;
+      }
+      (batchBytes >= WRITE_BATCH_BYTES ? flush() : Promise.resolve()).then(() => callback(), callback);
+    },
+    final(callback) {
+      (batchBytes ? flush() : Promise.resolve()).then(() => writing).then(() => callback(), callback);
     },
   });
-  return { writer, written: () => written };
+  return {
+    writer,
+    written: () => written,
+    /** Resolves once no write is running (before the file is closed after a failure). */
+    settled: () => writing.catch(() => {}),
+  };
 }
 
 /** writev may write less than asked (a full disk, a signal): write the rest until done. */
