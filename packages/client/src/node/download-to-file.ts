@@ -123,9 +123,10 @@ async function* chunksOf(read: () => Promise<{ done?: boolean | undefined; value
 
 /**
  * The temporary file as a Node stream. Chunks gather into batches of about WRITE_BATCH_BYTES;
- * one batch is written (on libuv's thread pool) while the next one fills from the network, and
- * the stream holds the network back while a full batch waits for the write before it. So disk
- * and network overlap, there are few system calls, and memory stays bounded to about two batches.
+ * one batch is written (on libuv's thread pool) while the next one fills from the network. When a
+ * full batch has to wait for the write before it, the stream buffers up to one more batch before
+ * it holds the network back. So disk and network overlap, there are few system calls, and memory
+ * stays bounded to about three batches.
  */
 function fileWriter(handle: FileHandle, total: number | undefined, onProgress: DownloadToFileOptions['onProgress']) {
   let written = 0;
@@ -144,6 +145,7 @@ function fileWriter(handle: FileHandle, total: number | undefined, onProgress: D
     writing.catch(() => {}); // seen at the next await of `writing`, never unhandled
   };
   const writer = new Writable({
+    highWaterMark: WRITE_BATCH_BYTES,
     writev(chunks, callback) {
       for (const { chunk } of chunks) {
         batch.push(chunk as Buffer);
