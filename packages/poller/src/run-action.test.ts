@@ -115,6 +115,22 @@ describe('runAction', () => {
     expect(executes()).toHaveLength(1);
   });
 
+  it('keeps the execution id when the caller aborts while execute is on its way', async () => {
+    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'latency', ms: 300 });
+    const controller = new AbortController();
+    const reason = new Error('aborted during execute');
+    setTimeout(() => controller.abort(reason), 50);
+    const executed: string[] = [];
+    await expect(
+      runAction(client, action('Full reprocessing'), { ...quick, signal: controller.signal, onExecuted: (e) => executed.push(e.actionExecutionId) }),
+    ).rejects.toBe(reason);
+    expect(executes()).toHaveLength(1);
+    // The id handed to onExecuted is the execution the server created.
+    const history = await client.listActionExecutions(action('Full reprocessing'));
+    expect(executed).toEqual([history[0]!.actionExecutionId]);
+    expect(sandbox.admin.requests({ operationId: 'getActionExecution' })).toHaveLength(0);
+  });
+
   it('rejects with the abort reason wherever the signal fires, with one execute and no file', async () => {
     for (const afterMs of [0, 100]) {
       const before = executes().length;

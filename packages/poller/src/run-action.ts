@@ -40,17 +40,23 @@ export async function runActionWith<D>(
   const { signal } = options;
   if (signal?.aborted) throw signal.reason;
 
-  // The job's own signal: the caller's abort, or the deadline with a WaitTimeoutError as reason.
+  // The deadline's signal (reason: a WaitTimeoutError), and the job's: deadline or caller's abort.
+  const deadline = new AbortController();
   const job = new AbortController();
+  const unfollowDeadline = follow(deadline.signal, job);
   const unfollow = follow(signal, job);
   let lastSeen: ActionExecution | undefined;
-  const timer = wait.deadline === Infinity ? undefined : setTimeout(() => job.abort(new WaitTimeoutError(wait.timeoutMs, lastSeen)), wait.timeoutMs);
+  const timer = wait.deadline === Infinity ? undefined : setTimeout(() => deadline.abort(new WaitTimeoutError(wait.timeoutMs, lastSeen)), wait.timeoutMs);
   // Execute and download keep the client's own per-attempt limit (for a download, the idle
-  // time between chunks); the job's signal ends them at the deadline with the WaitTimeoutError.
+  // time between chunks); the deadline ends them with the WaitTimeoutError.
   try {
-    const started = await client.executeAction(actionId, { signal: job.signal });
+    // The caller's abort does not cut execute short: the server may already have created the
+    // execution, and its id must reach onExecuted rather than be lost. The abort takes effect
+    // as soon as execute answers.
+    const started = await client.executeAction(actionId, { signal: deadline.signal });
     lastSeen = started;
     options.onExecuted?.(started);
+    if (job.signal.aborted) throw job.signal.reason;
     const execution = await waitFor(
       client,
       actionTarget(client, started.actionExecutionId),
@@ -69,5 +75,6 @@ export async function runActionWith<D>(
   } finally {
     clearTimeout(timer);
     unfollow();
+    unfollowDeadline();
   }
 }
