@@ -89,12 +89,14 @@ describe('downloadPackage', () => {
     const gc = runInNewContext('gc') as () => void;
     const client = await serve({ body: randomPackage(512 * 1024), fault: 'stall-midway' }, { timeoutMs: 300 });
     const download = await client.downloadPackage(ids.executionId);
-    const reading = readAll(download.stream);
+    // Handle the rejection from the start: under load the gc loop below can outlast the 300 ms
+    // timeout, and a rejection nobody listens to yet is an unhandled one.
+    const outcome = expect(readAll(download.stream)).rejects.toBeInstanceOf(TimeoutError);
     for (let i = 0; i < 5; i++) {
       gc();
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    await expect(reading).rejects.toBeInstanceOf(TimeoutError);
+    await outcome;
   });
 
   it('lets go of every chunk once it is read, so memory stays flat whatever the package size', async () => {
