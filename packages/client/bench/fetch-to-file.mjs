@@ -22,5 +22,5 @@ console.log(JSON.stringify({ seconds, bytes, maxRssMiB: process.resourceUsage().
 
 function cpuSeconds() {
   const { user, system } = process.cpuUsage();
-  return { userCpu: user / 1e6, systemCpu: system / 1e6 };
+  return { userCpu: user / 1e6, systemCpu: system / 1e6, minorFaults: process.resourceUsage().minorPageFault };
 }

@@ -17,5 +17,5 @@ console.log(JSON.stringify({ seconds, bytes: file.bytesWritten, maxRssMiB: proce
 
 function cpuSeconds() {
   const { user, system } = process.cpuUsage();
-  return { userCpu: user / 1e6, systemCpu: system / 1e6 };
+  return { userCpu: user / 1e6, systemCpu: system / 1e6, minorFaults: process.resourceUsage().minorPageFault };
 }

@@ -1,5 +1,5 @@
 // One download to disk in a fresh process, so its peak RSS is the download's alone.
-// Prints {"seconds":…,"bytes":…,"maxRssMiB":…,"baselineRssMiB":…,"userCpu":…,"systemCpu":…} as JSON.
+// Prints {"seconds":…,"bytes":…,"maxRssMiB":…,"baselineRssMiB":…,"userCpu":…,"systemCpu":…,"minorFaults":…} as JSON.
 // With a third argument `fetch`, the client is given `fetch` (so the download goes through
 // fetch and web streams, not node:http).
 import { performance } from 'node:perf_hooks';
@@ -22,5 +22,5 @@ console.log(JSON.stringify({ seconds, bytes: saved.bytes, maxRssMiB: process.res
 
 function cpuSeconds() {
   const { user, system } = process.cpuUsage();
-  return { userCpu: user / 1e6, systemCpu: system / 1e6 };
+  return { userCpu: user / 1e6, systemCpu: system / 1e6, minorFaults: process.resourceUsage().minorPageFault };
 }
