@@ -2,16 +2,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, NetworkError, RateLimitError, ServerError, TimeoutError, type ClientOptions, type MindzieClient } from './index.js';
 import { sendJson, startServer, type Handler, type TestServer } from './test-support/http-server.js';
-import { ids, TOKEN } from './test-support/ids.js';
+import { anExecution, ids, TOKEN } from './test-support/ids.js';
 
-const execution = {
-  actionId: ids.actionId,
-  actionExecutionId: ids.executionId,
-  dateStarted: '2024-01-15T10:30:00Z',
-  dateEnded: null,
-  status: 'Running',
-  notes: null,
-};
+const execution = anExecution('Running');
 
 let server: TestServer | undefined;
 afterEach(async () => {

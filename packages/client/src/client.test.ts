@@ -17,16 +17,9 @@ import {
 } from './index.js';
 import { freePort } from './test-support/free-port.js';
 import { sendJson, startServer, type Handler, type TestServer } from './test-support/http-server.js';
-import { ids, TOKEN } from './test-support/ids.js';
+import { anExecution, ids, TOKEN } from './test-support/ids.js';
 
-const execution = {
-  actionId: ids.actionId,
-  actionExecutionId: ids.executionId,
-  dateStarted: '2024-01-15T10:30:00Z',
-  dateEnded: null,
-  status: 'Queued',
-  notes: null,
-};
+const execution = anExecution('Queued');
 
 let server: TestServer | undefined;
 afterEach(async () => {

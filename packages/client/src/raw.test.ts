@@ -5,10 +5,10 @@ import { InvalidArgumentError, type ClientOptions } from './index.js';
 import { createRawClient } from './raw.js';
 import { freePort } from './test-support/free-port.js';
 import { sendJson, startServer, type Handler, type TestServer } from './test-support/http-server.js';
-import { ids, TOKEN } from './test-support/ids.js';
+import { anExecution, ids, TOKEN } from './test-support/ids.js';
 import { VERSION } from './version.js';
 
-const execution = { actionId: ids.actionId, actionExecutionId: ids.executionId, dateStarted: '2024-01-15T10:30:00Z', dateEnded: null, status: 'Queued', notes: null };
+const execution = anExecution('Queued');
 const path = { tenantId: ids.tenantId, projectId: ids.projectId, executionId: ids.executionId };
 
 let server: TestServer | undefined;
