@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import type { ActionExecutionStatus, BlockExecutionStatus } from '@mindzie/client';
 import { formatDuration } from '../format.js';
 import type { Output } from '../output.js';
 
@@ -75,9 +76,18 @@ export function createStatusLine(output: Output, subject: string, startedAt = Da
   };
 }
 
+// Keyed by the contract's status enums: a status added to the spec fails the build here
+// until it is given a colour. A status the server sends outside the enum stays bold.
+const statusTone: Record<ActionExecutionStatus | BlockExecutionStatus, 'green' | 'red' | 'yellow' | 'bold'> = {
+  Queued: 'bold',
+  Running: 'yellow',
+  Completed: 'green',
+  Success: 'green',
+  Failed: 'red',
+  Cancelled: 'red',
+};
+
 export function colorStatus(c: Output['errColor'], status: string): string {
-  if (status === 'Completed' || status === 'Success') return c.green(status);
-  if (status === 'Failed' || status === 'Cancelled') return c.red(status);
-  if (status === 'Running') return c.yellow(status);
-  return c.bold(status);
+  const tone = Object.hasOwn(statusTone, status) ? statusTone[status as keyof typeof statusTone] : 'bold';
+  return c[tone](status);
 }
