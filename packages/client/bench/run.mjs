@@ -2,7 +2,7 @@
 //  1. Per-call overhead: client.getActionExecution against raw fetch of the same URL, same
 //     loopback server, same run, interleaved rounds; the ratio of medians is the figure.
 //  2. Saving a 1 GiB package: peak RSS of a process running downloadPackageToFile (through
-//     node:http, its default, and through fetch), and its throughput against `curl -o` of the
+//     its own HTTP/1.1 transport, its default, and through fetch), and its throughput against `curl -o` of the
 //     same URL; bare fetch-to-file and node:http-to-file loops as second baselines; interleaved runs.
 // Options: CALLS (per round, default 2000), ROUNDS (default 10), PACKAGE_MIB (default 1024), RUNS (default 6).
 import { fork, spawnSync } from 'node:child_process';
@@ -97,7 +97,7 @@ async function download() {
     return { seconds };
   };
   const contenders = {
-    'downloadPackageToFile (node:http)': () => runNode(['save-package.mjs', baseUrl, dir], `${executionId}.zip`),
+    'downloadPackageToFile (Node transport)': () => runNode(['save-package.mjs', baseUrl, dir], `${executionId}.zip`),
     'downloadPackageToFile (fetch given)': () => runNode(['save-package.mjs', baseUrl, dir, 'fetch'], `${executionId}.zip`),
     'bare node:http to file': () => runNode(['http-to-file.mjs', packageUrl, dir], 'http.zip'),
     'bare fetch to file': () => runNode(['fetch-to-file.mjs', packageUrl, dir], 'fetch.zip'),
@@ -116,7 +116,7 @@ async function download() {
   }
   const list = (values, digits = 0) => values.map((v) => v.toFixed(digits)).join(' ');
   const speed = (name) => median(results[name].map((r) => mib(r.seconds)));
-  const sdk = results['downloadPackageToFile (node:http)'];
+  const sdk = results['downloadPackageToFile (Node transport)'];
   console.log(`Saving a ${PACKAGE_MIB} MiB package to ${tmpdir()}, each in a fresh process, ${RUNS} runs in shuffled order (node + client loaded: ${sdk[0].baselineRssMiB.toFixed(1)} MiB)`);
   for (const [name, runs] of Object.entries(results)) {
     const rss = runs[0].maxRssMiB === undefined ? '' : `peak RSS max ${Math.max(...runs.map((r) => r.maxRssMiB)).toFixed(1)} MiB (${list(runs.map((r) => r.maxRssMiB), 1)})`;
@@ -128,7 +128,7 @@ async function download() {
   }
   console.log(`  goal: peak RSS of downloadPackageToFile <= 100 MiB, throughput >= 0.8x curl`);
   if (results['curl -o']) {
-    console.log(`  ratio downloadPackageToFile (node:http) / curl:   ${(speed('downloadPackageToFile (node:http)') / speed('curl -o')).toFixed(2)}x`);
+    console.log(`  ratio downloadPackageToFile (Node transport) / curl:${(speed('downloadPackageToFile (Node transport)') / speed('curl -o')).toFixed(2)}x`);
     console.log(`  ratio downloadPackageToFile (fetch given) / curl: ${(speed('downloadPackageToFile (fetch given)') / speed('curl -o')).toFixed(2)}x`);
   } else console.log(`  curl: not found at ${CURL}, no curl baseline`);
 }

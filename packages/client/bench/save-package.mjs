@@ -1,7 +1,7 @@
 // One download to disk in a fresh process, so its peak RSS is the download's alone.
 // Prints {"seconds":…,"bytes":…,"maxRssMiB":…,"baselineRssMiB":…,"userCpu":…,"systemCpu":…,"minorFaults":…} as JSON.
 // With a third argument `fetch`, the client is given `fetch` (so the download goes through
-// fetch and web streams, not node:http).
+// fetch and web streams, not the client's own HTTP/1.1 transport).
 import { performance } from 'node:perf_hooks';
 import { createClient } from '../dist/index.js';
 import { downloadPackageToFile } from '../dist/node.js';

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { link, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { clientInternals, type MindzieClient } from '../client.js';
 import { InvalidArgumentError, MindzieError, NetworkError } from '../errors.js';
 import type { RequestOptions } from '../options.js';
 import { safeFilename } from '../internal/content-disposition.js';
 import { bodyGuard } from '../internal/guarded-body.js';
+import { BatchQueue, type BatchRead } from './batch-queue.js';
 import { nodeTransport } from './http-transport.js';
 
 export interface DownloadToFileOptions {
@@ -30,9 +29,6 @@ export interface DownloadedFile {
   bytes: number;
   filename: string;
 }
-
-/** Bytes gathered into one write: few system calls, bounded memory. */
-const WRITE_BATCH_BYTES = 1 << 20;
 
 /**
  * Saves an execution's ZIP package to a file, atomically: the bytes go to a temporary file
@@ -61,17 +57,14 @@ export async function downloadPackageToFile(
   const source = await openPackage(client, executionId, { signal: options.signal, timeoutMs: options.timeoutMs });
   const temp = join(directory, `.${safeFilename(source.filename) || 'package'}.${randomBytes(6).toString('hex')}.part`);
   let handle: FileHandle | undefined;
-  let file: ReturnType<typeof fileWriter> | undefined;
   try {
     const target = explicit ?? fileIn(directory, source.filename, `${executionId}.zip`);
     if (!overwrite) await assertAbsent(target);
     handle = await open(temp, 'wx');
-    file = fileWriter(handle, source.size, onProgress);
-    await pipeline(source.chunks, file.writer);
+    const bytes = await writeBatches(handle, source, onProgress);
     source.close();
     await handle.close();
     handle = undefined;
-    const bytes = file.written();
     if (source.size !== undefined && bytes !== source.size) {
       throw new NetworkError(`The package has ${bytes} bytes but Content-Length announced ${source.size}`);
     }
@@ -79,18 +72,19 @@ export async function downloadPackageToFile(
     return { path: target, bytes, filename: basename(target) };
   } catch (error) {
     source.close(error); // stops the download when the failure is ours (disk, callback)
-    await file?.settled(); // the write in flight finishes before the file is closed and removed
     await handle?.close().catch(() => {});
     await unlink(temp).catch(() => {});
     throw error;
   }
 }
 
-/** A package whose headers arrived: its chunks (checked for idle time, abort and size), and how to let go of it. */
+/** A package whose headers arrived: its body in batches (checked for idle time, abort and size), and how to let go of it. */
 interface PackageSource {
   filename: string;
   size: number | undefined;
-  chunks: AsyncIterable<Uint8Array>;
+  read(): Promise<BatchRead>;
+  /** Hands a batch back once it is written. */
+  release(batch: Buffer): void;
   /** Ends the download (a no-op once it ended) and releases the attempt. */
   close(reason?: unknown): void;
 }
@@ -100,83 +94,65 @@ async function openPackage(client: MindzieClient, executionId: string, options: 
   if (internals && !internals.customFetch) {
     const { response, attempt, filename, size } = await internals.downloadHead(executionId, options, nodeTransport);
     const next = bodyGuard(attempt, size);
-    const iterator = response.body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+    const { body } = response;
     const close = () => {
       attempt.dispose();
-      response.body.destroy();
+      body.destroy();
     };
-    return { filename, size, close, chunks: chunksOf(() => next(() => iterator.next())) };
+    return { filename, size, close, read: () => next(() => body.read()), release: (batch) => body.release(batch) };
   }
-  // A custom fetch (or a client this package did not make): its guarded web stream.
+  // A custom fetch (or a client this package did not make): its guarded web stream, gathered into batches.
   const { stream, filename, size } = await client.downloadPackage(executionId, options);
   const reader = stream.getReader();
-  return { filename, size, close: (reason) => void reader.cancel(reason).catch(() => {}), chunks: chunksOf(() => reader.read()) };
-}
-
-async function* chunksOf(read: () => Promise<{ done?: boolean | undefined; value?: Uint8Array | undefined }>): AsyncGenerator<Uint8Array> {
-  for (;;) {
-    const { done, value } = await read();
-    if (done) return;
-    yield value!;
-  }
+  let pumping = false;
+  const pump = async () => {
+    if (pumping) return;
+    pumping = true;
+    try {
+      while (queue.hasRoom()) {
+        const { done, value } = await reader.read();
+        if (done) return queue.end();
+        queue.push(value);
+      }
+    } catch (error) {
+      queue.fail(error);
+    } finally {
+      pumping = false;
+    }
+  };
+  const queue = new BatchQueue(() => void pump());
+  void pump();
+  return { filename, size, close: (reason) => void reader.cancel(reason).catch(() => {}), read: () => queue.read(), release: (batch) => queue.release(batch) };
 }
 
 /**
- * The temporary file as a Node stream. Chunks gather into batches of about WRITE_BATCH_BYTES;
- * one batch is written (on libuv's thread pool) while the next one fills from the network. When a
- * full batch has to wait for the write before it, the stream buffers up to one more batch before
- * it holds the network back. So disk and network overlap, there are few system calls, and memory
- * stays bounded to about three batches.
+ * Writes the body into the file, one batch at a time: while a batch is written (on libuv's
+ * thread pool), the network fills the next ones, so disk and network overlap with few system
+ * calls and about three 1 MiB buffers of memory. Returns the bytes written.
  */
-function fileWriter(handle: FileHandle, total: number | undefined, onProgress: DownloadToFileOptions['onProgress']) {
+async function writeBatches(handle: FileHandle, source: PackageSource, onProgress: DownloadToFileOptions['onProgress']): Promise<number> {
   let written = 0;
-  let batch: Buffer[] = [];
-  let batchBytes = 0;
-  let writing: Promise<void> = Promise.resolve();
-  const flush = async () => {
+  let writing: Promise<void> | undefined;
+  for (;;) {
     await writing; // one write at a time, in order; a failed one surfaces here
-    const chunks = batch;
-    batch = [];
-    batchBytes = 0;
-    writing = writeFully(handle, chunks).then((bytes) => {
-      written += bytes;
-      onProgress?.(written, total);
+    const read = await source.read();
+    if (read.done) return written;
+    const batch = read.value;
+    writing = writeFully(handle, batch).then(() => {
+      written += batch.length;
+      source.release(batch);
+      onProgress?.(written, source.size);
     });
-    writing.catch(() => {}); // seen at the next await of `writing`, never unhandled
-  };
-  const writer = new Writable({
-    highWaterMark: WRITE_BATCH_BYTES,
-    writev(chunks, callback) {
-      for (const { chunk } of chunks) {
-        batch.push(chunk as Buffer);
-        batchBytes += (chunk as Buffer).byteLength;
-      }
-      (batchBytes >= WRITE_BATCH_BYTES ? flush() : Promise.resolve()).then(() => callback(), callback);
-    },
-    final(callback) {
-      (batchBytes ? flush() : Promise.resolve()).then(() => writing).then(() => callback(), callback);
-    },
-  });
-  return {
-    writer,
-    written: () => written,
-    /** Resolves once no write is running (before the file is closed after a failure). */
-    settled: () => writing.catch(() => {}),
-  };
+  }
 }
 
-/** writev may write less than asked (a full disk, a signal): write the rest until done. */
-async function writeFully(handle: FileHandle, chunks: Buffer[]): Promise<number> {
-  const size = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
-  const { bytesWritten } = await handle.writev(chunks);
-  if (bytesWritten === size) return size;
-  const rest = Buffer.concat(chunks).subarray(bytesWritten);
-  for (let offset = 0; offset < rest.length; ) {
-    const result = await handle.write(rest, offset, rest.length - offset);
-    if (result.bytesWritten === 0) throw new MindzieError('The disk accepted no more bytes');
-    offset += result.bytesWritten;
+/** write may write less than asked (a full disk, a signal): write the rest until done. */
+async function writeFully(handle: FileHandle, batch: Buffer): Promise<void> {
+  for (let offset = 0; offset < batch.length; ) {
+    const { bytesWritten } = await handle.write(batch, offset, batch.length - offset);
+    if (bytesWritten === 0) throw new MindzieError('The disk accepted no more bytes');
+    offset += bytesWritten;
   }
-  return size;
 }
 
 /** Moves the finished file into place; without overwrite, never replaces a file that appeared meanwhile. */

@@ -1,8 +1,10 @@
-// Downloads through node:http(s) (a client given no fetch) against real local servers: what fetch
-// did for the client (redirects, decoding, TLS) still happens, and the client's own rules still hold.
+// Downloads through the client's own HTTP/1.1 transport (a client given no fetch) against real local
+// servers: what fetch did for the client (redirects, decoding, TLS) still happens, the client's own
+// rules still hold, and the body goes to disk through a few reused buffers.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer as createHttpsServer, globalAgent } from 'node:https';
+import { createServer as createTcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +48,7 @@ const sendPackage = (body: Buffer, headers: Record<string, string | number> = {}
 const leaks = (error: unknown) =>
   [String(error), (error as Error).message, (error as Error).stack ?? '', JSON.stringify(error), inspect(error, { depth: 10 })].some((text) => text.includes(TOKEN));
 
-describe('downloads through node:http', () => {
+describe('downloads through the Node transport (HTTP)', () => {
   it('send the same request fetch would: path, token, User-Agent and default headers, no body', async () => {
     const server = await serve(sendPackage(randomPackage(10)));
     await downloadPackageToFile(clientFor(server.url, { headers: { 'X-Team': 'etl' } }), ids.executionId, { directory: dir });
@@ -138,6 +140,62 @@ describe('downloads through node:http', () => {
     expect((error as Error).message).toBe(`GET ${packagePath}: no complete response within 150 ms`);
   });
 
+  it('save a chunked body, skipping an interim 103 response before the real one', async () => {
+    const body = randomPackage(300_000);
+    const server = await serve((_req, res) => {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload' });
+      res.writeHead(200, { 'Content-Type': 'application/zip' }); // no length: chunked
+      res.write(body.subarray(0, 1000));
+      setTimeout(() => res.end(body.subarray(1000)), 20);
+    });
+    const saved = await downloadPackageToFile(clientFor(server.url), ids.executionId, { directory: dir });
+    expect((await readFile(saved.path)).equals(body)).toBe(true);
+  });
+
+  it('fail a body cut short of its Content-Length with a NetworkError, leaving no file', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': 100_000 });
+      res.write(randomPackage(40_000), () => res.destroy());
+    });
+    const error = await downloadPackageToFile(clientFor(server.url), ids.executionId, { directory: dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('fail a response that is not HTTP with a NetworkError, leaving no file', async () => {
+    const sockets: Socket[] = [];
+    const tcp = createTcpServer((socket: Socket) => (sockets.push(socket), socket.end('SSH-2.0-OpenSSH_9.2\r\n\r\n')));
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    servers.push({ url: '', requests: [], close: () => new Promise<void>((resolve) => (sockets.forEach((socket) => socket.destroy()), tcp.close(() => resolve()))) });
+    const error = await downloadPackageToFile(clientFor(`http://127.0.0.1:${(tcp.address() as AddressInfo).port}`), ids.executionId, { directory: dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toContain('not an HTTP/1.1 status line');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('refuse a header value that would split the request, sending nothing and naming the header, not its value', async () => {
+    const server = await serve(sendPackage(randomPackage(10)));
+    const error = await downloadPackageToFile(clientFor(server.url, { headers: { 'X-Team': 'etl\r\nX-Injected: yes' } }), ids.executionId, { directory: dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toContain('"X-Team"');
+    expect((error as Error).message).not.toContain('Injected');
+    expect(server.requests).toEqual([]);
+  });
+
+  it('hold a large body in a few reused buffers, not one per socket read', async () => {
+    const body = randomPackage(64 * 2 ** 20);
+    const server = await serve(sendPackage(body));
+    const before = process.memoryUsage().arrayBuffers;
+    let peak = 0;
+    const saved = await downloadPackageToFile(clientFor(server.url), ids.executionId, {
+      directory: dir,
+      onProgress: () => (peak = Math.max(peak, process.memoryUsage().arrayBuffers - before)),
+    });
+    expect(saved.bytes).toBe(body.length);
+    // Three or four 1 MiB batches and the read buffer; Node's HTTP client would leave 64 KiB per read to the GC.
+    expect(peak).toBeLessThan(8 * 2 ** 20);
+  });
+
   it('report a refused connection as a NetworkError with its code, and no token anywhere', async () => {
     const client = clientFor(`http://127.0.0.1:${await freePort()}`);
     const error = await downloadPackageToFile(client, ids.executionId, { directory: dir }).catch((e: unknown) => e);
@@ -148,7 +206,7 @@ describe('downloads through node:http', () => {
   });
 });
 
-describe('downloads through node:https', () => {
+describe('downloads through the Node transport (HTTPS)', () => {
   /** A real TLS server with a fresh self-signed certificate for 127.0.0.1. */
   async function startTlsServer(body: Buffer) {
     const tls = await mkdtemp(join(dir, 'tls-'));

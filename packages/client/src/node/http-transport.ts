@@ -1,13 +1,24 @@
-import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { pipeline, type Readable, type Transform } from 'node:stream';
+import { globalAgent } from 'node:https';
+import { connect as connectTcp, type OnReadOpts, type Socket } from 'node:net';
+import type { Transform } from 'node:stream';
+import { connect as connectTls, type ConnectionOptions } from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Transport } from '../client.js';
 import type { HttpResponse } from '../internal/send.js';
+import { BatchQueue, type BatchRead } from './batch-queue.js';
+import { framingOf, HeadReader, ProtocolError, type Framing, type ResponseHead } from './http1-response.js';
 
-/** A response of Node's own HTTP client with the parts of fetch's the client reads; `body` is a Node stream. */
+/** A download body in reused batches: `release` each batch once it is written. */
+export interface NodeBody {
+  read(): Promise<BatchRead>;
+  release(batch: Buffer): void;
+  /** Closes the connection; a pending or later read rejects. */
+  destroy(): void;
+}
+
+/** A response of the client's Node transport, with the parts of fetch's the client reads. */
 export interface NodeResponse extends HttpResponse {
-  body: Readable;
+  body: NodeBody;
 }
 
 /** As many as fetch follows. */
@@ -18,21 +29,27 @@ const DECODERS = new Map<string, () => Transform>([
   ['deflate', createInflate],
   ['br', createBrotliDecompress],
 ]);
+/** One read buffer per connection, reused for every socket read (what libuv would allocate anew each time). */
+const READ_BYTES = 64 * 1024;
+/** The TLS settings of `https.globalAgent` that apply to a connection (a custom CA, client certificates, …). */
+const TLS_SETTINGS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'ciphers', 'minVersion', 'maxVersion', 'crl', 'checkServerIdentity'] as const;
 
 /**
- * Sends one attempt with `node:http(s)` instead of fetch, so that a download's body is a Node
- * stream that pipes into a file with backpressure: no web streams, whose buffers and per-chunk
- * work are most of what a large download through fetch costs in memory and time. It does what
- * fetch would for a GET: follows redirects (dropping credentials when one leads to another
- * origin) and decodes gzip, deflate and br bodies. Everything else (URL, headers, timeouts,
- * retries, errors) is the client's own code, which calls this as it would call fetch.
+ * Sends one attempt of a download as an HTTP/1.1 GET on its own connection (`net` or `tls`) and
+ * reads the response with one reused buffer (`onread`), copying the body into the few buffers of a
+ * BatchQueue. Node's HTTP client and fetch allocate a new buffer per 64 KiB read instead, and on a
+ * 1 GiB download that garbage, not the network, is what costs most of the time (BENCHMARKS.md).
+ * It does what fetch would for a GET: follows redirects (dropping credentials when one leads to
+ * another origin), decodes gzip, deflate and br bodies, verifies certificates (honouring
+ * `https.globalAgent`'s TLS settings). Everything else (URL, headers, timeouts, retries, errors) is
+ * the client's own code, which calls this as it would call fetch.
  */
 export const nodeTransport: Transport<NodeResponse> = async (url, { method, headers, body, signal }) => {
   for (let redirects = 0; ; redirects++) {
-    const message = await sendOnce(url, { method, headers, signal }, body);
-    const { location } = message.headers;
-    if (method != 'GET' || location === undefined || ![301, 302, 303, 307, 308].includes(message.statusCode!)) return toResponse(message);
-    message.resume(); // nobody reads a redirect's body; this frees the connection
+    const response = await exchange(new URL(url), { method, headers, body, signal });
+    const location = response.headers.get('location');
+    if (method != 'GET' || location === null || ![301, 302, 303, 307, 308].includes(response.status)) return response;
+    response.body.destroy(); // nobody reads a redirect's body
     if (redirects == MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
     const next = new URL(location, url);
     if (next.origin != new URL(url).origin) {
@@ -42,34 +59,143 @@ export const nodeTransport: Transport<NodeResponse> = async (url, { method, head
   }
 };
 
-function sendOnce(url: string, options: { method: string; headers: OutgoingHttpHeaders; signal: AbortSignal }, body: string | undefined): Promise<IncomingMessage> {
+type Init = Parameters<typeof nodeTransport>[1];
+
+/** One request on a fresh connection; resolves with the response once its head arrived. */
+function exchange(url: URL, { method, headers, body, signal }: Init): Promise<NodeResponse> {
+  const request = serializeRequest(url, method, headers, body);
+  signal.throwIfAborted();
   return new Promise((resolve, reject) => {
-    const request = (url.startsWith('https:') ? httpsRequest : httpRequest)(url, options, resolve);
-    request.on('error', reject); // stays attached: an error after the response must not go unhandled
-    request.end(body);
+    const head = new HeadReader();
+    let framing: Framing | undefined;
+    let decoder: Transform | undefined;
+    let decoderFull = false;
+    let finished = false;
+    // Pause the socket (and decoder) while every batch buffer is taken; go on when one comes back.
+    const flow = () => {
+      const room = queue.hasRoom();
+      if (decoder) room ? decoder.resume() : decoder.pause();
+      room && !decoderFull ? socket.resume() : socket.pause();
+    };
+    const queue = new BatchQueue(flow);
+    const fail = (error: unknown) => {
+      finished = true;
+      reject(error);
+      queue.fail(error);
+      decoder?.destroy();
+      socket.destroy();
+    };
+    const finish = () => {
+      finished = true;
+      if (decoder) decoder.end();
+      else queue.end();
+      socket.destroy(); // the body is complete; the request asked the server to close anyway
+    };
+    const emit = (bytes: Buffer, start: number, end: number) => {
+      if (!decoder) {
+        if (!queue.push(bytes, start, end)) flow();
+      } else if (!decoder.write(Buffer.from(bytes.subarray(start, end)))) {
+        decoderFull = true; // the read buffer is reused: the decoder gets a copy
+        flow();
+      }
+    };
+    const onRead = (count: number, buffer: Buffer): boolean => {
+      if (finished) return false;
+      try {
+        let offset = 0;
+        while (!framing) {
+          const bodyStart = head.push(buffer.subarray(offset, count));
+          if (bodyStart < 0) return true;
+          offset += bodyStart;
+          const parsed = head.parse();
+          if (parsed.status < 200) continue; // an interim response (103 Early Hints): the real one follows
+          framing = framingOf(parsed);
+          decoder = decoderFor(parsed, queue, fail, () => ((decoderFull = false), flow()));
+          resolve(toResponse(parsed, queue, () => fail(new Error('the download was closed'))));
+        }
+        if (framing.feed(buffer.subarray(0, count), offset, emit)) finish();
+      } catch (error) {
+        fail(error);
+      }
+      return true; // pausing is flow()'s job
+    };
+    const socket = connect(url, { buffer: Buffer.allocUnsafe(READ_BYTES), callback: onRead });
+    const onAbort = () => fail(signal.reason);
+    signal.addEventListener('abort', onAbort);
+    socket.on('error', fail);
+    // Without a consumer of its readable side the socket would never report its end.
+    socket.resume();
+    socket.on('end', () => {
+      if (finished) return;
+      try {
+        if (!framing) throw new ProtocolError('connection closed before a complete response head');
+        framing.closed();
+        finish();
+      } catch (error) {
+        fail(error);
+      }
+    });
+    socket.on('close', () => {
+      signal.removeEventListener('abort', onAbort);
+      if (!finished) fail(new ProtocolError('connection closed before the end of the response'));
+    });
+    socket.write(request, 'latin1');
   });
 }
 
-function toResponse(message: IncomingMessage): NodeResponse {
-  const status = message.statusCode ?? 0;
-  const decoder = DECODERS.get(String(message.headers['content-encoding']).trim().toLowerCase());
-  // pipeline() forwards a failure of either side to the other, and returns the decoder.
-  const body: Readable = decoder ? pipeline(message, decoder(), () => {}) : message;
+function connect(url: URL, onread: OnReadOpts): Socket {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1'); // [::1] → ::1
+  if (url.protocol === 'http:') return connectTcp({ host, port: Number(url.port || 80), onread });
+  if (url.protocol !== 'https:') throw new TypeError(`unsupported protocol ${url.protocol}`);
+  const agent = globalAgent.options as Record<string, unknown>;
+  const tls = Object.fromEntries(TLS_SETTINGS.filter((name) => agent[name] !== undefined).map((name) => [name, agent[name]])) as ConnectionOptions;
+  // tls.connect takes `onread` as net.connect does (Node ≥ 13); its types lack it.
+  return connectTls({ ...tls, host, port: Number(url.port || 443), onread } as ConnectionOptions);
+}
+
+/** The request head (and body), refusing what would break the framing: a header line never carries CR or LF. */
+function serializeRequest(url: URL, method: string, headers: Record<string, string>, body: string | undefined): string {
+  let text = `${method} ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\n`;
+  for (const [name, value] of Object.entries(headers)) {
+    if (/^(host|connection|content-length|transfer-encoding)$/i.test(name)) continue;
+    // Names only in the message: a value may be the token.
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || !/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) throw new TypeError(`invalid value for header ${JSON.stringify(name)}`);
+    text += `${name}: ${value}\r\n`;
+  }
+  const encoded = body === undefined ? '' : Buffer.from(body, 'utf8').toString('latin1');
+  if (body !== undefined) text += `Content-Length: ${encoded.length}\r\n`;
+  return `${text}Connection: close\r\n\r\n${encoded}`;
+}
+
+/** A decoder for a `Content-Encoding` fetch would decode, feeding the queue; undefined for none. */
+function decoderFor(head: ResponseHead, queue: BatchQueue, fail: (error: unknown) => void, onDrain: () => void): Transform | undefined {
+  const encoding = head.headers.get('content-encoding')?.join(',').trim().toLowerCase();
+  const create = encoding === undefined ? undefined : DECODERS.get(encoding);
+  if (!create) return undefined;
+  const decoder = create();
+  decoder.on('data', (chunk: Buffer) => queue.push(chunk) || decoder.pause());
+  decoder.on('drain', onDrain);
+  decoder.on('end', () => queue.end());
+  decoder.on('error', fail);
+  return decoder;
+}
+
+function toResponse(head: ResponseHead, queue: BatchQueue, destroy: () => void): NodeResponse {
+  const { status, statusText, headers } = head;
+  const body: NodeBody = { read: () => queue.read(), release: (batch) => queue.release(batch), destroy };
   return {
     ok: status >= 200 && status < 300,
     status,
-    statusText: message.statusMessage ?? '',
-    headers: {
-      get: (name) => {
-        const value = message.headers[name.toLowerCase()];
-        return value === undefined ? null : [value].flat().join(', ');
-      },
-    },
+    statusText,
+    headers: { get: (name) => headers.get(name.toLowerCase())?.join(', ') ?? null },
     body,
     text: async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of body) chunks.push(chunk as Buffer);
-      return new TextDecoder().decode(Buffer.concat(chunks)); // UTF-8 without a BOM, as fetch's text()
+      const parts: Buffer[] = [];
+      for (let read = await body.read(); !read.done; read = await body.read()) {
+        parts.push(Buffer.from(read.value));
+        body.release(read.value);
+      }
+      return new TextDecoder().decode(Buffer.concat(parts)); // UTF-8 without a BOM, as fetch's text()
     },
   };
 }
