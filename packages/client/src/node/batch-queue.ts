@@ -3,17 +3,22 @@ export type BatchRead = { done: true; value?: undefined } | { done: false; value
 
 /** Bytes gathered into one write: few system calls, bounded memory. */
 export const BATCH_BYTES = 1 << 20;
-/** Buffers the queue keeps: one being written, one filling, one spare. */
-const BUFFERS = 3;
+/**
+ * Buffers the queue keeps. One: while it is written, what arrives waits in the kernel's socket
+ * buffer (as with curl), and the one buffer stays in the CPU's cache. Measured on a 1 GiB
+ * download: three buffers (disk and network overlapping in the process) were slower and far less
+ * steady, 1.19–3.21 s against 1.20–1.63 s (BENCHMARKS.md).
+ */
+export const BUFFERS = 1;
 
 /**
  * The bytes between a download's producer (a socket, a decoder, a web stream) and the file.
- * Incoming bytes are copied into a few reused 1 MiB buffers instead of being kept as the
- * producer's chunks, so a 1 GiB download allocates about 3 MiB in all, where Node's streams
- * allocate a new 64 KiB buffer per socket read and leave them to the garbage collector (most of
- * what a download through them costs in CPU here, see BENCHMARKS.md). The reader gets whatever
- * has gathered (up to one buffer) and hands the buffer back once it is written; the producer is
- * told to pause while every buffer is full or lent out, and `onRoom` resumes it.
+ * Incoming bytes are copied into reused 1 MiB buffers instead of being kept as the producer's
+ * chunks, so a 1 GiB download allocates a megabyte or two in all, where Node's streams allocate a
+ * new 64 KiB buffer per socket read and leave them to the garbage collector (most of what a
+ * download through them costs in CPU here, see BENCHMARKS.md). The reader gets whatever has
+ * gathered (up to one buffer) and hands the buffer back once it is written; the producer is told
+ * to pause while every buffer is full or lent out, and `onRoom` resumes it.
  */
 export class BatchQueue {
   private readonly free: Buffer[] = [];

@@ -126,9 +126,9 @@ async function openPackage(client: MindzieClient, executionId: string, options: 
 }
 
 /**
- * Writes the body into the file, one batch at a time: while a batch is written (on libuv's
- * thread pool), the network fills the next ones, so disk and network overlap with few system
- * calls and about three 1 MiB buffers of memory. Returns the bytes written.
+ * Writes the body into the file, one batch at a time (on libuv's thread pool, so the event loop
+ * never waits for the disk); what arrives meanwhile waits in the queue or the kernel's socket
+ * buffer. Few system calls, a megabyte or two of memory. Returns the bytes written.
  */
 async function writeBatches(handle: FileHandle, source: PackageSource, onProgress: DownloadToFileOptions['onProgress']): Promise<number> {
   let written = 0;
