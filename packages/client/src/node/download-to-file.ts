@@ -7,6 +7,7 @@ import type { RequestOptions } from '../options.js';
 import { safeFilename } from '../internal/content-disposition.js';
 import { bodyGuard } from '../internal/guarded-body.js';
 import { BatchQueue, type BatchRead } from './batch-queue.js';
+import { writeBatches } from './file-writer.js';
 import { nodeTransport } from './http-transport.js';
 
 export interface DownloadToFileOptions {
@@ -61,7 +62,7 @@ export async function downloadPackageToFile(
     const target = explicit ?? fileIn(directory, source.filename, `${executionId}.zip`);
     if (!overwrite) await assertAbsent(target);
     handle = await open(temp, 'wx');
-    const bytes = await writeBatches(handle, source, onProgress);
+    const bytes = await writeBatches(handle, source, { onProgress: onProgress && ((written) => onProgress(written, source.size)) });
     source.close();
     await handle.close();
     handle = undefined;
@@ -123,36 +124,6 @@ async function openPackage(client: MindzieClient, executionId: string, options: 
   const queue = new BatchQueue(() => void pump());
   void pump();
   return { filename, size, close: (reason) => void reader.cancel(reason).catch(() => {}), read: () => queue.read(), release: (batch) => queue.release(batch) };
-}
-
-/**
- * Writes the body into the file, one batch at a time (on libuv's thread pool, so the event loop
- * never waits for the disk); what arrives meanwhile waits in the queue or the kernel's socket
- * buffer. Few system calls, a megabyte or two of memory. Returns the bytes written.
- */
-async function writeBatches(handle: FileHandle, source: PackageSource, onProgress: DownloadToFileOptions['onProgress']): Promise<number> {
-  let written = 0;
-  let writing: Promise<void> | undefined;
-  for (;;) {
-    await writing; // one write at a time, in order; a failed one surfaces here
-    const read = await source.read();
-    if (read.done) return written;
-    const batch = read.value;
-    writing = writeFully(handle, batch).then(() => {
-      written += batch.length;
-      source.release(batch);
-      onProgress?.(written, source.size);
-    });
-  }
-}
-
-/** write may write less than asked (a full disk, a signal): write the rest until done. */
-async function writeFully(handle: FileHandle, batch: Buffer): Promise<void> {
-  for (let offset = 0; offset < batch.length; ) {
-    const { bytesWritten } = await handle.write(batch, offset, batch.length - offset);
-    if (bytesWritten === 0) throw new MindzieError('The disk accepted no more bytes');
-    offset += bytesWritten;
-  }
 }
 
 /** Moves the finished file into place; without overwrite, never replaces a file that appeared meanwhile. */
