@@ -4,6 +4,7 @@
 // Prints {"resolved", "failed", "seconds", "baselineRssMiB", "peakRssMiB", "peakHeapMiB"}
 // as JSON (run.mjs reads the request counts from the sandbox).
 import { readFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { createClient } from '@mindzie/client';
 import { createLimiter, waitForActionExecution } from '../dist/index.js';
 
@@ -18,12 +19,18 @@ const ids = JSON.parse(readFileSync(idsFile, 'utf8'));
 globalThis.gc?.();
 const baselineRssMiB = process.memoryUsage().rss / 2 ** 20;
 
+const started = Date.now();
 let peakRss = 0;
 let peakHeap = 0;
+let atPeak = {};
 const sampler = setInterval(() => {
   const { rss, heapUsed } = process.memoryUsage();
-  peakRss = Math.max(peakRss, rss);
   peakHeap = Math.max(peakHeap, heapUsed);
+  if (rss <= peakRss) return;
+  peakRss = rss;
+  // Where the peak RSS is: each heap space's committed memory (MiB) at that moment.
+  atPeak = { atSecond: Math.round((Date.now() - started) / 1000) };
+  for (const s of getHeapSpaceStatistics()) atPeak[s.space_name] = Math.round(s.physical_space_size / 2 ** 20);
 }, 50);
 
 const limiter = createLimiter({ maxConcurrent: MAX_CONCURRENT, maxPerSecond: MAX_PER_SECOND });
@@ -34,7 +41,6 @@ const referenceLoop = async (id) => {
     await new Promise((r) => setTimeout(r, 5_000));
   }
 };
-const started = Date.now();
 const outcomes = await Promise.allSettled(
   ids.map((id) => (MODE === 'poller' ? waitForActionExecution(client, id, { limiter, timeoutMs: 600_000 }) : referenceLoop(id))),
 );
@@ -51,5 +57,6 @@ console.log(
     baselineRssMiB,
     peakRssMiB: peakRss / 2 ** 20,
     peakHeapMiB: peakHeap / 2 ** 20,
+    atPeak,
   }),
 );

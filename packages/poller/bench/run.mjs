@@ -6,7 +6,10 @@
 //     peak memory, status requests per second under the shared limit, against WAITS
 //     reference loops in the same run (many-waits.mjs).
 // Options: TRIALS (default 40), WAITS (10000), MAX_PER_SECOND (500), MAX_CONCURRENT (16),
-// DURATION_MS (30000), SKIP=wake|many.
+// DURATION_MS (30000), SKIP=wake|many. ONLY=many-waits: just the default-heap poller run of
+// part 2 (no wake-up part, no --max-old-space-size=64 row, no reference loops: about a
+// minute), for measuring memory while changing the poller. MANY_NODE_FLAGS: extra node
+// flags for the many-waits process (e.g. "--trace-gc"; its output goes to stderr here).
 import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +22,9 @@ const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const fmt = (n, d = 1) => n.toFixed(d);
 console.log(`node ${process.version}, ${process.platform}/${process.arch}\n`);
 
-if (process.env.SKIP !== 'wake') {
+const only = process.env.ONLY;
+if (only !== undefined && only !== 'many-waits') throw new Error(`ONLY=${only}: the only choice is many-waits`);
+if (process.env.SKIP !== 'wake' && only === undefined) {
   console.log(`1. Wake-up delay after completion (s, mean / p95) and status requests per wait, ${process.env.TRIALS ?? 40} executions per case`);
   console.log('| execution | reference 5-s loop | @mindzie/poller | wake-up ratio | requests: reference | poller | ratio |');
   console.log('|---|---|---|---|---|---|---|');
@@ -48,11 +53,12 @@ if (process.env.SKIP !== 'many') {
   // The poller twice: with Node's default heap sizing (V8 lets the heap grow to several
   // times the live set before it collects), and with the old space capped at 64 MiB, which
   // shows what the waits really need.
+  const extraFlags = (process.env.MANY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   const runs = [
     { mode: 'poller', label: 'poller', flags: [] },
     { mode: 'poller', label: 'poller, --max-old-space-size=64', flags: ['--max-old-space-size=64'] },
     { mode: 'reference', label: 'reference 5-s loops', flags: [] },
-  ];
+  ].slice(0, only === 'many-waits' ? 1 : 3);
   for (const { mode, label, flags } of runs) {
     const sandbox = fork(here('./sandbox-process.mjs'), { env: process.env });
     const info = await new Promise((resolve) => sandbox.once('message', resolve));
@@ -60,12 +66,16 @@ if (process.env.SKIP !== 'many') {
       const idsFile = join(mkdtempSync(join(tmpdir(), 'poller-bench-')), 'ids.json');
       writeFileSync(idsFile, JSON.stringify(await startExecutions(info)));
       sandbox.send('reset');
-      const out = execFileSync(process.execPath, [...flags, '--expose-gc', here('./many-waits.mjs'), info.baseUrl, info.token, info.tenantId, info.projectId, idsFile], {
+      const out = execFileSync(process.execPath, [...flags, ...extraFlags, '--expose-gc', here('./many-waits.mjs'), info.baseUrl, info.token, info.tenantId, info.projectId, idsFile], {
         env: { ...process.env, MODE: mode },
         encoding: 'utf8',
-        maxBuffer: 1 << 20,
+        maxBuffer: 1 << 28,
+        stdio: ['ignore', 'pipe', 'inherit'],
       });
-      const result = JSON.parse(out.trim().split('\n').at(-1));
+      // The result is the last JSON line; anything else (--trace-gc) is passed on to stderr.
+      const lines = out.trim().split('\n');
+      const result = JSON.parse(lines.findLast((line) => line.startsWith('{')));
+      for (const line of lines) if (!line.startsWith('{')) process.stderr.write(`${line}\n`);
       sandbox.send('counts');
       const { counts } = await new Promise((resolve) => sandbox.once('message', resolve));
       const full = counts.slice(1, -1).map(([, n]) => n); // whole seconds only
@@ -83,7 +93,8 @@ if (process.env.SKIP !== 'many') {
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const x of results) {
     console.log(`| ${x.label} | ${x.resolved} | ${x.failed} | ${fmt(x.seconds)} | ${x.requests} | ${x.peakPerSecond} | ${fmt(x.meanPerSecond, 0)} | ${fmt(x.baselineRssMiB, 0)} → ${fmt(x.peakRssMiB, 0)} | ${fmt(x.peakHeapMiB, 0)} |`);
+    if (only) console.log(`  at the peak RSS (committed MiB per heap space): ${JSON.stringify(x.atPeak)}`);
     if (x.firstFailure) console.log(`  first failure (${x.label}): ${x.firstFailure}`);
   }
-  console.log(`ratios poller / reference: requests ${fmt(p.requests / r.requests, 2)}, peak req/s ${fmt(p.peakPerSecond / r.peakPerSecond, 2)}, peak RSS ${fmt(p.peakRssMiB / r.peakRssMiB, 2)}`);
+  if (r) console.log(`ratios poller / reference: requests ${fmt(p.requests / r.requests, 2)}, peak req/s ${fmt(p.peakPerSecond / r.peakPerSecond, 2)}, peak RSS ${fmt(p.peakRssMiB / r.peakRssMiB, 2)}`);
 }
