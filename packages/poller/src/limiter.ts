@@ -20,15 +20,20 @@ export interface Limiter {
   readonly queued: number;
 }
 
+/** A caller waiting in a limiter's queue: `go` is called when it is its turn. */
+export interface Turn {
+  go(): void;
+}
+
 /**
- * The limiter's inside, for the poll loop: `enter` queues `start` (called when it is its
- * turn), `cancel` takes it out of the queue again, and whoever was started calls `leave`
- * when done. No promise, signal or listener per waiting caller, so thousands of queued
- * waits stay cheap.
+ * The limiter's inside, for the poll loop: `enter` queues a turn, `cancel` takes it out of
+ * the queue again, and whoever was started calls `leave` when done. No promise, signal,
+ * listener or callback per waiting caller (a stream is its own turn), so thousands of
+ * queued waits stay cheap.
  */
 export interface Gate {
-  enter(start: () => void): void;
-  cancel(start: () => void): void;
+  enter(turn: Turn): void;
+  cancel(turn: Turn): void;
   leave(): void;
 }
 
@@ -46,7 +51,7 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
   if (typeof rate !== 'number' || !(rate > 0)) throw new InvalidArgumentError('maxPerSecond', 'maxPerSecond must be a positive number');
 
   const burst = Math.max(1, Math.floor(rate / 10));
-  const queue = new Set<() => void>();
+  const queue = new Set<Turn>();
   let active = 0;
   let tokens = burst;
   let refilledAt = Date.now();
@@ -67,10 +72,10 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
         }
         tokens -= 1;
       }
-      const start = queue.values().next().value as () => void;
-      queue.delete(start);
+      const turn = queue.values().next().value as Turn;
+      queue.delete(turn);
       active += 1;
-      start();
+      turn.go();
     }
     if (queue.size === 0 && refillTimer !== undefined) {
       clearTimeout(refillTimer);
@@ -79,12 +84,12 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
   };
 
   const gate: Gate = {
-    enter(start) {
-      queue.add(start);
+    enter(turn) {
+      queue.add(turn);
       pump();
     },
-    cancel(start) {
-      if (queue.delete(start)) pump(); // may clear the refill timer when the queue empties
+    cancel(turn) {
+      if (queue.delete(turn)) pump(); // may clear the refill timer when the queue empties
     },
     leave() {
       active -= 1;
@@ -102,19 +107,21 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
     run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         if (signal?.aborted) return reject(signal.reason);
-        const start = () => {
-          signal?.removeEventListener('abort', onAbort);
-          Promise.resolve()
-            .then(task)
-            .then(resolve, reject)
-            .finally(gate.leave);
+        const turn: Turn = {
+          go() {
+            signal?.removeEventListener('abort', onAbort);
+            Promise.resolve()
+              .then(task)
+              .then(resolve, reject)
+              .finally(gate.leave);
+          },
         };
         const onAbort = () => {
-          gate.cancel(start);
+          gate.cancel(turn);
           reject(signal!.reason);
         };
         signal?.addEventListener('abort', onAbort, { once: true });
-        gate.enter(start);
+        gate.enter(turn);
       });
     },
   };

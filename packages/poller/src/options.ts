@@ -71,7 +71,9 @@ export function resolveWait(options: WaitOptions<never> | undefined, now = Date.
   const maxDelayMs = num(o, 'maxDelayMs', initialDelayMs, MAX_TIMER_MS);
   const jitter = o.jitter ?? defaults.jitter;
   if (!jitterModes.includes(jitter)) throw new InvalidArgumentError('jitter', `jitter must be one of ${jitterModes.join(', ')}`);
-  const schedule: Schedule = { initialDelayMs, maxDelayMs, jitter, factor: num(o, 'factor', 1, 10) };
+  const factor = num(o, 'factor', 1, 10);
+  // Thousands of waits on the default schedule share it rather than carry a copy each.
+  const schedule: Schedule = (o.initialDelayMs ?? o.maxDelayMs ?? o.jitter ?? o.factor) === undefined ? defaults : { initialDelayMs, maxDelayMs, jitter, factor };
   const maxConsecutiveFailures = num(o, 'maxConsecutiveFailures', 0, 1000);
   if (!Number.isInteger(maxConsecutiveFailures)) throw new InvalidArgumentError('maxConsecutiveFailures', 'maxConsecutiveFailures must be an integer');
   const requestTimeoutMs = num(o, 'requestTimeoutMs', 1, MAX_TIMER_MS);

@@ -16,19 +16,21 @@ export interface PollUntilOptions<T> extends WaitOptions<T> {
  * in a row; any other failure rejects at once. Rejects with a WaitTimeoutError at the
  * deadline and with the signal's reason on abort; nothing is left pending afterwards.
  */
-export async function pollUntil<T>(
+export function pollUntil<T>(
   check: (context: CheckContext) => Promise<T>,
   isDone: (value: T) => boolean,
   options: PollUntilOptions<T> = {},
 ): Promise<T> {
-  const wait = resolveWait(options);
-  const known = options.knownStatuses;
-  const reading: Reading<T> = {
-    isDone,
-    statusOf: options.statusOf ?? statusField,
-    isKnownStatus: known ? (status) => known.includes(status) : () => true,
-  };
-  return new PollStream<T>(reading, check, wait, options.limiter).subscribe(wait, options);
+  return new Promise<T>((resolve, reject) => {
+    const wait = resolveWait(options); // a bad option throws here: the promise rejects
+    const known = options.knownStatuses;
+    const reading: Reading<T> = {
+      isDone,
+      statusOf: options.statusOf ?? statusField,
+      isKnownStatus: known ? (status) => known.includes(status) : () => true,
+    };
+    new PollStream<T>({ reading, check }, wait, options.limiter).join(wait, options, resolve, reject);
+  });
 }
 
 function statusField(value: unknown): string | undefined {

@@ -7,7 +7,7 @@ import { WaitTimeoutError } from './errors.js';
 import { resolveWait } from './options.js';
 import { follow } from './signals.js';
 import { actionReading } from './statuses.js';
-import { actionTarget, checkClient, waitFor, type ExecutionWaitOptions } from './waits.js';
+import { ActionTarget, checkClient, waitFor, type ExecutionWaitOptions } from './waits.js';
 
 export interface RunActionOptions extends Omit<ExecutionWaitOptions<ActionExecution>, 'resume'> {
   /** Called as soon as execute answers: keep the execution id (or use `onPoll`'s resume token). */
@@ -59,7 +59,7 @@ export async function runActionWith<D>(
     if (job.signal.aborted) throw job.signal.reason;
     const execution = await waitFor(
       client,
-      actionTarget(client, started.actionExecutionId),
+      new ActionTarget(client, started.actionExecutionId),
       {
         ...options,
         signal: job.signal,

@@ -29,5 +29,6 @@ function reading<E extends ActionExecution | BlockExecution>(values: readonly st
   };
 }
 
-export const actionReading = reading<ActionExecution>(actionExecutionStatusValues, actionOutcomes);
-export const blockReading = reading<BlockExecution>(blockExecutionStatusValues, blockOutcomes);
+// Pure: a bundle that never waits for a block leaves the block table out.
+export const actionReading = /* @__PURE__ */ reading<ActionExecution>(actionExecutionStatusValues, actionOutcomes);
+export const blockReading = /* @__PURE__ */ reading<BlockExecution>(blockExecutionStatusValues, blockOutcomes);

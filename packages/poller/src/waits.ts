@@ -9,31 +9,82 @@ import { createLimiter, type Limiter } from './limiter.js';
 import { resolveWait, type ResolvedWait, type WaitOptions } from './options.js';
 import { readResumeToken, type ResumeTokenData } from './resume.js';
 import { actionReading, blockReading, type ExecutionReading } from './statuses.js';
-import { PollStream, type CheckContext, type Registration } from './stream.js';
+import { PollStream, type CheckContext, type Source } from './stream.js';
 
 export interface ExecutionWaitOptions<E> extends WaitOptions<E> {
   /** Resolve with a `Failed` (or `Cancelled`) execution instead of rejecting with ExecutionFailedError. */
   returnFailed?: boolean;
 }
 
-/** What to poll for one execution. `check` answers `undefined` while the execution is not listed yet. */
-interface Target<E> {
-  key: string;
-  token: Partial<ResumeTokenData>;
-  reading: ExecutionReading<E>;
-  check: (context: CheckContext) => Promise<E | undefined>;
+/**
+ * What to poll for one action execution: its stream's key, how to read it, and `check`. A
+ * class, not closures: one small object per wait, however many thousands there are.
+ */
+export class ActionTarget {
+  declare readonly client: MindzieClient;
+  declare readonly executionId: string;
+  constructor(client: MindzieClient, executionId: string) {
+    this.client = client;
+    this.executionId = executionId;
+  }
+  get key(): string {
+    return this.executionId;
+  }
+  get reading(): ExecutionReading<ActionExecution | BlockExecution> {
+    return actionReading;
+  }
+  ids(): Partial<ResumeTokenData> {
+    return { kind: 'action', executionId: this.executionId };
+  }
+  /** The stream stopped: it leaves the client's registry (unless another took its place). */
+  release(stream: unknown): void {
+    const map = streams.get(this.client)!; // made with its first stream
+    if (map.get(this.key) === stream) map.delete(this.key);
+  }
+  check(context: CheckContext): Promise<ActionExecution | BlockExecution | undefined> {
+    return this.client.getActionExecution(this.executionId, requestOptions(context));
+  }
 }
 
-const streams = new WeakMap<MindzieClient, Registration['map']>();
+/** A block execution: read from the block's results, where `check` answers `undefined` while it is not listed yet. */
+class BlockTarget extends ActionTarget {
+  declare readonly blockId: string;
+  constructor(client: MindzieClient, executionId: string, blockId: string) {
+    super(client, executionId);
+    this.blockId = blockId;
+  }
+  override get key(): string {
+    return `${this.blockId} ${this.executionId}`;
+  }
+  override get reading(): ExecutionReading<ActionExecution | BlockExecution> {
+    return blockReading;
+  }
+  override ids(): Partial<ResumeTokenData> {
+    return { kind: 'block', blockId: this.blockId, executionId: this.executionId };
+  }
+  override async check(context: CheckContext): Promise<BlockExecution | undefined> {
+    const { client, blockId, executionId } = this;
+    const results = await client.getBlockResults(blockId, requestOptions(context));
+    const executions = Array.isArray(results.executions) ? results.executions : [];
+    const found = executions.find((e) => e.executionId === executionId);
+    if (!found && executions.length === 0 && NOT_IMPLEMENTED.test(String(results.message))) {
+      throw new UnsupportedError(`Cannot wait for block execution ${executionId}: the server has no block history ("${results.message}")`);
+    }
+    return found; // not listed yet: keep polling until the deadline
+  }
+}
+
+const streams = new WeakMap<MindzieClient, Map<string, unknown>>();
 const limiters = new WeakMap<MindzieClient, Limiter>();
+
 
 /** The block results endpoint's answer on servers without block history (spec example `BlockResultsNotImplemented`). */
 const NOT_IMPLEMENTED = /not (yet )?implemented/i;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Waits until the action execution is `Completed` (resolves) or `Failed` (rejects with ExecutionFailedError). */
-export async function waitForActionExecution(client: MindzieClient, executionId: string, options?: ExecutionWaitOptions<ActionExecution>): Promise<ActionExecution> {
-  return waitFor(client, actionTarget(client, executionId), options);
+export function waitForActionExecution(client: MindzieClient, executionId: string, options?: ExecutionWaitOptions<ActionExecution>): Promise<ActionExecution> {
+  return waitFor(client, new ActionTarget(client, executionId), options);
 }
 
 /**
@@ -41,8 +92,9 @@ export async function waitForActionExecution(client: MindzieClient, executionId:
  * with ExecutionFailedError), reading the block's results. A server without block history
  * answers "not yet implemented": the wait then rejects at once with UnsupportedError.
  */
-export async function waitForBlockExecution(client: MindzieClient, blockId: string, executionId: string, options?: ExecutionWaitOptions<BlockExecution>): Promise<BlockExecution> {
-  return waitFor(client, blockTarget(client, blockId, executionId), options);
+export function waitForBlockExecution(client: MindzieClient, blockId: string, executionId: string, options?: ExecutionWaitOptions<BlockExecution>): Promise<BlockExecution> {
+  if (typeof executionId !== 'string' || !GUID.test(executionId)) return Promise.reject(new InvalidArgumentError('executionId', 'executionId must be a GUID'));
+  return waitFor(client, new BlockTarget(client, executionId, blockId), options);
 }
 
 /** The action execution's status changes for `for await`, ending with the terminal one. Same options and outcomes as the wait. */
@@ -64,33 +116,6 @@ export async function resumeWait(client: MindzieClient, token: string, options: 
   throw new InvalidArgumentError('token', 'token does not name an execution: it comes from pollUntil, pass it as its resume option');
 }
 
-export function actionTarget(client: MindzieClient, executionId: string): Target<ActionExecution> {
-  return {
-    key: `action ${executionId}`,
-    token: { kind: 'action', executionId },
-    reading: actionReading,
-    check: (context) => client.getActionExecution(executionId, requestOptions(context)),
-  };
-}
-
-function blockTarget(client: MindzieClient, blockId: string, executionId: string): Target<BlockExecution> {
-  if (typeof executionId !== 'string' || !GUID.test(executionId)) throw new InvalidArgumentError('executionId', 'executionId must be a GUID');
-  return {
-    key: `block ${blockId} ${executionId}`,
-    token: { kind: 'block', blockId, executionId },
-    reading: blockReading,
-    async check(context) {
-      const results = await client.getBlockResults(blockId, requestOptions(context));
-      const executions = Array.isArray(results.executions) ? results.executions : [];
-      const found = executions.find((e) => e.executionId === executionId);
-      if (!found && executions.length === 0 && NOT_IMPLEMENTED.test(String(results.message))) {
-        throw new UnsupportedError(`Cannot wait for block execution ${executionId}: the server has no block history ("${results.message}")`);
-      }
-      return found; // not listed yet: keep polling until the deadline
-    },
-  };
-}
-
 /** The poller owns retries and the deadline: one attempt per check, bounded by the time left. */
 function requestOptions({ signal, timeoutMs }: CheckContext) {
   return { signal, timeoutMs, maxRetries: 0 };
@@ -99,26 +124,30 @@ function requestOptions({ signal, timeoutMs }: CheckContext) {
 /** Joins (or starts) the stream of the target's execution; a failed execution rejects (see ExecutionReading.failure). */
 export function waitFor<E extends ActionExecution | BlockExecution>(
   client: MindzieClient,
-  target: Target<E>,
+  target: ActionTarget,
   options: ExecutionWaitOptions<E> = {},
   started?: { wait: ResolvedWait; initial: E },
 ): Promise<E> {
-  checkClient(client);
-  const wait = started?.wait ?? resolveWait(options);
-  const { token } = wait;
-  if (token && (token.kind !== target.token.kind || token.executionId !== target.token.executionId || token.blockId !== target.token.blockId)) {
-    throw new InvalidArgumentError('resume', 'the resume token belongs to another execution');
-  }
-  let map = streams.get(client);
-  if (!map) streams.set(client, (map = new Map()));
-  const { key } = target;
-  let stream = map.get(key) as PollStream<E | undefined> | undefined;
-  if (!stream) {
-    stream = new PollStream<E | undefined>(target.reading, target.check, wait, options.limiter ?? sharedLimiter(client), started?.initial, { map, key });
-    map.set(key, stream);
-  }
-  // isDone only accepts a listed execution, so the answer is never undefined.
-  return stream.subscribe(wait, options as WaitOptions<E | undefined>, target.token) as Promise<E>;
+  // A bad argument throws in the executor, so it rejects as in an async function, without a
+  // second promise held for the whole wait.
+  return new Promise<E | undefined>((resolve, reject) => {
+    checkClient(client);
+    const wait = started?.wait ?? resolveWait(options);
+    const { token } = wait;
+    const ids = target.ids();
+    if (token && (token.kind !== ids.kind || token.executionId !== ids.executionId || token.blockId !== ids.blockId)) {
+      throw new InvalidArgumentError('resume', 'the resume token belongs to another execution');
+    }
+    let map = streams.get(client);
+    if (!map) streams.set(client, (map = new Map()));
+    const { key } = target;
+    let stream = map.get(key) as PollStream<E | undefined> | undefined;
+    if (!stream) {
+      stream = new PollStream<E | undefined>(target as Source<E | undefined>, wait, options.limiter ?? sharedLimiter(client), started?.initial);
+      map.set(key, stream);
+    }
+    stream.join(wait, options as WaitOptions<E | undefined>, resolve, reject);
+  }) as Promise<E>; // isDone only accepts a listed execution, so the answer is never undefined
 }
 
 export function checkClient(client: MindzieClient): void {
