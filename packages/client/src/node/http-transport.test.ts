@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer as createHttpsServer, globalAgent } from 'node:https';
 import { createServer as createTcpServer, type Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -207,14 +208,18 @@ describe('downloads through the Node transport (HTTP)', () => {
 });
 
 describe('downloads through the Node transport (HTTPS)', () => {
-  /** A real TLS server with a fresh self-signed certificate for 127.0.0.1. */
+  /** A real TLS server with a fresh self-signed certificate for 127.0.0.1 and localhost; records the SNI names it was asked for. */
+  const serverNames: (string | false)[] = [];
   async function startTlsServer(body: Buffer) {
     const tls = await mkdtemp(join(dir, 'tls-'));
     const key = join(tls, 'key.pem');
     const cert = join(tls, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert], { stdio: 'ignore' });
     const pem = { key: await readFile(key), cert: await readFile(cert) };
-    const server = createHttpsServer(pem, (_req, res) => sendPackage(body)(_req, res, undefined as never));
+    const server = createHttpsServer(pem, (req, res) => {
+      serverNames.push((req.socket as TLSSocket).servername);
+      sendPackage(body)(req, res, undefined as never);
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     servers.push({ url: '', requests: [], close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) });
     return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, cert: pem.cert };
@@ -228,14 +233,18 @@ describe('downloads through the Node transport (HTTPS)', () => {
     expect((await readdir(dir)).filter((name) => !name.startsWith('tls-'))).toEqual([]);
   });
 
-  it('save the package from a server whose certificate Node trusts', async () => {
+  it('save the package from a server whose certificate Node trusts, naming the host (SNI) but not an IP', async () => {
     const body = randomPackage(100_000);
     const { url, cert } = await startTlsServer(body);
     const trusted = globalAgent.options.ca;
     globalAgent.options.ca = cert; // what NODE_EXTRA_CA_CERTS would do for the whole process
+    serverNames.length = 0;
     try {
       const saved = await downloadPackageToFile(clientFor(url), ids.executionId, { directory: dir });
       expect((await readFile(saved.path)).equals(body)).toBe(true);
+      const byName = await downloadPackageToFile(clientFor(url.replace('127.0.0.1', 'localhost')), ids.executionId, { path: join(dir, 'by-name.zip') });
+      expect((await readFile(byName.path)).equals(body)).toBe(true);
+      expect(serverNames).toEqual([false, 'localhost']);
     } finally {
       globalAgent.options.ca = trusted;
     }

@@ -1,5 +1,5 @@
 import { globalAgent } from 'node:https';
-import { connect as connectTcp, type OnReadOpts, type Socket } from 'node:net';
+import { connect as connectTcp, isIP, type OnReadOpts, type Socket } from 'node:net';
 import type { Transform } from 'node:stream';
 import { connect as connectTls, type ConnectionOptions } from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
@@ -149,8 +149,11 @@ function connect(url: URL, onread: OnReadOpts): Socket {
   if (url.protocol !== 'https:') throw new TypeError(`unsupported protocol ${url.protocol}`);
   const agent = globalAgent.options as Record<string, unknown>;
   const tls = Object.fromEntries(TLS_SETTINGS.filter((name) => agent[name] !== undefined).map((name) => [name, agent[name]])) as ConnectionOptions;
-  // tls.connect takes `onread` as net.connect does (Node ≥ 13); its types lack it.
-  return connectTls({ ...tls, host, port: Number(url.port || 443), onread } as ConnectionOptions);
+  // tls.connect sends no SNI unless told (https.Agent does this for node:https): without it, a server
+  // behind a shared front door answers with the wrong certificate. It takes `onread` as
+  // net.connect does (Node ≥ 13); its types lack it.
+  const servername = isIP(host) ? undefined : host;
+  return connectTls({ ...tls, host, servername, port: Number(url.port || 443), onread } as ConnectionOptions);
 }
 
 /** The request head (and body), refusing what would break the framing: a header line never carries CR or LF. */
