@@ -209,7 +209,7 @@ describe('downloads through the Node transport (HTTP)', () => {
 
 describe('downloads through the Node transport (HTTPS)', () => {
   /** A real TLS server with a fresh self-signed certificate for 127.0.0.1 and localhost; records the SNI names it was asked for. */
-  const serverNames: (string | false)[] = [];
+  const serverNames: (string | false | null)[] = [];
   async function startTlsServer(body: Buffer) {
     const tls = await mkdtemp(join(dir, 'tls-'));
     const key = join(tls, 'key.pem');
