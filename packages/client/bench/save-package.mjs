@@ -3,7 +3,7 @@
 // With a third argument `fetch`, the client is given `fetch` (so the download goes through
 // fetch and web streams, not the client's own HTTP/1.1 transport).
 import { performance } from 'node:perf_hooks';
-import { createClient } from '../dist/index.js';
+import { createClient } from '../dist/index.node.js'; // what Node loads for '@mindzie/client'
 import { downloadPackageToFile } from '../dist/node.js';
 
 const [baseUrl, directory, via] = process.argv.slice(2);

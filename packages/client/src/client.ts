@@ -78,7 +78,17 @@ const NO_EXECUTION_YET: components['schemas']['ActionError']['error'] = "Can't f
 
 /** Creates a client for one tenant and project. Throws InvalidArgumentError for bad options. */
 export function createClient(options: ClientOptions): MindzieClient {
+  return createClientWith(options, undefined);
+}
+
+/**
+ * `createClient`, with the transport its JSON calls use when it is given no `fetch` (the package's
+ * Node build passes `node:http`'s, see node/json-transport.ts). `downloadPackage` always uses
+ * fetch: its body is a web stream.
+ */
+export function createClientWith(options: ClientOptions, nodeTransport: Transport | undefined): MindzieClient {
   const settings = resolveOptions(options, VERSION);
+  const jsonTransport = options.fetch === undefined && nodeTransport ? nodeTransport : settings.fetch;
 
   /**
    * One task method: checks every argument, then sends with retries where safe. The task methods
@@ -89,7 +99,7 @@ export function createClient(options: ClientOptions): MindzieClient {
   const operation = <T, M extends 'GET' | 'POST'>(method: M, template: PathWith<Lowercase<M>>, idName: string, safeToRetry: boolean, read: Read<T>) => {
     // "/api/{tenantId}/…" → ["/api/", "tenantId", "/", …]: odd entries are parameter names.
     const parts = template.split(/\{(\w+)\}/);
-    return async (id: string, options?: RequestOptions, body?: BlockExecuteRequest, transport: Transport = settings.fetch): Promise<T> => {
+    return async (id: string, options?: RequestOptions, body?: BlockExecuteRequest, transport: Transport = jsonTransport): Promise<T> => {
       checkRequestOptions(options);
       checkGuid(idName, id);
       const serialized = body === undefined ? undefined : serializeBlockRequest(body);
@@ -120,7 +130,7 @@ export function createClient(options: ClientOptions): MindzieClient {
       }),
     getActionExecution: operation('GET', '/api/{tenantId}/{projectId}/actionexecution/{executionId}', 'executionId', true, readJson<ActionExecution>),
     downloadPackage: async (executionId, options) => {
-      const { response, attempt, filename, size } = await downloadHead(executionId, options);
+      const { response, attempt, filename, size } = await downloadHead(executionId, options, undefined, settings.fetch);
       return { stream: guardedBody(response as Response, size, attempt), filename, size };
     },
     executeBlock: (blockId, body, options) => executeBlock(blockId, options, body),

@@ -1,8 +1,9 @@
 // The public surface, as published: the exact exports of both entry points, in both formats.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import * as source from './index.js';
+import * as nodeBuildSource from './index.node.js';
 import * as nodeSource from './node.js';
 import * as rawSource from './raw.js';
 
@@ -30,6 +31,7 @@ const API = [
 describe('public surface', () => {
   it('src/index.ts exports exactly the documented API (an addition shows up here in review)', () => {
     expect(Object.keys(source).sort()).toEqual(API);
+    expect(Object.keys(nodeBuildSource).sort()).toEqual(API); // what Node loads for '@mindzie/client'
     expect(Object.keys(nodeSource)).toEqual(['downloadPackageToFile']);
     expect(Object.keys(rawSource)).toEqual(['createRawClient']);
   });
@@ -54,25 +56,40 @@ describe('public surface', () => {
 
   // turbo runs `test` after `build`: the published files are checked, not only the sources.
   describe('the build', () => {
-    it('ESM and CJS expose the same names', async () => {
-      const esm = await import(dist('index.js'));
-      const cjs = require(dist('index.cjs'));
-      expect(Object.keys(esm).sort()).toEqual(API);
-      expect(Object.keys(cjs).filter((k) => k !== '__esModule').sort()).toEqual(API);
+    // Every file an entry loads, following the relative imports of the build (its shared chunks).
+    const loads = (file: string, seen = new Set<string>()): Set<string> => {
+      if (seen.has(file)) return seen;
+      seen.add(file);
+      for (const [, spec] of readFileSync(dist(file), 'utf8').matchAll(/(?:from |require\(|import\()\s*["']([^"']+)["']/g)) {
+        if (spec!.startsWith('./')) loads(spec!.slice(2), seen);
+        else seen.add(spec!);
+      }
+      return seen;
+    };
+
+    it('ESM and CJS expose the same names, in the browser build and in the Node build', async () => {
+      for (const [esmFile, cjsFile] of [['index.js', 'index.cjs'], ['index.node.js', 'index.node.cjs']]) {
+        const esm = await import(dist(esmFile!));
+        const cjs = require(dist(cjsFile!));
+        expect(Object.keys(esm).sort(), esmFile).toEqual(API);
+        expect(Object.keys(cjs).filter((k) => k !== '__esModule').sort(), cjsFile).toEqual(API);
+      }
+    });
+
+    it('Node resolves @mindzie/client to the Node build, and everything else to the browser-safe one', () => {
+      const { exports, main } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+      const dot = exports['.'];
+      expect(Object.keys(dot)[0]).toBe('node'); // conditions are tried in order
+      expect([dot.node.import.default, dot.node.require.default, main]).toEqual(['./dist/index.node.js', './dist/index.node.cjs', './dist/index.node.cjs']);
+      expect([dot.import.default, dot.require.default]).toEqual(['./dist/index.js', './dist/index.cjs']);
+      // The browser build loads no Node built-in, in either format; the Node build loads node:http.
+      const builtins = (entry: string) => [...loads(entry)].filter((spec) => builtinModules.includes(spec.replace(/^node:/, '')));
+      for (const entry of ['index.js', 'index.cjs']) expect(builtins(entry), entry).toEqual([]);
+      for (const entry of ['index.node.js', 'index.node.cjs']) expect(builtins(entry), entry).toContain('http');
     });
 
     it('only @mindzie/client/raw loads openapi-fetch: the main and node entries do not, in either format', () => {
-      // Every file an entry loads, following the relative imports of the build (its shared chunks).
-      const loads = (file: string, seen = new Set<string>()): Set<string> => {
-        if (seen.has(file)) return seen;
-        seen.add(file);
-        for (const [, spec] of readFileSync(dist(file), 'utf8').matchAll(/(?:from |require\(|import\()\s*["']([^"']+)["']/g)) {
-          if (spec!.startsWith('./')) loads(spec!.slice(2), seen);
-          else seen.add(spec!);
-        }
-        return seen;
-      };
-      for (const entry of ['index.js', 'index.cjs', 'node.js', 'node.cjs']) expect([...loads(entry)], entry).not.toContain('openapi-fetch');
+      for (const entry of ['index.js', 'index.cjs', 'index.node.js', 'index.node.cjs', 'node.js', 'node.cjs']) expect([...loads(entry)], entry).not.toContain('openapi-fetch');
       for (const entry of ['raw.js', 'raw.cjs']) expect([...loads(entry)], entry).toContain('openapi-fetch');
     });
 
