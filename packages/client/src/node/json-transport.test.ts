@@ -51,6 +51,20 @@ describe('JSON calls of the Node build', () => {
     expect(ports.size).toBe(1); // keep-alive, as fetch
   });
 
+  it('leave downloadPackage on fetch: its body is a web stream', async () => {
+    const body = Buffer.from('PK\x03\x04 a small package');
+    const server = await serve((_req, res) => res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': body.length }).end(body));
+    const fetches = countFetch();
+    try {
+      const { stream, size } = await clientFor(server.url).downloadPackage(ids.executionId);
+      expect(size).toBe(body.length);
+      expect(Buffer.from(await new Response(stream).arrayBuffer()).equals(body)).toBe(true);
+    } finally {
+      fetches.restore();
+    }
+    expect(fetches.calls).toBe(1);
+  });
+
   it('use the fetch the client was given instead', async () => {
     const server = await serve((_req, res) => sendJson(res, 200, anExecution('Running')));
     let calls = 0;
