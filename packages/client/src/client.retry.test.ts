@@ -1,19 +1,15 @@
 // Retries against a real counting server: which requests are repeated, how often, how long apart.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient, NetworkError, RateLimitError, ServerError, TimeoutError, type ClientOptions, type MindzieClient } from './index.js';
-import { sendJson, startServer, type Handler, type TestServer } from './test-support/http-server.js';
+import { sendJson, serversPerTest, type Handler, type TestServer } from './test-support/http-server.js';
 import { anExecution, ids, TOKEN } from './test-support/ids.js';
 
 const execution = anExecution('Running');
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const servers = serversPerTest();
 
 async function serve(handler: Handler, options: Partial<ClientOptions> = {}): Promise<{ server: TestServer; client: MindzieClient }> {
-  server = await startServer(handler);
+  const server = await servers.serve(handler);
   const client = createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, ...options });
   return { server, client };
 }

@@ -1,6 +1,6 @@
 // The client against a real local node:http server that counts what it receives.
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ApiError,
   createClient,
@@ -16,19 +16,15 @@ import {
   type MindzieClient,
 } from './index.js';
 import { freePort } from './test-support/free-port.js';
-import { sendJson, startServer, type Handler, type TestServer } from './test-support/http-server.js';
+import { sendJson, serversPerTest, type Handler, type TestServer } from './test-support/http-server.js';
 import { anExecution, ids, TOKEN } from './test-support/ids.js';
 
 const execution = anExecution('Queued');
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const servers = serversPerTest();
 
 async function serve(handler: Handler, options: Partial<ClientOptions> = {}): Promise<{ server: TestServer; client: MindzieClient }> {
-  server = await startServer(handler);
+  const server = await servers.serve(handler);
   const client = createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, maxRetries: 0, ...options });
   return { server, client };
 }
@@ -116,7 +112,7 @@ describe('arguments checked locally', () => {
 
 describe('requests', () => {
   it('sends the bearer token, a User-Agent, default and per-call headers, to the path under the base URL', async () => {
-    server = await startServer((_req, res) => sendJson(res, 200, execution));
+    const server = await servers.serve((_req, res) => sendJson(res, 200, execution));
     const client = createClient({
       baseUrl: `${server.url}/mindzie/`,
       token: TOKEN,
@@ -142,7 +138,7 @@ describe('requests', () => {
   });
 
   it('adds no User-Agent of its own in a browser, where the header can fail a CORS preflight', async () => {
-    server = await startServer((_req, res) => sendJson(res, 200, execution));
+    const server = await servers.serve((_req, res) => sendJson(res, 200, execution));
     const globals = globalThis as { document?: unknown };
     globals.document = {}; // what the client looks at to tell a browser
     let client: MindzieClient;

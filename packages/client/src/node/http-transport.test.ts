@@ -15,28 +15,19 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClient, NetworkError, ServerError, TimeoutError, UnauthorizedError, type ClientOptions } from '../index.js';
 import { downloadPackageToFile } from '../node.js';
 import { freePort } from '../test-support/free-port.js';
-import { startServer, type Handler, type TestServer } from '../test-support/http-server.js';
+import { serversPerTest, type Handler } from '../test-support/http-server.js';
 import { ids, TOKEN } from '../test-support/ids.js';
 import { randomPackage } from '../test-support/package-server.js';
 import { VERSION } from '../version.js';
 
-const servers: TestServer[] = [];
+const { serve, track } = serversPerTest();
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mindzie-http-'));
 });
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-  await rm(dir, { recursive: true, force: true });
-});
+afterEach(() => rm(dir, { recursive: true, force: true }));
 
 const packagePath = `/api/${ids.tenantId}/${ids.projectId}/actionexecution/downloadpackage/${ids.executionId}`;
-
-async function serve(handler: Handler): Promise<TestServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
 
 const clientFor = (url: string, options: Partial<ClientOptions> = {}) =>
   createClient({ baseUrl: url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, maxRetries: 0, ...options });
@@ -167,7 +158,7 @@ describe('downloads through the Node transport (HTTP)', () => {
     const sockets: Socket[] = [];
     const tcp = createTcpServer((socket: Socket) => (sockets.push(socket), socket.end('SSH-2.0-OpenSSH_9.2\r\n\r\n')));
     await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
-    servers.push({ url: '', requests: [], close: () => new Promise<void>((resolve) => (sockets.forEach((socket) => socket.destroy()), tcp.close(() => resolve()))) });
+    track({ close: () => new Promise<void>((resolve) => (sockets.forEach((socket) => socket.destroy()), tcp.close(() => resolve()))) });
     const error = await downloadPackageToFile(clientFor(`http://127.0.0.1:${(tcp.address() as AddressInfo).port}`), ids.executionId, { directory: dir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as Error).message).toContain('not an HTTP/1.1 status line');
@@ -221,7 +212,7 @@ describe('downloads through the Node transport (HTTPS)', () => {
       sendPackage(body)(req, res, undefined as never);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.push({ url: '', requests: [], close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) });
+    track({ close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) });
     return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, cert: pem.cert };
   }
 

@@ -2,10 +2,10 @@ import { globalAgent } from 'node:https';
 import { connect as connectTcp, isIP, type OnReadOpts, type Socket } from 'node:net';
 import type { Transform } from 'node:stream';
 import { connect as connectTls, type ConnectionOptions } from 'node:tls';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Transport } from '../client.js';
 import type { HttpResponse } from '../internal/send.js';
 import { BatchQueue, type BatchRead } from './batch-queue.js';
+import { contentDecoder, followRedirects } from './fetch-rules.js';
 import { framingOf, HeadReader, ProtocolError, type Framing, type ResponseHead } from './http1-response.js';
 
 /** A download body in reused batches: `release` each batch once it is written. */
@@ -21,14 +21,6 @@ export interface NodeResponse extends HttpResponse {
   body: NodeBody;
 }
 
-/** As many as fetch follows. */
-const MAX_REDIRECTS = 20;
-const DECODERS = new Map<string, () => Transform>([
-  ['gzip', createGunzip],
-  ['x-gzip', createGunzip],
-  ['deflate', createInflate],
-  ['br', createBrotliDecompress],
-]);
 /** One read buffer per connection, reused for every socket read (what libuv would allocate anew each time). */
 const READ_BYTES = 64 * 1024;
 /** The TLS settings of `https.globalAgent` that apply to a connection (a custom CA, client certificates, …). */
@@ -39,25 +31,19 @@ const TLS_SETTINGS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthori
  * reads the response with one reused buffer (`onread`), copying the body into the few buffers of a
  * BatchQueue. Node's HTTP client and fetch allocate a new buffer per 64 KiB read instead, and on a
  * 1 GiB download that garbage, not the network, is what costs most of the time (BENCHMARKS.md).
- * It does what fetch would for a GET: follows redirects (dropping credentials when one leads to
- * another origin), decodes gzip, deflate and br bodies, verifies certificates (honouring
+ * It does what fetch would for a GET: follows redirects and decodes gzip, deflate and br bodies
+ * (fetch-rules.ts), verifies certificates (honouring
  * `https.globalAgent`'s TLS settings). Everything else (URL, headers, timeouts, retries, errors) is
  * the client's own code, which calls this as it would call fetch.
  */
-export const nodeTransport: Transport<NodeResponse> = async (url, { method, headers, body, signal }) => {
-  for (let redirects = 0; ; redirects++) {
-    const response = await exchange(new URL(url), { method, headers, body, signal });
-    const location = response.headers.get('location');
-    if (method != 'GET' || location === null || ![301, 302, 303, 307, 308].includes(response.status)) return response;
-    response.body.destroy(); // nobody reads a redirect's body
-    if (redirects == MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
-    const next = new URL(location, url);
-    if (next.origin != new URL(url).origin) {
-      headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !/^(authorization|cookie|proxy-authorization)$/i.test(name)));
-    }
-    url = next.href;
-  }
-};
+export const nodeTransport: Transport<NodeResponse> = (url, { method, headers, body, signal }) =>
+  followRedirects(
+    url,
+    { method, headers, body },
+    (to, request) => exchange(new URL(to), { ...request, signal }),
+    (response) => ({ status: response.status, location: response.headers.get('location') }),
+    (response) => response.body.destroy(),
+  );
 
 type Init = Parameters<typeof nodeTransport>[1];
 
@@ -170,12 +156,10 @@ function serializeRequest(url: URL, method: string, headers: Record<string, stri
   return `${text}Connection: close\r\n\r\n${encoded}`;
 }
 
-/** A decoder for a `Content-Encoding` fetch would decode, feeding the queue; undefined for none. */
+/** The decoder of a compressed body, feeding the queue; undefined for none. */
 function decoderFor(head: ResponseHead, queue: BatchQueue, fail: (error: unknown) => void, onDrain: () => void): Transform | undefined {
-  const encoding = head.headers.get('content-encoding')?.join(',').trim().toLowerCase();
-  const create = encoding === undefined ? undefined : DECODERS.get(encoding);
-  if (!create) return undefined;
-  const decoder = create();
+  const decoder = contentDecoder(head.headers.get('content-encoding')?.join(','));
+  if (!decoder) return undefined;
   decoder.on('data', (chunk: Buffer) => queue.push(chunk) || decoder.pause());
   decoder.on('drain', onDrain);
   decoder.on('end', () => queue.end());

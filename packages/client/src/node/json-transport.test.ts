@@ -1,23 +1,15 @@
 // The JSON calls of the Node build's client (no fetch given) go through node:http against real
 // local servers: same requests, same answers, same errors as through fetch, connections reused.
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NetworkError, NotFoundError, TimeoutError, type ClientOptions } from '../index.js';
 import { createClient } from '../index.node.js';
-import { startServer, sendJson, type Handler, type TestServer } from '../test-support/http-server.js';
+import { freePort } from '../test-support/free-port.js';
+import { sendJson, serversPerTest } from '../test-support/http-server.js';
 import { anExecution, ids, TOKEN } from '../test-support/ids.js';
 import { VERSION } from '../version.js';
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(handler: Handler): Promise<TestServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
+const { serve } = serversPerTest();
 
 const clientFor = (url: string, options: Partial<ClientOptions> = {}) =>
   createClient({ baseUrl: url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, maxRetries: 0, ...options });
@@ -114,11 +106,7 @@ describe('JSON calls of the Node build', () => {
   });
 
   it('report a refused connection as a NetworkError that names the cause and not the token', async () => {
-    const server = await serve(() => {});
-    const url = server.url;
-    await server.close();
-    servers.length = 0;
-    const error = await clientFor(url).getActionExecution(ids.executionId).catch((e: unknown) => e);
+    const error = await clientFor(`http://127.0.0.1:${await freePort()}`).getActionExecution(ids.executionId).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as Error).message).toContain('ECONNREFUSED');
     expect(JSON.stringify(error) + String(error) + (error as Error).stack).not.toContain(TOKEN);

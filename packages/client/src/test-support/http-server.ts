@@ -1,6 +1,7 @@
 // A real node:http server on a free port of 127.0.0.1 that records every request it gets.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 export interface RecordedRequest {
   method: string;
@@ -48,4 +49,26 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   const text = JSON.stringify(body);
   response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
   response.end(text);
+}
+
+/** Something a test started that must be closed after it. */
+export interface Closable {
+  close(): Promise<void>;
+}
+
+/**
+ * The servers of one test file: `serve` starts a recording server, `track` adopts any other
+ * (a TLS or raw TCP one); all are closed after each test.
+ */
+export function serversPerTest(): { serve(handler: Handler): Promise<TestServer>; track(closable: Closable): void } {
+  const open: Closable[] = [];
+  afterEach(() => Promise.all(open.splice(0).map((closable) => closable.close())).then(() => {}));
+  return {
+    serve: async (handler) => {
+      const server = await startServer(handler);
+      open.push(server);
+      return server;
+    },
+    track: (closable) => void open.push(closable),
+  };
 }
