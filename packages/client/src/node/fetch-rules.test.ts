@@ -1,0 +1,61 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { contentDecoder, followRedirects, type OutgoingRequest } from './fetch-rules.js';
+
+type Hop = { url: string; request: OutgoingRequest };
+
+/** Follows redirects through a table of answers (url → [status, Location]), recording each hop. */
+async function hops(start: string, request: OutgoingRequest, answers: Record<string, [number, string?]>) {
+  const sent: Hop[] = [];
+  let discarded = 0;
+  await followRedirects(
+    start,
+    request,
+    async (url, next): Promise<[number, string?]> => (sent.push({ url, request: next }), answers[url] ?? [200]),
+    ([status, location]) => ({ status, location }),
+    () => void discarded++,
+  );
+  return { sent, discarded };
+}
+
+const post: OutgoingRequest = { method: 'POST', headers: { Authorization: 'Bearer t', 'Content-Type': 'application/json' }, body: '{}' };
+
+describe('followRedirects', () => {
+  it('keeps method and body through 307 and 308, and turns a 302 after a POST into a GET without them', async () => {
+    const { sent, discarded } = await hops('https://a.test/x', post, {
+      'https://a.test/x': [307, '/y'],
+      'https://a.test/y': [308, '/z'],
+      'https://a.test/z': [302, '/done'],
+    });
+    expect(sent.map(({ url, request }) => [url, request.method, request.body, request.headers['Content-Type']])).toEqual([
+      ['https://a.test/x', 'POST', '{}', 'application/json'],
+      ['https://a.test/y', 'POST', '{}', 'application/json'],
+      ['https://a.test/z', 'POST', '{}', 'application/json'],
+      ['https://a.test/done', 'GET', undefined, undefined],
+    ]);
+    expect(discarded).toBe(3);
+  });
+
+  it('drops the credentials once a redirect leaves the origin, and never gets them back', async () => {
+    const { sent } = await hops('https://a.test/x', { ...post, method: 'GET', body: undefined }, {
+      'https://a.test/x': [301, 'https://b.test/y'],
+      'https://b.test/y': [303, 'https://a.test/z'],
+    });
+    expect(sent.map(({ request }) => request.headers.Authorization)).toEqual(['Bearer t', undefined, undefined]);
+  });
+
+  it('gives up after 20 redirects', async () => {
+    await expect(hops('https://a.test/x', post, { 'https://a.test/x': [307, '/x'] })).rejects.toThrow('more than 20 redirects');
+  });
+});
+
+describe('contentDecoder', () => {
+  it('decodes the encodings fetch decodes, whatever their case and spacing, and leaves the rest alone', async () => {
+    const decoder = contentDecoder(' GZIP ')!;
+    const chunks: Buffer[] = [];
+    decoder.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await new Promise((resolve) => decoder.on('end', resolve).end(gzipSync('hello')));
+    expect(Buffer.concat(chunks).toString()).toBe('hello');
+    expect([contentDecoder('identity'), contentDecoder(undefined), contentDecoder('zstd')]).toEqual([undefined, undefined, undefined]);
+  });
+});
