@@ -2,12 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BATCH_BYTES, BatchQueue } from './batch-queue.js';
 import { writeBatches } from './file-writer.js';
 
+// Records the length of each synchronous write, and still makes it.
+const syncWrites = vi.hoisted(() => [] as number[]);
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const writeSync = (fd: number, buffer: Buffer, offset: number, length: number) => (syncWrites.push(length), fs.writeSync(fd, buffer, offset, length));
+  return { ...fs, writeSync };
+});
+
 let dir: string;
 beforeEach(async () => {
+  syncWrites.length = 0;
   dir = await mkdtemp(join(tmpdir(), 'mindzie-writer-'));
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
@@ -49,6 +58,17 @@ describe('writeBatches', () => {
     expect(counter.pooled).toBe(0);
     expect(progress.at(-1)).toBe(body.length);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
+  it('writes on the event loop in slices of at most 64 KiB, however big the batch', async () => {
+    const body = randomBytes(2 * BATCH_BYTES + 100);
+    const path = join(dir, 'sliced.bin');
+    const handle = await open(path, 'wx');
+    await writeBatches(handle, sourceOf(body), { syncLimitMs: 60_000 });
+    await handle.close();
+    expect(Math.max(...syncWrites)).toBe(64 * 1024);
+    expect(syncWrites.reduce((sum, length) => sum + length, 0)).toBe(body.length);
+    expect((await readFile(path)).equals(body)).toBe(true);
   });
 
   it('moves the writes to the thread pool after one slow write, and still writes every byte in order', async () => {

@@ -20,10 +20,18 @@ export interface WriteOptions {
 const SYNC_WRITE_LIMIT_MS = 4;
 
 /**
+ * Each synchronous write is at most this long. The page cache gives a write a folio as large as
+ * the write (up to 2 MiB); on the benchmark machine 1 MiB writes cost 3–5 times the kernel time
+ * of 64 KiB ones (`dd bs=1M` 1.5–2.1 s per GiB, `bs=64K` 0.3–0.8 s), and the download as a whole
+ * ran at 0.5–0.7× curl in runs where that hit (BENCHMARKS.md).
+ */
+const WRITE_SLICE_BYTES = 64 * 1024;
+
+/**
  * Writes every batch of `source` into the file, in order, and returns the bytes written.
  *
- * Batches are written on the event loop's own thread while the disk is fast: a 1 MiB write into
- * the page cache takes a fraction of a millisecond, and handing it to libuv's thread pool instead
+ * Batches are written on the event loop's own thread, in 64 KiB slices, while the disk is fast:
+ * a 1 MiB batch goes into the page cache in a fraction of a millisecond, and handing it to libuv's thread pool instead
  * cost a third of the download's throughput here (the batch changes thread and core, and two
  * wake-ups sit between it and the next socket read; BENCHMARKS.md). After one write slower than
  * `syncLimitMs` (a network file system, a full page cache) the rest go through the thread pool,
@@ -49,7 +57,7 @@ export async function writeBatches(handle: FileHandle, source: BatchSource, { on
 /** write may write less than asked (a full disk, a signal): write the rest until done. */
 function writeAllSync(fd: number, batch: Buffer): void {
   for (let offset = 0; offset < batch.length; ) {
-    const count = writeSync(fd, batch, offset, batch.length - offset);
+    const count = writeSync(fd, batch, offset, Math.min(WRITE_SLICE_BYTES, batch.length - offset));
     if (count === 0) throw noMoreBytes();
     offset += count;
   }
