@@ -12,7 +12,7 @@ export interface BatchSource {
 export interface WriteOptions {
   /** Called after each write with the bytes on disk so far. */
   onProgress?: ((bytesWritten: number) => void) | undefined;
-  /** A synchronous write slower than this sends the rest through the thread pool (default 4 ms). */
+  /** A batch whose synchronous writes took longer than this sends the rest through the thread pool (default 4 ms). */
   syncLimitMs?: number;
 }
 
@@ -31,9 +31,9 @@ const WRITE_SLICE_BYTES = 64 * 1024;
  * Writes every batch of `source` into the file, in order, and returns the bytes written.
  *
  * Batches are written on the event loop's own thread, in 64 KiB slices, while the disk is fast:
- * a 1 MiB batch goes into the page cache in a fraction of a millisecond, and handing it to libuv's thread pool instead
- * cost a third of the download's throughput here (the batch changes thread and core, and two
- * wake-ups sit between it and the next socket read; BENCHMARKS.md). After one write slower than
+ * a 1 MiB batch goes into the page cache in a fraction of a millisecond, and handing it to
+ * libuv's thread pool instead cost a third of the download's throughput here (the batch changes
+ * thread and core, and two wake-ups sit between it and the next socket read; BENCHMARKS.md). After one batch slower than
  * `syncLimitMs` (a network file system, a full page cache) the rest go through the thread pool,
  * so a slow disk holds up the event loop once, not for the whole download.
  */
