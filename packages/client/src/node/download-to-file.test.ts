@@ -1,4 +1,5 @@
 // Saving a package to disk against real servers, including their faults: the file is whole or absent.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -121,6 +122,18 @@ describe.each(paths)('downloadPackageToFile through %s', (_, transport) => {
       onProgress: (bytes) => bytes > 0 && controller.abort(reason),
     });
     await expect(saving).rejects.toBe(reason);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('leaves no file and rejects with the disk\'s own error when the disk refuses a write', async () => {
+    const client = await serve({ body: randomPackage(4 * 1024 * 1024), disposition });
+    // A full disk, made real for this process alone: files may grow to 1 MiB (util-linux's prlimit).
+    const limitFileSize = (soft: string) => execFileSync('prlimit', ['--pid', String(process.pid), `--fsize=${soft}:`]);
+    limitFileSize(String(1024 * 1024));
+    const error = await downloadPackageToFile(client, ids.executionId, { directory: dir })
+      .catch((e: unknown) => e)
+      .finally(() => limitFileSize('unlimited'));
+    expect(error).toMatchObject({ code: 'EFBIG' });
     expect(await readdir(dir)).toEqual([]);
   });
 
