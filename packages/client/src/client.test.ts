@@ -87,6 +87,11 @@ describe('arguments checked locally', () => {
     ['maxRetries', { maxRetries: 1.5 }],
     ['headers', { headers: { Authorization: 'Bearer other' } }],
     ['headers', { headers: { 'X-Count': 1 as unknown as string } }],
+    ['headers', { headers: { 'X-Trace': 'a\r\nX-Injected: 1' } }],
+    ['headers', { headers: { 'X Trace': 'a' } }],
+    ['headers', { headers: { 'X-Name': 'Zoë 日本' } }],
+    ['userAgent', { userAgent: 'etl/1.0\nX-Injected: 1' }],
+    ['token', { token: `${TOKEN} 日本` }],
   ] as const)('createClient names the bad option %s', (argument, override) => {
     const options = { baseUrl: 'https://x.example', token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, ...override };
     const error = (() => {
@@ -98,6 +103,17 @@ describe('arguments checked locally', () => {
     })();
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as InvalidArgumentError).argument).toBe(argument);
+  });
+
+  it.each([
+    ['getActionExecution', (c: MindzieClient) => c.getActionExecution(ids.executionId, { headers: { 'X-Trace': 'a\r\nX-Injected: 1' } })],
+    ['executeAction', (c: MindzieClient) => c.executeAction(ids.actionId, { headers: { 'X-Trace': 'a\nb' } })],
+  ])('%s refuses a per-call header with a line break: InvalidArgumentError, nothing sent, nothing retried', async (_, call) => {
+    const { server, client } = await serve((_req, res) => sendJson(res, 200, execution), { maxRetries: 2 });
+    const error = await call(client).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as InvalidArgumentError).argument).toBe('headers');
+    expect(server.requests).toHaveLength(0);
   });
 
   it('never echoes a rejected token in the error', async () => {
@@ -264,6 +280,32 @@ describe('errors', () => {
   });
 });
 
+describe('a token function that hangs', () => {
+  it('does not hold up an abort: the call rejects with the reason at once and sends nothing', async () => {
+    const { server, client } = await serve((_req, res) => sendJson(res, 200, execution), { token: () => new Promise<string>(() => {}) });
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const pending = client.getActionExecution(ids.executionId, { signal: controller.signal });
+    setTimeout(() => controller.abort(reason), 20);
+    await expect(pending).rejects.toBe(reason);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('counts against timeoutMs: a TimeoutError, nothing sent', async () => {
+    const { server, client } = await serve((_req, res) => sendJson(res, 200, execution), { token: () => new Promise<string>(() => {}), timeoutMs: 100 });
+    await expect(client.executeAction(ids.actionId)).rejects.toBeInstanceOf(TimeoutError);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('passes its own failure on as it is, unwrapped and not retried', async () => {
+    let asked = 0;
+    const failure = new Error('identity provider down');
+    const { server, client } = await serve((_req, res) => sendJson(res, 200, execution), { token: async () => (asked++, Promise.reject(failure)), maxRetries: 3 });
+    await expect(client.getActionExecution(ids.executionId)).rejects.toBe(failure);
+    expect([asked, server.requests.length]).toEqual([1, 0]);
+  });
+});
+
 describe('the token never leaks', () => {
   const leaks = (error: unknown) =>
     [String(error), (error as Error).message, (error as Error).stack ?? '', JSON.stringify(error), inspect(error, { depth: 10 })].some((text) =>
@@ -313,6 +355,28 @@ describe('the token never leaks', () => {
     expect(error).toBeInstanceOf(NetworkError);
     expect(leaks(error)).toBe(false);
     expect(leaks((error as Error).cause)).toBe(false);
+  });
+
+  it.each([
+    ['a string', `  ${TOKEN} \t`],
+    ['a token function', async () => `\t ${TOKEN}\t `],
+  ])('is masked when %s comes with surrounding whitespace (sent trimmed, as fetch would)', async (_, token) => {
+    const { server, client } = await serve((req, res) => (res.writeHead(401, { 'Content-Type': 'text/plain' }), res.end(`Invalid token: ${req.headers.authorization}`)), { token });
+    const error = await client.getActionExecution(ids.executionId).catch((e: unknown) => e);
+    expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(error).toBeInstanceOf(UnauthorizedError);
+    expect(leaks(error)).toBe(false);
+  });
+
+  it('is masked even where a long body is cut into the error across the token', async () => {
+    const { client } = await serve((req, res) => {
+      const echo = `${req.headers.authorization}`;
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end('x'.repeat(2000 - echo.length + 20) + echo); // the 2000-character cut falls inside the token
+    });
+    const error = await client.getActionExecution(ids.executionId).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(JSON.stringify(error)).not.toContain(TOKEN.slice(0, 8));
   });
 
   it('is never in the fields of any error, not even with a token function', async () => {

@@ -151,7 +151,7 @@ async function readJson<T>(response: HttpResponse, attempt: Attempt): Promise<T>
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw unexpected(response, attempt, text.slice(0, 2000));
+    throw unexpected(response, attempt, (attempt.redact(text) as string).slice(0, 2000)); // masked before the cut: a cut token would escape the mask
   }
 }
 

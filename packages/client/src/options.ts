@@ -77,6 +77,7 @@ export function resolveOptions(options: ClientOptions, version: string): Setting
   // Browsers refuse or ignore a User-Agent header, and an extra header can fail a CORS preflight.
   const { token, userAgent = typeof (globalThis as { document?: unknown }).document != 'undefined' ? undefined : `@mindzie/client/${version}` } = options;
   check(typeof token == 'function' || validToken(token), 'token', 'a non-empty string without line breaks, or a function returning one');
+  check(userAgent === undefined || validHeader('User-Agent', userAgent), 'userAgent', 'a one-line string');
   const basePath = url!.pathname.replace(/\/+$/, '');
   return {
     origin: url!.origin,
@@ -87,14 +88,16 @@ export function resolveOptions(options: ClientOptions, version: string): Setting
     maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
     fetch: fetchImpl,
     headers: userAgent ? { ...options.headers, 'User-Agent': userAgent } : { ...options.headers },
+    // Trimmed, as a header value is on the wire: what is masked in errors is exactly what a
+    // server can echo back (a trailing space from a .env file would otherwise defeat the mask).
     token:
       typeof token == 'function'
         ? async () => {
             const value = await token();
             check(validToken(value), 'token', 'a non-empty string without line breaks');
-            return value;
+            return value.trim();
           }
-        : () => token,
+        : ((trimmed) => () => trimmed)(token.trim()),
   };
 }
 
@@ -110,12 +113,17 @@ export function checkRequestOptions(options: RequestOptions | undefined): void {
   if (options.projectId !== undefined) checkGuid('projectId', options.projectId);
   check(signal === undefined || typeof signal?.addEventListener == 'function', 'signal', 'an AbortSignal');
   check(
-    headers === undefined || (isObject(headers) && Object.entries(headers).every(([name, value]) => typeof value == 'string' && !/^authorization$/i.test(name))),
+    headers === undefined || (isObject(headers) && Object.entries(headers).every(([name, value]) => validHeader(name, value) && !/^authorization$/i.test(name))),
     'headers',
-    'an object of string values without Authorization (pass token instead)',
+    'an object of header names and one-line string values, without Authorization (pass token instead)',
   );
 }
 
+/** What fetch and node:http would refuse only when sending (and a line break could forge another header). */
+function validHeader(name: string, value: unknown): boolean {
+  return /^[!#$%&'*+.^_`|~\w-]+$/.test(name) && typeof value == 'string' && /^[\t\x20-\x7e\x80-\xff]*$/.test(value);
+}
+
 function validToken(token: unknown): token is string {
-  return typeof token == 'string' && token.trim() !== '' && !/[\r\n]/.test(token);
+  return typeof token == 'string' && token.trim() !== '' && validHeader('Authorization', token);
 }

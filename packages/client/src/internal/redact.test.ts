@@ -10,6 +10,21 @@ describe('redaction', () => {
     expect(redactText('no secret given', undefined)).toBe('no secret given');
   });
 
+  it('masks a piece of the secret that a cut left at the end or start of a snippet (8 characters or more)', () => {
+    const cutAtEnd = `status line: "GET ${secret.slice(0, 11)}"`;
+    expect(redactText(cutAtEnd, secret)).toBe('status line: "GET [REDACTED]"');
+    const cutAtStart = `…${secret.slice(-9)} and more`;
+    expect(redactText(cutAtStart, secret)).toBe('…[REDACTED] and more');
+    expect(redactText(`x ${secret.slice(0, 7)} y`, secret)).toBe(`x ${secret.slice(0, 7)} y`); // too short to tell
+    expect(redactText(`${secret}${secret.slice(0, 10)}`, secret)).toBe('[REDACTED][REDACTED]');
+  });
+
+  it('replaces a cause whose message carries a piece of the secret', () => {
+    const cut = new Error(`malformed header line: "x-echo ${secret.slice(0, 12)}"`);
+    expect(redactCause(cut, secret)).not.toBe(cut);
+    expect((redactCause(cut, secret) as Error).message).not.toContain(secret.slice(0, 8));
+  });
+
   it('masks strings and keys anywhere in a JSON value, without touching the original', () => {
     const body = { message: `bad ${secret}`, list: [secret, 1, null], [secret]: true };
     expect(redactValue(body, secret)).toEqual({ message: 'bad [REDACTED]', list: ['[REDACTED]', 1, null], '[REDACTED]': true });

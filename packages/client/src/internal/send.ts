@@ -40,9 +40,17 @@ export async function send<T>(context: SendContext, call: Call, read: (response:
   const maxRetries = call.safeToRetry ? (call.maxRetries ?? context.maxRetries) : 0;
   for (let retry = 0; ; retry++) {
     call.signal?.throwIfAborted();
-    const pending = context.token();
-    const token = typeof pending == 'string' ? pending : await pending;
-    const attempt = new Attempt(call.request, call.signal, call.timeoutMs ?? context.timeoutMs, token);
+    const attempt = new Attempt(call.request, call.signal, call.timeoutMs ?? context.timeoutMs);
+    let token: string;
+    try {
+      // The attempt's abort and timer cover a token function that hangs; its own errors are the caller's, unwrapped and never retried.
+      const pending = context.token();
+      token = typeof pending == 'string' ? pending : await untilAborted(pending, attempt.signal);
+    } catch (caught) {
+      attempt.dispose();
+      throw attempt.signal.aborted ? attempt.failure(caught) : caught;
+    }
+    attempt.token = token;
     try {
       const response = await call.send(`Bearer ${token}`, attempt.signal);
       if (!response.ok) throw errorFromResponse(response, parseBody(await response.text()), call.request, token);
@@ -67,18 +75,18 @@ export class Attempt {
   declare readonly timeoutMs: number;
   declare readonly signal: AbortSignal;
   declare private readonly caller: AbortSignal | undefined;
-  declare private readonly token: string;
+  /** The token this attempt sends, once the token function gave it: what its errors mask. */
+  token: string | undefined;
   private readonly controller = new AbortController();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timedOut = false;
   /** Set when the reader takes the attempt over (a download stream), which then disposes it. */
   kept = false;
 
-  constructor(request: RequestDescription, caller: AbortSignal | undefined, timeoutMs: number, token: string) {
+  constructor(request: RequestDescription, caller: AbortSignal | undefined, timeoutMs: number) {
     this.request = request;
     this.caller = caller;
     this.timeoutMs = timeoutMs;
-    this.token = token;
     this.signal = this.controller.signal;
     if (caller?.aborted) this.onAbort();
     else caller?.addEventListener('abort', this.onAbort);
@@ -112,7 +120,7 @@ export class Attempt {
     if (caller?.aborted) return caller.reason;
     if (this.timedOut) return this.signal.reason;
     if (cause instanceof MindzieError) return cause;
-    return new NetworkError(`${this.describe()} failed: ${redactText(explain(cause), token)}`, { request: this.request, cause: redactCause(cause, token) });
+    return new NetworkError(`${this.describe()} failed: ${redactText(explain(cause), token)}`, { request: this.request, cause: token ? redactCause(cause, token) : cause });
   }
 
   /** `GET /api/…`: how every message names the request (never the host, never a header). */
@@ -124,6 +132,16 @@ export class Attempt {
   redact(body: unknown): unknown {
     return redactValue(body, this.token);
   }
+}
+
+/** What `pending` settles with, or the signal's reason as soon as it aborts. */
+function untilAborted<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** An error body: JSON when it parses, otherwise the text (the 401 body is free text). */

@@ -12,8 +12,9 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createClient, NetworkError, ServerError, TimeoutError, UnauthorizedError, type ClientOptions } from '../index.js';
+import { createClient, InvalidArgumentError, NetworkError, ServerError, TimeoutError, UnauthorizedError, type ClientOptions } from '../index.js';
 import { downloadPackageToFile } from '../node.js';
+import { nodeTransport } from './http-transport.js';
 import { freePort } from '../test-support/free-port.js';
 import { serversPerTest, type Handler } from '../test-support/http-server.js';
 import { ids, TOKEN } from '../test-support/ids.js';
@@ -167,8 +168,14 @@ describe('downloads through the Node transport (HTTP)', () => {
 
   it('refuse a header value that would split the request, sending nothing and naming the header, not its value', async () => {
     const server = await serve(sendPackage(randomPackage(10)));
-    const error = await downloadPackageToFile(clientFor(server.url, { headers: { 'X-Team': 'etl\r\nX-Injected: yes' } }), ids.executionId, { directory: dir }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(NetworkError);
+    // createClient refuses it first; the transport refuses it too, whoever calls it.
+    expect(() => clientFor(server.url, { headers: { 'X-Team': 'etl\r\nX-Injected: yes' } })).toThrow(InvalidArgumentError);
+    const url = `${server.url}/api/${ids.tenantId}/${ids.projectId}/actionexecution/downloadpackage/${ids.executionId}`;
+    const headers = { 'X-Team': 'etl\r\nX-Injected: yes' };
+    const error = await Promise.resolve()
+      .then(() => nodeTransport(url, { method: 'GET', headers, body: undefined, signal: new AbortController().signal }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toContain('"X-Team"');
     expect((error as Error).message).not.toContain('Injected');
     expect(server.requests).toEqual([]);
