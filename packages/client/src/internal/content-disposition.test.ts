@@ -27,6 +27,19 @@ describe('filenameFromContentDisposition', () => {
     expect(parse(`attachment; filename*=UTF-8''%E0%A4%A`)).toBe(fallback);
   });
 
+  it('cuts a long name to 200 bytes of UTF-8 between whole characters, keeping its extension', () => {
+    const bytes = (text: string) => Buffer.byteLength(text);
+    const cjk = parse(`attachment; filename*=UTF-8''${encodeURIComponent('報告'.repeat(60) + '.zip')}`); // 364 bytes
+    expect(bytes(cjk)).toBeLessThanOrEqual(200);
+    expect(cjk).toMatch(/^(報告)+報?\.zip$/);
+    const emoji = safeFilename('📦'.repeat(80) + '.tar.gz'); // surrogate pairs: never cut in half
+    expect(bytes(emoji)).toBeLessThanOrEqual(200);
+    expect(emoji).toBe('📦'.repeat(49) + '.gz'); // 196 + 3 bytes
+    expect(() => encodeURIComponent(emoji)).not.toThrow();
+    expect(safeFilename('a'.repeat(300))).toBe('a'.repeat(200));
+    expect(safeFilename('é'.repeat(100))).toBe('é'.repeat(100)); // exactly 200 bytes: kept whole
+  });
+
   it('never lets a name leave the folder', () => {
     expect(parse('attachment; filename="../../etc/passwd"')).toBe('passwd');
     expect(parse('attachment; filename="..\\\\..\\\\windows\\\\system.ini"')).toBe('system.ini');

@@ -19,14 +19,37 @@ export function filenameFromContentDisposition(header: string | null, fallback: 
   return safeFilename(name ?? '') || fallback;
 }
 
+/**
+ * Bytes of UTF-8 a name may take. File systems allow 255 (ext4, APFS); the rest is room for
+ * the temporary file's name around it (`.{name}.{12 hex}.part`).
+ */
+const MAX_NAME_BYTES = 200;
+
 /** One path segment that cannot leave the folder it is joined to, or '' when none is left. */
 export function safeFilename(name: string): string {
-  const cleaned = name
-    .split(/[/\\]/)
-    .pop()!
-    .replace(/[\0-\x1f\x7f<>:"|?*]/g, '_')
-    .replace(/^[\s.]+|[\s.]+$/g, '')
-    .slice(0, 200);
+  const cleaned = fitBytes(
+    name
+      .split(/[/\\]/)
+      .pop()!
+      .replace(/[\0-\x1f\x7f<>:"|?*]/g, '_')
+      .replace(/^[\s.]+|[\s.]+$/g, ''),
+  ).replace(/[\s.]+$/, '');
   // Windows device names open the device, not a file.
   return /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i.test(cleaned) ? `_${cleaned}` : cleaned;
+}
+
+const utf8Bytes = (text: string) => new TextEncoder().encode(text).length;
+
+/** `name` cut to MAX_NAME_BYTES of UTF-8 between whole characters, its extension kept. */
+function fitBytes(name: string): string {
+  if (name.length <= MAX_NAME_BYTES / 4 || utf8Bytes(name) <= MAX_NAME_BYTES) return name;
+  const extension = /\.[^.\s]{1,10}$/.exec(name)?.[0] ?? '';
+  let room = MAX_NAME_BYTES - utf8Bytes(extension);
+  let stem = '';
+  for (const character of name.slice(0, name.length - extension.length)) {
+    room -= utf8Bytes(character);
+    if (room < 0) break;
+    stem += character;
+  }
+  return stem + extension;
 }

@@ -78,6 +78,15 @@ describe.each(paths)('downloadPackageToFile through %s', (_, transport) => {
     expect(await readdir(dir)).toEqual(['escape.zip']);
   });
 
+  it('saves under a long non-ASCII name the server suggests, cut to what a file system allows', async () => {
+    const suggested = '月次売上報告'.repeat(20) + '.zip'; // 364 bytes of UTF-8: over the 255 a file name may have
+    const client = await serve({ body: randomPackage(1000), disposition: `attachment; filename*=UTF-8''${encodeURIComponent(suggested)}` });
+    const saved = await downloadPackageToFile(client, ids.executionId, { directory: dir });
+    expect(saved.filename).toMatch(/^(月次売上報告)+[^.]*\.zip$/);
+    expect(Buffer.byteLength(saved.filename)).toBeLessThanOrEqual(200);
+    expect(await readdir(dir)).toEqual([saved.filename]);
+  });
+
   it('falls back to {executionId}.zip when the suggested name has nothing safe in it', async () => {
     const client = await serve({ body: randomPackage(100), disposition: 'attachment; filename="../.."' });
     const saved = await downloadPackageToFile(client, ids.executionId, { directory: dir });
