@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { contentDecoder, followRedirects, type OutgoingRequest } from './fetch-rules.js';
 
@@ -57,5 +57,37 @@ describe('contentDecoder', () => {
     await new Promise((resolve) => decoder.on('end', resolve).end(gzipSync('hello')));
     expect(Buffer.concat(chunks).toString()).toBe('hello');
     expect([contentDecoder('identity'), contentDecoder(undefined), contentDecoder('zstd')]).toEqual([undefined, undefined, undefined]);
+  });
+
+  const decode = async (encoding: string, encoded: Buffer, pieces = 1) => {
+    const decoder = contentDecoder(encoding)!;
+    const chunks: Buffer[] = [];
+    decoder.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const ended = new Promise((resolve, reject) => decoder.on('end', resolve).on('error', reject));
+    const step = Math.ceil(encoded.length / pieces);
+    for (let at = 0; at < encoded.length; at += step) decoder.write(encoded.subarray(at, at + step));
+    decoder.end();
+    await ended;
+    return Buffer.concat(chunks);
+  };
+  const text = Buffer.from('a package that compresses well '.repeat(4000));
+
+  it('undoes stacked codings, the last applied first, in any number of pieces', async () => {
+    expect((await decode('br, gzip', gzipSync(brotliCompressSync(text)), 7)).equals(text)).toBe(true);
+    expect((await decode('gzip, identity, deflate', deflateSync(gzipSync(text)))).equals(text)).toBe(true);
+  });
+
+  it('takes deflate with a zlib header and without one (raw), as fetch does', async () => {
+    expect((await decode('deflate', deflateSync(text), 3)).equals(text)).toBe(true);
+    expect((await decode('deflate', deflateRawSync(text), 3)).equals(text)).toBe(true);
+  });
+
+  it('leaves the bytes alone when any coding is unknown, and refuses more than five', () => {
+    expect(contentDecoder('gzip, zstd')).toBeUndefined();
+    expect(() => contentDecoder('gzip, gzip, gzip, gzip, gzip, gzip')).toThrow(/too many content codings/);
+  });
+
+  it('fails with the inner error when a stacked body is corrupt', async () => {
+    await expect(decode('br, gzip', gzipSync(Buffer.from('not brotli at all')))).rejects.toThrow();
   });
 });

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClient, InvalidArgumentError, NetworkError, ServerError, TimeoutError, UnauthorizedError, type ClientOptions } from '../index.js';
 import { downloadPackageToFile } from '../node.js';
@@ -18,7 +18,7 @@ import { nodeTransport } from './http-transport.js';
 import { freePort } from '../test-support/free-port.js';
 import { serversPerTest, type Handler } from '../test-support/http-server.js';
 import { ids, TOKEN } from '../test-support/ids.js';
-import { randomPackage } from '../test-support/package-server.js';
+import { randomPackage, startRawServer } from '../test-support/package-server.js';
 import { VERSION } from '../version.js';
 
 const { serve, track } = serversPerTest();
@@ -88,6 +88,31 @@ describe('downloads through the Node transport (HTTP)', () => {
     expect(saved.bytes).toBe(body.length);
     expect((await readFile(saved.path)).equals(body)).toBe(true);
     expect(progress.at(-1)).toEqual([body.length, undefined]); // Content-Length counts the encoded bytes
+  });
+
+  it.each([
+    ['stacked codings (br, then gzip)', 'br, gzip', (body: Buffer) => gzipSync(brotliCompressSync(body))],
+    ['raw deflate (no zlib header)', 'deflate', (body: Buffer) => deflateRawSync(body)],
+  ])('decode %s and read a folded header line, as fetch does', async (_, encoding, encode) => {
+    const body = Buffer.from('PK a package that compresses well '.repeat(3000));
+    const encoded = encode(body);
+    const server = await startRawServer((socket) => {
+      const head = [
+        'HTTP/1.1 200 OK',
+        `Content-Encoding: ${encoding}`,
+        `Content-Length: ${encoded.length}`,
+        'Content-Disposition: attachment;', // an obsolete folded line continues it
+        ' filename="folded.zip"',
+        'Connection: close',
+      ];
+      socket.end(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), encoded]));
+    });
+    track(server);
+    const viaNode = await downloadPackageToFile(clientFor(server.url), ids.executionId, { directory: dir });
+    const viaFetch = await downloadPackageToFile(clientFor(server.url, { fetch: globalThis.fetch }), ids.executionId, { path: join(dir, 'via-fetch.zip') });
+    expect(viaNode.filename).toBe('folded.zip');
+    expect((await readFile(viaNode.path)).equals(body)).toBe(true);
+    expect((await readFile(viaFetch.path)).equals(body)).toBe(true); // the same bytes fetch gives
   });
 
   it('fail a gzip body that is cut short, leaving no file', async () => {

@@ -39,7 +39,18 @@ describe('HeadReader', () => {
     };
     expect(() => parse('SSH-2.0-OpenSSH\r\n\r\n')).toThrow(ProtocolError);
     expect(() => parse('HTTP/1.1 200 OK\r\nno colon here\r\n\r\n')).toThrow(/malformed header/);
+    expect(() => parse('HTTP/1.1 200 OK\r\nContent-Length : 5\r\n\r\n')).toThrow(/malformed header/); // space before the colon
+    expect(() => parse('HTTP/1.1 200 OK\r\n folded first: 1\r\n\r\n')).toThrow(/malformed header/); // nothing to continue
     expect(() => new HeadReader().push(Buffer.alloc(MAX_HEAD_BYTES + 1, 'a'))).toThrow(/larger than/);
+  });
+
+  it('joins an obsolete folded line onto the field before it, as fetch does', () => {
+    const reader = new HeadReader();
+    reader.push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Disposition: attachment;\r\n filename="report.zip"\r\nX-Note: a\r\n\tb: c\r\n\r\n'));
+    const { headers } = reader.parse();
+    expect(headers.get('content-disposition')).toEqual(['attachment; filename="report.zip"']);
+    expect(headers.get('x-note')).toEqual(['a b: c']); // a colon in a folded line is part of the value, not a new field
+    expect(headers.has('\tb')).toBe(false);
   });
 });
 

@@ -41,11 +41,20 @@ export class HeadReader {
     const match = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine);
     if (!match) throw new ProtocolError(`not an HTTP/1.1 status line: ${JSON.stringify(statusLine.slice(0, 40))}`);
     const headers = new Map<string, string[]>();
+    let last: string[] | undefined; // the values of the field the previous line belongs to
     for (const line of lines) {
+      // An obsolete folded line (starting with a space or tab) continues the previous field's value, as fetch reads it.
+      if (/^[ \t]/.test(line) && last) {
+        last.push(`${last.pop()} ${line.trim()}`.trim());
+        continue;
+      }
       const colon = line.indexOf(':');
-      if (colon <= 0) throw new ProtocolError(`malformed header line: ${JSON.stringify(line.slice(0, 40))}`);
-      const name = line.slice(0, colon).trim().toLowerCase();
-      headers.set(name, [...(headers.get(name) ?? []), line.slice(colon + 1).trim()]);
+      const name = line.slice(0, colon).toLowerCase();
+      // A field name is a token: nothing before the colon may be a space (RFC 9112 §5.1).
+      if (!/^[!#$%&'*+.^_`|~\w-]+$/.test(name)) throw new ProtocolError(`malformed header line: ${JSON.stringify(line.slice(0, 40))}`);
+      last = headers.get(name) ?? [];
+      last.push(line.slice(colon + 1).trim());
+      headers.set(name, last);
     }
     return { status: Number(match[1]), statusText: match[2] ?? '', headers };
   }

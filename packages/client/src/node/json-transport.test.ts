@@ -1,6 +1,6 @@
 // The JSON calls of the Node build's client (no fetch given) go through node:http against real
 // local servers: same requests, same answers, same errors as through fetch, connections reused.
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { NetworkError, NotFoundError, TimeoutError, type ClientOptions } from '../index.js';
 import { createClient } from '../index.node.js';
@@ -89,9 +89,13 @@ describe('JSON calls of the Node build', () => {
     expect(other.requests.map((r) => [r.method, r.url, r.headers.authorization, r.body])).toEqual([['GET', '/elsewhere', undefined, '']]);
   });
 
-  it('decode a compressed body, as fetch does', async () => {
+  it.each([
+    ['gzip', (text: string) => gzipSync(text)],
+    ['br, gzip', (text: string) => gzipSync(brotliCompressSync(text))],
+    ['deflate', (text: string) => deflateRawSync(text)], // raw, without the zlib header
+  ])('decode a %s body, as fetch does', async (encoding, encode) => {
     const execution = anExecution('Running');
-    const server = await serve((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }).end(gzipSync(JSON.stringify(execution))));
+    const server = await serve((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': encoding }).end(encode(JSON.stringify(execution))));
     expect(await clientFor(server.url).getActionExecution(ids.executionId)).toEqual(execution);
   });
 
