@@ -195,6 +195,33 @@ describe('pollUntil deadline', () => {
   });
 });
 
+describe('pollUntil readings that throw', () => {
+  it('rejects with the error of an isDone or statusOf that throws, instead of an unhandled rejection and a wait that never ends', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const bug = new Error('predicate bug');
+      const throws = () => {
+        throw bug;
+      };
+      const { check, calls } = scripted('Running');
+      // No deadline: without the fix these waits would hang for good.
+      const viaIsDone = start(pollUntil(check, throws, { ...fixed, timeoutMs: Infinity }));
+      const viaStatusOf = start(pollUntil(check, isDone, { ...fixed, timeoutMs: Infinity, statusOf: throws }));
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(viaIsDone.error).toBe(bug);
+      expect(viaStatusOf.error).toBe(bug);
+      expect(calls).toHaveLength(2);
+      expect(vi.getTimerCount()).toBe(0);
+      await new Promise((resolve) => process.nextTick(resolve)); // unhandled rejections are reported after the microtasks
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+});
+
 describe('pollUntil abort', () => {
   it('rejects with the reason and never checks when the signal is already aborted', async () => {
     const { check, calls } = scripted('Completed');

@@ -168,7 +168,14 @@ export class PollStream<T> implements Turn {
     this.#phase = 'checking';
     void this.#request().then((outcome) => {
       this.#gate?.leave();
-      if (this.#phase !== 'closed') this.#handle(outcome);
+      if (this.#phase === 'closed') return;
+      try {
+        this.#handle(outcome);
+      } catch (error) {
+        // A reading that throws (a predicate's bug, an answer it cannot read) ends the stream:
+        // every wait rejects with that error instead of it escaping unhandled while they hang.
+        this.#finish({ error });
+      }
     });
   }
 

@@ -270,6 +270,31 @@ describe('block executions not listed yet, and bad resume tokens', () => {
     }
   });
 
+  it('ends every wait on the execution with UnsupportedError when the server answers null instead of an execution', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const server = await countingServer((_req, res) => res.setHeader('content-type', 'application/json').end('null'));
+    try {
+      const executionId = 'e0000000-0000-4000-8000-0000000000dd';
+      const blockId = 'b0000000-0000-4000-8000-0000000000dd';
+      const waits = [
+        waitForActionExecution(server.client, executionId, { ...quick, timeoutMs: 3_000 }),
+        waitForActionExecution(server.client, executionId, { ...quick, timeoutMs: 3_000 }), // shares the first one's stream
+        waitForBlockExecution(server.client, blockId, executionId, { ...quick, timeoutMs: 3_000 }),
+      ];
+      for (const error of await Promise.all(waits.map((wait) => wait.catch((e: unknown) => e)))) {
+        expect(error).toBeInstanceOf(UnsupportedError);
+        expect((error as Error).message).toBe(`Cannot wait for execution ${executionId}: the server's answer (null) is not an execution with a status`);
+      }
+      expect(server.stats.total).toBe(2); // one check for the shared action stream, one for the block
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await server.close();
+    }
+    expect(unhandled).toEqual([]);
+  });
+
   it('refuses a token of another execution, or one that names none, before any request', async () => {
     const { actionExecutionId } = await client.executeAction(action('Daily sales report'));
     sandbox.admin.clearRequests();

@@ -41,8 +41,8 @@ export class ActionTarget {
     const map = streams.get(this.client)!; // made with its first stream
     if (map.get(this.key) === stream) map.delete(this.key);
   }
-  check(context: CheckContext): Promise<ActionExecution | BlockExecution | undefined> {
-    return this.client.getActionExecution(this.executionId, requestOptions(context));
+  async check(context: CheckContext): Promise<ActionExecution | BlockExecution | undefined> {
+    return asExecution(await this.client.getActionExecution(this.executionId, requestOptions(context)), this.executionId);
   }
 }
 
@@ -65,18 +65,28 @@ class BlockTarget extends ActionTarget {
   override async check(context: CheckContext): Promise<BlockExecution | undefined> {
     const { client, blockId, executionId } = this;
     const results = await client.getBlockResults(blockId, requestOptions(context));
+    if (results === null || typeof results !== 'object') throw notAnExecution(executionId, results);
     const executions = Array.isArray(results.executions) ? results.executions : [];
-    const found = executions.find((e) => e.executionId === executionId);
+    const found = executions.find((e) => e?.executionId === executionId);
     if (!found && executions.length === 0 && NOT_IMPLEMENTED.test(String(results.message))) {
       throw new UnsupportedError(`Cannot wait for block execution ${executionId}: the server has no block history ("${results.message}")`);
     }
-    return found; // not listed yet: keep polling until the deadline
+    return found && asExecution(found, executionId); // not listed yet: keep polling until the deadline
   }
 }
 
 const streams = new WeakMap<MindzieClient, Map<string, unknown>>();
 const limiters = new WeakMap<MindzieClient, Limiter>();
 
+/** An answer without a status (`null`, text, another shape) never turns terminal: the wait ends at once, with a typed error. */
+function asExecution<E>(answer: E, executionId: string): E {
+  if (typeof (answer as { status?: unknown } | null)?.status !== 'string') throw notAnExecution(executionId, answer);
+  return answer;
+}
+
+function notAnExecution(executionId: string, answer: unknown): UnsupportedError {
+  return new UnsupportedError(`Cannot wait for execution ${executionId}: the server's answer (${answer === null ? 'null' : typeof answer}) is not an execution with a status`);
+}
 
 /** The block results endpoint's answer on servers without block history (spec example `BlockResultsNotImplemented`). */
 const NOT_IMPLEMENTED = /not (yet )?implemented/i;
