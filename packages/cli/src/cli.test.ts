@@ -297,6 +297,52 @@ describe('block parameters on the wire', () => {
   });
 });
 
+describe('a server that answers null instead of an execution', () => {
+  // The sandbox always answers executions: a plain HTTP server answers null where asked to.
+  const actionId = 'a0000000-0000-4000-8000-0000000000aa';
+  const executionId = 'e0000000-0000-4000-8000-0000000000aa';
+
+  async function runAgainstNull(answersExecute: boolean) {
+    const seen = { executes: 0, statusChecks: 0 };
+    const server = createServer((request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      if (request.url?.includes('/action/execute/')) {
+        seen.executes += 1;
+        response.end(answersExecute ? JSON.stringify({ actionId, actionExecutionId: executionId, dateStarted: null, dateEnded: null, status: 'Queued', notes: null }) : 'null');
+      } else {
+        seen.statusChecks += 1;
+        response.end('null');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const run = await json(['action', 'run', actionId, '--wait', '--timeout', '20s'], { ...sandbox.env, MINDZIE_BASE_URL: `http://127.0.0.1:${port}` });
+      return { ...run, seen };
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  it('exits other with an UnsupportedError in one JSON document when a status check answers null', async () => {
+    const run = await runAgainstNull(true);
+    expect(run.code).toBe(code('other'));
+    expect(run.document.error).toMatchObject({ code: 'other', name: 'UnsupportedError', executionId });
+    expect(run.document.error.message).toContain('is not an execution');
+    expect(run.stderr).not.toMatch(/TypeError|Unhandled/);
+    expect(run.seen).toEqual({ executes: 1, statusChecks: 1 });
+  });
+
+  it('exits other with an UnsupportedError, and says what to check, when execute answers null', async () => {
+    const run = await runAgainstNull(false);
+    expect(run.code).toBe(code('other'));
+    expect(run.document.error).toMatchObject({ code: 'other', name: 'UnsupportedError' });
+    expect(run.document.error.hint).toContain(`mindzie action last ${actionId}`);
+    expect(run.stderr).not.toMatch(/TypeError/);
+    expect(run.seen).toEqual({ executes: 1, statusChecks: 0 });
+  });
+});
+
 describe('settings and exit codes', () => {
   it('exits unauthorized for a refused token and never prints it', async () => {
     const token = 'wrong-token-4f1d9c';

@@ -6,6 +6,7 @@ import { formatBytes } from '../format.js';
 import { actionExecutionDetails, actionExecutionSummary, executionsTable } from '../render/tables.js';
 import type { CommandContext } from './context.js';
 import { savePackage } from './execution.js';
+import { executionIdIn } from './execute-answer.js';
 import { interruptedOr, waitWithStatus } from './wait.js';
 
 export interface ActionRunOptions {
@@ -23,11 +24,12 @@ export interface ActionRunOptions {
 export async function actionRun(ctx: CommandContext, actionId: string, options: ActionRunOptions): Promise<void> {
   const { output, client, state } = ctx;
   const target = options.download === undefined ? undefined : await prepareDownloadTarget(ctx.cwd, options.download, Boolean(options.overwrite), '--download');
+  const checkFirst = `The execute request may have reached the server: check with mindzie action last ${actionId} before running it again.`;
   const queued = await client.executeAction(actionId).catch((error: unknown) => {
-    if (error instanceof NetworkError) state.hint = `The execute request may have reached the server: check with mindzie action last ${actionId} before running it again.`;
+    if (error instanceof NetworkError) state.hint = checkFirst;
     throw error;
   });
-  const executionId = queued.actionExecutionId;
+  const executionId = executionIdIn(queued, 'actionExecutionId', state, checkFirst);
   Object.assign(state, { executionId, execution: queued, resume: `mindzie execution wait ${executionId}` });
   output.log(`Executed action ${actionId}: execution ${output.errColor.bold(executionId)} is ${queued.status}.`);
   if (ctx.signal.aborted) throw new InterruptedError(executionId, state.resume);

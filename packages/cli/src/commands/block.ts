@@ -3,6 +3,7 @@ import { waitForBlockExecution } from '@mindzie/poller';
 import { InterruptedError } from '../errors.js';
 import { blockExecutionDetails, blockExecutionsTable } from '../render/tables.js';
 import type { CommandContext } from './context.js';
+import { executionIdIn } from './execute-answer.js';
 import { interruptedOr, waitWithStatus } from './wait.js';
 
 export interface BlockRunOptions {
@@ -14,11 +15,12 @@ export interface BlockRunOptions {
 /** Queues the block exactly once (never retried), then optionally follows it through its results. */
 export async function blockRun(ctx: CommandContext, blockId: string, options: BlockRunOptions): Promise<void> {
   const { output, client, state } = ctx;
+  const checkFirst = `The execute request may have reached the server: check with mindzie block results ${blockId} before running it again.`;
   const queued = await client.executeBlock(blockId, options.param ? { parameters: options.param } : undefined).catch((error: unknown) => {
-    if (error instanceof NetworkError) state.hint = `The execute request may have reached the server: check with mindzie block results ${blockId} before running it again.`;
+    if (error instanceof NetworkError) state.hint = checkFirst;
     throw error;
   });
-  const executionId = queued.executionId;
+  const executionId = executionIdIn(queued, 'executionId', state, checkFirst);
   Object.assign(state, { executionId, execution: queued, resume: `mindzie block wait ${blockId} ${executionId}` });
   output.log(`Executed block ${blockId}: execution ${output.errColor.bold(executionId)} is ${queued.status}.`);
   if (ctx.signal.aborted) throw new InterruptedError(executionId, state.resume);
