@@ -231,6 +231,17 @@ describe('pollUntil abort', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('never calls check when the signal aborts in the moment between the wait starting and its first check', async () => {
+    const { check, calls } = scripted('Completed'); // ignores its signal, as a careless check may
+    const controller = new AbortController();
+    const result = start(pollUntil(check, isDone, { signal: controller.signal }));
+    controller.abort('stop'); // synchronously: check is due a microtask later
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(result.error).toBe('stop');
+    expect(calls).toHaveLength(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('rejects with the reason mid-sleep, clears its timer and sends nothing more', async () => {
     const { check, calls } = scripted('Running');
     const controller = new AbortController();

@@ -109,7 +109,11 @@ export class PollStream<T> implements Turn {
     else this.#first = sub;
     if (this.last) sub.see(this.last.value);
     if (this.#phase === 'new') this.#start();
-    else if (this.#phase === 'idle') this.#step(); // there may be time again under this deadline
+    else if (this.#phase === 'sleeping' || this.#phase === 'idle') {
+      // Planned again with this deadline: it may need its last check before the stream's next one.
+      clearTimeout(this.#timer);
+      this.#step();
+    }
   }
 
   /** Unlinks `sub`; its own `next` stays, so a loop standing on it carries on. */
@@ -180,19 +184,29 @@ export class PollStream<T> implements Turn {
   }
 
   /**
-   * When the next check starts: on schedule if that leaves time for an answer before the
-   * deadline; otherwise one last check just before it (never sooner than a Retry-After
-   * allows, and not right after another); `undefined` when no check can start before
-   * the deadline any more.
+   * When the next check starts: on schedule if that leaves time for an answer before some
+   * wait's deadline; and for each wait whose deadline comes before the scheduled check, one
+   * last check just before that deadline (never sooner than a Retry-After allows, and not
+   * right after another check it saw). The earliest of these; `undefined` when no check can
+   * start before any deadline any more.
    */
   #plan(): number | undefined {
-    const deadline = this.#deadline();
-    if (Date.now() >= deadline) return undefined;
+    const now = Date.now();
     const lead = Math.min(FINAL_CHECK_LEAD_MS, this.#schedule.initialDelayMs);
-    const finalAt = deadline - lead;
-    if (this.#wakeAt < finalAt) return this.#wakeAt;
-    const at = Math.max(this.#floorAt, finalAt);
-    return at < deadline && (this.#lastStartAt === undefined || this.#lastStartAt < finalAt - lead) ? at : undefined;
+    const last = this.#lastStartAt ?? -Infinity;
+    let next = Infinity;
+    for (let s = this.#first; s; s = s.next) {
+      const { deadline } = s;
+      if (now >= deadline) continue;
+      const finalAt = deadline - lead;
+      if (this.#wakeAt < finalAt) next = Math.min(next, this.#wakeAt);
+      else {
+        const at = Math.max(this.#floorAt, finalAt);
+        // A check that started before this wait joined was not one it waited through.
+        if (at < deadline && (last < finalAt - lead || last < s.startedAt)) next = Math.min(next, at);
+      }
+    }
+    return next === Infinity ? undefined : next;
   }
 
   /** Picks the next delay and moves the schedule on. */
@@ -213,7 +227,10 @@ export class PollStream<T> implements Turn {
     const timer = setTimeout(() => controller.abort(new TimeoutError(`Status check took longer than ${timeoutMs} ms`)), timeoutMs);
     try {
       this.#attempts += 1;
-      const answer = Promise.resolve().then(() => this.source.check({ signal: controller.signal, timeoutMs, attempt: this.#attempts }));
+      const answer = Promise.resolve().then(() => {
+        controller.signal.throwIfAborted(); // the last wait left in the microtask before: no check at all
+        return this.source.check({ signal: controller.signal, timeoutMs, attempt: this.#attempts });
+      });
       return { value: await raceAbort(answer, controller.signal) };
     } catch (error) {
       return { error };
@@ -264,7 +281,8 @@ class Subscriber<T> implements Expiring {
   next: Subscriber<T> | undefined;
   /** For WaitTimeoutError: how long the wait was given. */
   readonly #timeoutMs: number;
-  readonly #startedAt = Date.now();
+  /** When it joined its stream. */
+  readonly startedAt = Date.now();
   #status: string | undefined;
   /** The value that brought `#status`, for `onStatusChange`'s `previous` (kept only when there is one). */
   #statusValue: T | undefined;
@@ -337,7 +355,7 @@ class Subscriber<T> implements Expiring {
     if (!onPoll || this.#settled) return;
     const { deadline } = this;
     const resumeToken = writeResumeToken({ v: 1, ...this.#stream.source.ids?.(), deadline: deadline === Infinity ? null : deadline, ...this.#stream.position });
-    this.#call(() => onPoll({ ...event, elapsedMs: Date.now() - this.#startedAt, resumeToken }));
+    this.#call(() => onPoll({ ...event, elapsedMs: Date.now() - this.startedAt, resumeToken }));
   }
 
   /** A callback that throws ends its own wait with that error, nobody else's. */

@@ -3,7 +3,7 @@ import type { Sandbox } from '@mindzie/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExecutionFailedError, UnsupportedError, WaitTimeoutError } from './errors.js';
 import { createLimiter } from './limiter.js';
-import { countingServer, idOf, quick, sandboxWithClient } from './test-support.js';
+import { countingServer, eventually, idOf, quick, sandboxWithClient } from './test-support.js';
 import { resumeWait, waitForActionExecution, waitForBlockExecution, watchActionExecution, watchBlockExecution } from './waits.js';
 
 let sandbox: Sandbox;
@@ -149,6 +149,26 @@ describe('sharing', () => {
     controller.abort('first gives up');
     await expect(first).rejects.toBe('first gives up');
     await expect(second).resolves.toMatchObject({ status: 'Completed' });
+  });
+
+  it('gives a wait that joins a sleeping stream its own last check before its earlier deadline, and a later one no extra request', async () => {
+    const { actionExecutionId } = await client.executeAction(action('Full reprocessing'));
+    const slow = { initialDelayMs: 5_000, maxDelayMs: 5_000, jitter: 'none', timeoutMs: 20_000 } as const;
+    let polls = 0;
+    const first = waitForActionExecution(client, actionExecutionId, { ...slow, onPoll: () => polls++ });
+    await eventually(() => polls === 1); // checked once: the stream now sleeps for 5 s
+    const later = waitForActionExecution(client, actionExecutionId, { ...quick, timeoutMs: 15_000 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(statusReads()).toHaveLength(1); // the stream's next check comes in time for it
+    sandbox.admin.advanceTime(60 * 60_000); // the execution ends while the stream sleeps
+    const started = Date.now();
+    const soon = await waitForActionExecution(client, actionExecutionId, { ...quick, timeoutMs: 1_500 });
+    expect(soon.status).toBe('Completed');
+    expect(Date.now() - started).toBeLessThan(1_500);
+    // That one check ended every wait on the stream.
+    await expect(first).resolves.toEqual(soon);
+    await expect(later).resolves.toEqual(soon);
+    expect(statusReads()).toHaveLength(2);
   });
 
   it('keeps requests of many waits within one shared limiter', async () => {
