@@ -141,6 +141,17 @@ describe('sharing', () => {
     expect(statusReads()).toHaveLength(polls);
   });
 
+  it('shares one stream between spellings of the same execution id in either case', async () => {
+    const { actionExecutionId } = await client.executeAction(action('Daily sales report'));
+    let polls = 0;
+    const [a, b] = await Promise.all([
+      waitForActionExecution(client, actionExecutionId.toUpperCase(), { ...quick, onPoll: () => polls++ }),
+      waitForActionExecution(client, actionExecutionId, quick),
+    ]);
+    expect(a).toEqual(b);
+    expect(statusReads()).toHaveLength(polls);
+  });
+
   it('keeps the shared stream going for the second wait when the first is aborted', async () => {
     const { actionExecutionId } = await client.executeAction(action('Daily sales report'));
     const controller = new AbortController();
@@ -264,6 +275,19 @@ describe('waitForBlockExecution against the sandbox', () => {
     const statuses: string[] = [];
     for await (const execution of watchBlockExecution(client, id, executionId, quick)) statuses.push(execution.status);
     expect(statuses).toEqual(['Queued', 'Running', 'Success']);
+  });
+
+  it('finds the execution whatever the case of its ids, and both spellings share one stream of requests', async () => {
+    const id = block('Revenue filter');
+    const { executionId } = await client.executeBlock(id);
+    let polls = 0;
+    const [shouted, plain] = await Promise.all([
+      waitForBlockExecution(client, id.toUpperCase(), executionId.toUpperCase(), { ...quick, timeoutMs: 3_000, onPoll: () => polls++ }),
+      waitForBlockExecution(client, id, executionId, { ...quick, timeoutMs: 3_000 }),
+    ]);
+    expect(shouted).toMatchObject({ executionId, status: 'Success' });
+    expect(plain).toEqual(shouted);
+    expect(sandbox.admin.requests({ operationId: 'getBlockResults' })).toHaveLength(polls);
   });
 
   it('rejects a malformed execution id before any request', async () => {

@@ -27,8 +27,9 @@ export class ActionTarget {
     this.client = client;
     this.executionId = executionId;
   }
+  /** GUIDs name the same execution in either case (as the API reads them): one stream for both. */
   get key(): string {
-    return this.executionId;
+    return String(this.executionId).toLowerCase(); // String: a bad id is the client's to refuse, with InvalidArgumentError
   }
   get reading(): ExecutionReading<ActionExecution | BlockExecution> {
     return actionReading;
@@ -54,7 +55,7 @@ class BlockTarget extends ActionTarget {
     this.blockId = blockId;
   }
   override get key(): string {
-    return `${this.blockId} ${this.executionId}`;
+    return `${this.blockId} ${this.executionId}`.toLowerCase();
   }
   override get reading(): ExecutionReading<ActionExecution | BlockExecution> {
     return blockReading;
@@ -67,7 +68,8 @@ class BlockTarget extends ActionTarget {
     const results = await client.getBlockResults(blockId, requestOptions(context));
     if (results === null || typeof results !== 'object') throw notAnExecution(executionId, results);
     const executions = Array.isArray(results.executions) ? results.executions : [];
-    const found = executions.find((e) => e?.executionId === executionId);
+    const id = executionId.toLowerCase(); // the server's listing may spell it in another case
+    const found = executions.find((e) => String(e?.executionId).toLowerCase() === id);
     if (!found && executions.length === 0 && NOT_IMPLEMENTED.test(String(results.message))) {
       throw new UnsupportedError(`Cannot wait for block execution ${executionId}: the server has no block history ("${results.message}")`);
     }
