@@ -68,7 +68,8 @@ export function resolveWait(options: WaitOptions<never> | undefined, now = Date.
   if (options !== undefined && (options === null || typeof options !== 'object')) throw new InvalidArgumentError('options', 'options must be an object');
   const o = options ?? {};
   const initialDelayMs = num(o, 'initialDelayMs', 1, MAX_TIMER_MS);
-  const maxDelayMs = num(o, 'maxDelayMs', initialDelayMs, MAX_TIMER_MS);
+  // Unless given, the cap stays above the first step: `{ initialDelayMs: 60_000 }` alone is fine.
+  const maxDelayMs = o.maxDelayMs === undefined ? Math.max(defaults.maxDelayMs, initialDelayMs) : num(o, 'maxDelayMs', initialDelayMs, MAX_TIMER_MS);
   const jitter = o.jitter ?? defaults.jitter;
   if (!jitterModes.includes(jitter)) throw new InvalidArgumentError('jitter', `jitter must be one of ${jitterModes.join(', ')}`);
   const factor = num(o, 'factor', 1, 10);

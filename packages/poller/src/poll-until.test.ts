@@ -322,6 +322,14 @@ describe('pollUntil progress and resume', () => {
     expect(result.error).toBeInstanceOf(WaitTimeoutError);
   });
 
+  it('takes an initialDelayMs above the default cap when maxDelayMs is not given: the cap is then initialDelayMs', async () => {
+    const { check, calls } = scripted('Running', 'Running', 'Running', 'Completed');
+    const result = start(pollUntil(check, isDone, { jitter: 'none', initialDelayMs: 60_000, timeoutMs: Infinity }));
+    await vi.advanceTimersByTimeAsync(200_000);
+    expect(result.value).toEqual({ status: 'Completed' });
+    expect(calls.map((c) => c.at)).toEqual([0, 60_000, 120_000, 180_000]);
+  });
+
   it('rejects a bad option with InvalidArgumentError naming it, before any check', async () => {
     const { check, calls } = scripted('Completed');
     for (const [name, options] of [

@@ -9,7 +9,7 @@ export interface ScheduleOptions {
   initialDelayMs?: number;
   /** Growth per check (default 1.5). */
   factor?: number;
-  /** The longest delay the schedule itself picks (default 30 000 ms); a server's Retry-After may ask for more. */
+  /** The longest delay the schedule itself picks (default 30 000 ms, or `initialDelayMs` if longer); a server's Retry-After may ask for more. */
   maxDelayMs?: number;
   /**
    * `equal` (default): uniform in [½, 1] × the step; `full`: uniform in [0, 1] × the step;
