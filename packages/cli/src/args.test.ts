@@ -19,6 +19,17 @@ describe('parseDuration', () => {
     }
     expect(() => parseDuration('soon')).toThrow(/--timeout/);
   });
+
+  it('refuses a duration under 1 ms or over 2^31 - 1 ms once rounded, as the poller would after an execute', () => {
+    for (const bad of ['0', '0.0', '0.0001', '0.4ms', '0ms', '600h', '2147483648ms', '99999999999999999999']) {
+      expect(() => parseDuration(bad), bad).toThrow(UsageError);
+    }
+    expect(() => parseDuration('600h')).toThrow(/from 1ms to 2147483647ms/);
+    expect(parseDuration('0.5ms')).toBe(1);
+    expect(parseDuration('0.001')).toBe(1);
+    expect(parseDuration('2147483647ms')).toBe(2_147_483_647);
+    expect(parseDuration('596h')).toBe(2_145_600_000);
+  });
 });
 
 describe('collectParam', () => {

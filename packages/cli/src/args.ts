@@ -2,18 +2,31 @@ import { UsageError } from './errors.js';
 
 const unitsMs: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
-/** `--timeout`: `90` (seconds), `500ms`, `30s`, `10m`, `1h`, or a combination like `1m30s`. */
+/** The longest wait the poller (and a timer) can keep: 2^31 - 1 ms, about 24.8 days. */
+const MAX_DURATION_MS = 2_147_483_647;
+
+/**
+ * `--timeout`: `90` (seconds), `500ms`, `30s`, `10m`, `1h`, or a combination like `1m30s`;
+ * from 1 ms to 2^31 - 1 ms once rounded to whole milliseconds, so a bad value is refused
+ * here, before anything is sent, never by the poller after an execute.
+ */
 export function parseDuration(text: string, option = '--timeout'): number {
   const trimmed = text.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1_000);
-  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
-  const consumed = parts.map((part) => part[0]).join('');
-  if (parts.length === 0 || consumed !== trimmed) {
-    throw new UsageError(option, `Invalid duration for ${option}: "${text}" (try 90, 30s, 10m or 1h).`);
+  let ms: number;
+  if (/^\d+(\.\d+)?$/.test(trimmed)) ms = Number(trimmed) * 1_000;
+  else {
+    const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+    const consumed = parts.map((part) => part[0]).join('');
+    if (parts.length === 0 || consumed !== trimmed) {
+      throw new UsageError(option, `Invalid duration for ${option}: "${text}" (try 90, 30s, 10m or 1h).`);
+    }
+    ms = parts.reduce((total, [, amount, unit]) => total + Number(amount) * unitsMs[unit!]!, 0);
   }
-  const ms = parts.reduce((total, [, amount, unit]) => total + Number(amount) * unitsMs[unit!]!, 0);
-  if (ms <= 0) throw new UsageError(option, `${option} must be longer than zero, got "${text}".`);
-  return Math.round(ms);
+  const rounded = Math.round(ms);
+  if (!(rounded >= 1 && rounded <= MAX_DURATION_MS)) {
+    throw new UsageError(option, `${option} must be from 1ms to ${MAX_DURATION_MS}ms (about 24 days), got "${text}".`);
+  }
+  return rounded;
 }
 
 /**

@@ -383,6 +383,17 @@ describe('settings and exit codes', () => {
     expect(unknown.stderr).toContain('--frobnicate');
   });
 
+  it.each(['0', '0.0001', '0.4ms', '600h'])('refuses --timeout %s with exit usage before any execute is sent', async (timeout) => {
+    const executes = async () => (await sandbox.requests('executeAction')).length + (await sandbox.requests('executeBlock')).length;
+    const before = await executes();
+    const action = await json(['action', 'run', sandbox.actionId('Daily sales report'), '--wait', '--timeout', timeout]);
+    expect(action.code).toBe(code('usage'));
+    expect(action.document.error).toMatchObject({ code: 'usage', argument: '--timeout' });
+    const block = await json(['block', 'run', sandbox.blockId('Revenue filter'), '--wait', '--timeout', timeout]);
+    expect(block.code).toBe(code('usage'));
+    expect(await executes()).toBe(before);
+  });
+
   it('exits other when the server cannot be reached', async () => {
     const run = await json(['action', 'last', sandbox.actionId('Daily sales report')], { ...sandbox.env, MINDZIE_BASE_URL: 'http://127.0.0.1:9' });
     expect(run.code).toBe(code('other'));

@@ -7,7 +7,7 @@ import { actionExecutionDetails, actionExecutionSummary, executionsTable } from 
 import type { CommandContext } from './context.js';
 import { savePackage } from './execution.js';
 import { executionIdIn } from './execute-answer.js';
-import { interruptedOr, waitWithStatus } from './wait.js';
+import { checkWaitOptions, interruptedOr, waitWithStatus } from './wait.js';
 
 export interface ActionRunOptions {
   wait?: boolean;
@@ -24,6 +24,10 @@ export interface ActionRunOptions {
 export async function actionRun(ctx: CommandContext, actionId: string, options: ActionRunOptions): Promise<void> {
   const { output, client, state } = ctx;
   const target = options.download === undefined ? undefined : await prepareDownloadTarget(ctx.cwd, options.download, Boolean(options.overwrite), '--download');
+  const waits = options.wait || target !== undefined;
+  if (waits) await checkWaitOptions(options.timeout);
+  // Ctrl-C before execute went out (say, while the download folder was made): nothing runs.
+  if (ctx.signal.aborted) throw new InterruptedError(undefined, undefined);
   const checkFirst = `The execute request may have reached the server: check with mindzie action last ${actionId} before running it again.`;
   const queued = await client.executeAction(actionId).catch((error: unknown) => {
     if (error instanceof NetworkError) state.hint = checkFirst;
@@ -34,7 +38,7 @@ export async function actionRun(ctx: CommandContext, actionId: string, options: 
   output.log(`Executed action ${actionId}: execution ${output.errColor.bold(executionId)} is ${queued.status}.`);
   if (ctx.signal.aborted) throw new InterruptedError(executionId, state.resume);
 
-  if (!options.wait && target === undefined) {
+  if (!waits) {
     output.result({ execution: queued }, () => `${actionExecutionDetails(queued, output.color)}\nFollow it with: mindzie execution wait ${executionId}`);
     return;
   }

@@ -4,7 +4,7 @@ import { InterruptedError } from '../errors.js';
 import { blockExecutionDetails, blockExecutionsTable } from '../render/tables.js';
 import type { CommandContext } from './context.js';
 import { executionIdIn } from './execute-answer.js';
-import { interruptedOr, waitWithStatus } from './wait.js';
+import { checkWaitOptions, interruptedOr, waitWithStatus } from './wait.js';
 
 export interface BlockRunOptions {
   param?: Record<string, unknown>;
@@ -15,6 +15,8 @@ export interface BlockRunOptions {
 /** Queues the block exactly once (never retried), then optionally follows it through its results. */
 export async function blockRun(ctx: CommandContext, blockId: string, options: BlockRunOptions): Promise<void> {
   const { output, client, state } = ctx;
+  if (options.wait) await checkWaitOptions(options.timeout);
+  if (ctx.signal.aborted) throw new InterruptedError(undefined, undefined); // Ctrl-C before execute went out: nothing runs
   const checkFirst = `The execute request may have reached the server: check with mindzie block results ${blockId} before running it again.`;
   const queued = await client.executeBlock(blockId, options.param ? { parameters: options.param } : undefined).catch((error: unknown) => {
     if (error instanceof NetworkError) state.hint = checkFirst;
