@@ -16,7 +16,7 @@ export const exitCodes = [
   { code: 4, name: 'timed-out', meaning: 'The wait (--timeout) or a request ran out of time; the execution may still run.', errors: [TimeoutError] },
   { code: 5, name: 'not-found', meaning: 'No such action, execution, block or package (404).', errors: [NotFoundError] },
   { code: 6, name: 'unauthorized', meaning: 'The token was missing, expired or refused (401).', errors: [UnauthorizedError] },
-  { code: 130, name: 'interrupted', meaning: 'Ctrl-C while waiting; the execution keeps running and is not repeated.', errors: [InterruptedError] },
+  { code: 130, name: 'interrupted', meaning: 'Ctrl-C; an execution already sent keeps running and is not repeated.', errors: [InterruptedError] },
 ] as const satisfies ReadonlyArray<{ code: number; name: string; meaning: string; errors: readonly ErrorClass[] }>;
 
 export type ExitName = (typeof exitCodes)[number]['name'];
