@@ -1,9 +1,10 @@
 // Saving a package to disk against real servers, including their faults: the file is whole or absent.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClient, InvalidArgumentError, NetworkError, NotFoundError, TimeoutError, type ClientOptions, type MindzieClient } from '../index.js';
 import { downloadPackageToFile } from '../node.js';
@@ -251,6 +252,38 @@ describe('which way a download goes', () => {
     const error = await downloadPackageToFile(wrapper, ids.executionId, { directory: dir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as Error).message).toContain('10 bytes but Content-Length announced 20');
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe('downloadPackageToFile in a process that exits mid-download', () => {
+  it('listens for the exit only while a download is under way', async () => {
+    server = await startPackageServer({ body: randomPackage(3 * 1024 * 1024), disposition });
+    const client = createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId });
+    const before = process.listenerCount('exit');
+    const during: number[] = [];
+    await downloadPackageToFile(client, ids.executionId, { directory: dir, onProgress: () => during.push(process.listenerCount('exit')) });
+    expect(during[0]).toBe(before + 1);
+    expect(process.listenerCount('exit')).toBe(before);
+  });
+
+  it('leaves no partial file: the exit removes it (a second Ctrl-C, process.exit in a handler)', async () => {
+    server = await startPackageServer({ body: randomPackage(4 * 1024 * 1024), disposition, fault: 'stall-midway' });
+    // The built package, as an application loads it (turbo builds it before the tests run).
+    const dist = (file: string) => JSON.stringify(fileURLToPath(new URL(`../../dist/${file}`, import.meta.url)));
+    const script = `
+      import { createClient } from ${dist('index.node.js')};
+      import { downloadPackageToFile } from ${dist('node.js')};
+      const client = createClient({ baseUrl: ${JSON.stringify(server.url)}, token: 'secret-token', tenantId: ${JSON.stringify(ids.tenantId)}, projectId: ${JSON.stringify(ids.projectId)} });
+      // Half the package is on disk when the first batch is reported; then the process is gone.
+      await downloadPackageToFile(client, ${JSON.stringify(ids.executionId)}, { directory: ${JSON.stringify(dir)}, onProgress: () => process.exit(130) });
+    `;
+    // Not spawnSync: the server runs in this process and must keep serving.
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    const status = await new Promise((resolve) => child.on('close', resolve));
+    expect([status, stderr]).toEqual([130, '']);
     expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import { link, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { clientInternals, type MindzieClient } from '../client.js';
@@ -62,6 +63,7 @@ export async function downloadPackageToFile(
     const target = explicit ?? fileIn(directory, source.filename, `${executionId}.zip`);
     if (!overwrite) await assertAbsent(target);
     handle = await open(temp, 'wx');
+    trackUnfinished(temp);
     const bytes = await writeBatches(handle, source, { onProgress: onProgress && ((written) => onProgress(written, source.size)) });
     source.close();
     await handle.close();
@@ -76,6 +78,32 @@ export async function downloadPackageToFile(
     await handle?.close().catch(() => {});
     await unlink(temp).catch(() => {});
     throw error;
+  } finally {
+    untrackUnfinished(temp);
+  }
+}
+
+/**
+ * Temporary files of the downloads under way. A process that exits before a download settles
+ * (a second Ctrl-C, `process.exit` in a handler) gets no chance to remove them
+ * asynchronously; its 'exit' event removes them synchronously, so no partial file outlives it.
+ */
+const unfinished = new Set<string>();
+
+function trackUnfinished(temp: string): void {
+  if (unfinished.size === 0) process.on('exit', removeUnfinished);
+  unfinished.add(temp);
+}
+
+function untrackUnfinished(temp: string): void {
+  if (unfinished.delete(temp) && unfinished.size === 0) process.off('exit', removeUnfinished);
+}
+
+function removeUnfinished(): void {
+  for (const path of unfinished) {
+    try {
+      unlinkSync(path);
+    } catch {} // already gone
   }
 }
 
