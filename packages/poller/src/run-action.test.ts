@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { InvalidArgumentError, NetworkError, NotFoundError, ServerError, type MindzieClient } from '@mindzie/client';
 import type { Sandbox } from '@mindzie/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ExecutionFailedError, WaitTimeoutError } from './errors.js';
+import { ExecutionFailedError, UnsupportedError, WaitTimeoutError } from './errors.js';
 import { runAction } from './node.js';
 import { runAction as runActionInBrowser } from './run-action.js';
-import { idOf, quick, sandboxWithClient } from './test-support.js';
+import { countingServer, idOf, quick, sandboxWithClient } from './test-support.js';
 
 let sandbox: Sandbox;
 let client: MindzieClient;
@@ -69,6 +69,26 @@ describe('runAction', () => {
     }
     await expect(runAction(client, action('Daily sales report'), { ...quick, factor: 0 })).rejects.toBeInstanceOf(InvalidArgumentError);
     expect(sandbox.admin.requests()).toHaveLength(0);
+  });
+
+  it.each([
+    ['null', 'null'],
+    ['an object without an id', '{"status":"Queued"}'],
+  ])('rejects with UnsupportedError, sending nothing more, when execute answers %s', async (_, body) => {
+    const server = await countingServer((_req, res) => res.setHeader('content-type', 'application/json').end(body));
+    try {
+      const executed: unknown[] = [];
+      const error = await runAction(server.client, 'a0000000-0000-4000-8000-000000000001', { ...quick, onExecuted: (e) => executed.push(e) }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UnsupportedError);
+      expect((error as Error).message).toBe(
+        'Execute answered something that is not an execution: check the last execution of action a0000000-0000-4000-8000-000000000001 before running it again, as one may have been created',
+      );
+      expect(executed).toEqual([]);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(server.stats.total).toBe(1); // execute only: no status check, no second execute
+    } finally {
+      await server.close();
+    }
   });
 
   it('passes on a refused execute (404) without retrying it', async () => {

@@ -3,7 +3,7 @@
 // once: it creates an execution every time, so nothing here ever repeats it.
 import { InvalidArgumentError } from '@mindzie/client';
 import type { ActionExecution, MindzieClient } from '@mindzie/client';
-import { WaitTimeoutError } from './errors.js';
+import { UnsupportedError, WaitTimeoutError } from './errors.js';
 import { resolveWait } from './options.js';
 import { follow } from './signals.js';
 import { actionReading } from './statuses.js';
@@ -54,6 +54,10 @@ export async function runActionWith<D>(
     // execution, and its id must reach onExecuted rather than be lost. The abort takes effect
     // as soon as execute answers.
     const started = await client.executeAction(actionId, { signal: deadline.signal });
+    // Without an id there is nothing to follow, yet the server may have queued the run.
+    if (typeof started?.actionExecutionId !== 'string') {
+      throw new UnsupportedError(`Execute answered something that is not an execution: check the last execution of action ${actionId} before running it again, as one may have been created`);
+    }
     lastSeen = started;
     options.onExecuted?.(started);
     if (job.signal.aborted) throw job.signal.reason;
