@@ -339,6 +339,26 @@ describe('block executions not listed yet, and bad resume tokens', () => {
     expect(unhandled).toEqual([]);
   });
 
+  it('carries on from a token whatever the case of the ids it is resumed with', async () => {
+    const tokenOf = async (wait: (options: { signal: AbortSignal; onPoll: (e: { resumeToken: string }) => void }) => Promise<unknown>) => {
+      const controller = new AbortController();
+      let token = '';
+      const onPoll = (e: { resumeToken: string }) => {
+        token = e.resumeToken;
+        controller.abort(); // a process that stops after its first check
+      };
+      await expect(wait({ signal: controller.signal, onPoll })).rejects.toMatchObject({ name: 'AbortError' });
+      return token;
+    };
+    const { actionExecutionId: id } = await client.executeAction(action('Daily sales report'));
+    const actionToken = await tokenOf((o) => waitForActionExecution(client, id, { ...quick, ...o }));
+    await expect(waitForActionExecution(client, id.toUpperCase(), { ...quick, resume: actionToken })).resolves.toMatchObject({ actionExecutionId: id, status: 'Completed' });
+    const blockId = block('Revenue filter');
+    const { executionId } = await client.executeBlock(blockId);
+    const blockToken = await tokenOf((o) => waitForBlockExecution(client, blockId.toUpperCase(), executionId.toUpperCase(), { ...quick, ...o }));
+    await expect(waitForBlockExecution(client, blockId, executionId, { ...quick, resume: blockToken })).resolves.toMatchObject({ executionId, status: 'Success' });
+  });
+
   it('refuses a token of another execution, or one that names none, before any request', async () => {
     const { actionExecutionId } = await client.executeAction(action('Daily sales report'));
     sandbox.admin.clearRequests();

@@ -147,7 +147,7 @@ export function waitFor<E extends ActionExecution | BlockExecution>(
     const wait = started?.wait ?? resolveWait(options);
     const { token } = wait;
     const ids = target.ids();
-    if (token && (token.kind !== ids.kind || token.executionId !== ids.executionId || token.blockId !== ids.blockId)) {
+    if (token && named(token) !== named(ids)) {
       throw new InvalidArgumentError('resume', 'the resume token belongs to another execution');
     }
     let map = streams.get(client);
@@ -160,6 +160,11 @@ export function waitFor<E extends ActionExecution | BlockExecution>(
     }
     stream.join(wait, options as WaitOptions<E | undefined>, resolve, reject);
   }) as Promise<E>; // isDone only accepts a listed execution, so the answer is never undefined
+}
+
+/** What a resume token must name to carry on this wait: ids in either case (GUIDs, as the API reads them). */
+function named({ kind, blockId, executionId }: Partial<ResumeTokenData>): string {
+  return `${kind} ${blockId} ${executionId}`.toLowerCase();
 }
 
 export function checkClient(client: MindzieClient): void {
