@@ -383,6 +383,20 @@ describe('settings and exit codes', () => {
     expect(unknown.stderr).toContain('--frobnicate');
   });
 
+  it.each([
+    ['--tokn=eyJsecret-3c9f', "unknown option '--tokn=…'\n(Did you mean --token?)"],
+    ['-teyJsecret-3c9f', "unknown option '-t…'"],
+    ['-t=eyJsecret-3c9f', "unknown option '-t=…'"],
+  ])('exits usage for an unknown option %s without printing its value', async (typed, message) => {
+    for (const args of [['action', 'run', unknownGuid, typed], [typed, 'action', 'last', unknownGuid]]) {
+      const run = await json(args);
+      expect(run.code).toBe(code('usage'));
+      expect(run.document.error.message).toBe(message);
+      expect(run.stderr).toContain(`error: ${message}`);
+      expectNoTokenIn(run, 'eyJsecret-3c9f');
+    }
+  });
+
   it.each(['0', '0.0001', '0.4ms', '600h'])('refuses --timeout %s with exit usage before any execute is sent', async (timeout) => {
     const executes = async () => (await sandbox.requests('executeAction')).length + (await sandbox.requests('executeBlock')).length;
     const before = await executes();

@@ -1,6 +1,7 @@
 import { waitDefaults } from '@mindzie/poller';
 import { Command, Option } from 'commander';
 import { collectParam, parseDuration } from './args.js';
+import { MindzieCommand } from './command.js';
 import { settings } from './config.js';
 import { exitCodesHelp } from './exit-codes.js';
 import type { OutputStream } from './io.js';
@@ -23,7 +24,7 @@ const environmentHelp = [
  * arguments to `commands` (which the runner binds to a client, an output and a signal).
  */
 export function buildProgram(commands: Commands, out: { stdout: OutputStream; stderr: OutputStream }): Command {
-  const program = new Command('mindzie')
+  const program = new MindzieCommand('mindzie')
     .description('Run mindzieStudio actions and blocks, wait for them, download their packages.')
     .version(VERSION)
     .exitOverride()
