@@ -107,7 +107,7 @@ describe('executions', () => {
     sandbox.admin.advanceTime(600_000);
     const later = (await (await api.get(`/actionexecution/action/${long.actionId}`)).json()).items;
     expect(later.filter((execution: { status: string }) => execution.status === 'Completed')).toHaveLength(2_000);
-  });
+  }, 90_000); // 2 000 requests: a few seconds alone, far more on a loaded machine
 
   it('of blocks end Success with the result, Failed with errorMessage, or Cancelled', async () => {
     sandbox = await startSandbox({ timeScale: 1000 });
