@@ -297,6 +297,27 @@ describe('a token function that hangs', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('leaves no unhandled rejection when it aborts the call and then fails', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const controller = new AbortController();
+      const reason = new Error('stop');
+      const { client } = await serve((_req, res) => sendJson(res, 200, execution), {
+        token: async () => {
+          controller.abort(reason);
+          throw new Error('no credentials');
+        },
+      });
+      await expect(client.getActionExecution(ids.executionId, { signal: controller.signal })).rejects.toBe(reason);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('passes its own failure on as it is, unwrapped and not retried', async () => {
     let asked = 0;
     const failure = new Error('identity provider down');
@@ -377,6 +398,14 @@ describe('the token never leaks', () => {
     const error = await client.getActionExecution(ids.executionId).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(JSON.stringify(error)).not.toContain(TOKEN.slice(0, 8));
+  });
+
+  it('is masked in a JSON error body that carries a cut piece of it', async () => {
+    const { client } = await serve((req, res) => sendJson(res, 401, { message: `Invalid token ${String(req.headers.authorization).slice(7, 47)}…` }));
+    const error = await client.getActionExecution(ids.executionId).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnauthorizedError);
+    expect(JSON.stringify(error)).not.toContain(TOKEN.slice(0, 40));
+    expect(inspect(error, { depth: 10 })).not.toContain(TOKEN.slice(0, 40));
   });
 
   it('is never in the fields of any error, not even with a token function', async () => {

@@ -19,6 +19,18 @@ describe('redaction', () => {
     expect(redactText(`${secret}${secret.slice(0, 10)}`, secret)).toBe('[REDACTED][REDACTED]');
   });
 
+  it('masks overlapping pieces whole, even of a secret that repeats its own start', () => {
+    const nested = 'AbCdEfGh.0123456789.AbCdEfGh.zyxwvuts';
+    expect(redactText(`…${nested.slice(12)}`, nested)).toBe('…[REDACTED]');
+  });
+
+  it('masks pieces inside the strings and keys of a parsed JSON body', () => {
+    const body = { message: `Invalid token ${secret.slice(0, 12)}…`, [`${secret.slice(-9)}`]: 1 };
+    expect(redactValue(body, secret)).toEqual({ message: 'Invalid token [REDACTED]…', '[REDACTED]': 1 });
+    const clean = { message: 'nothing here' };
+    expect(redactValue(clean, secret)).toBe(clean);
+  });
+
   it('replaces a cause whose message carries a piece of the secret', () => {
     const cut = new Error(`malformed header line: "x-echo ${secret.slice(0, 12)}"`);
     expect(redactCause(cut, secret)).not.toBe(cut);

@@ -16,35 +16,51 @@ export function redactText(text: string, secret: string | undefined): string {
   if (!secret) return text;
   const whole = text.split(secret).join(MASK);
   if (secret.length <= FRAGMENT) return whole;
-  return maskPieces(maskPieces(whole, secret, 1), secret, -1);
+  // Both kinds of piece are found on the same text, then masked once: overlapping pieces (a
+  // secret that repeats its own start) must not hide each other's anchor.
+  const spans = [...pieces(whole, secret, 1), ...pieces(whole, secret, -1)].sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [start, end] of spans) {
+    if (end <= at) continue;
+    out += start >= at ? whole.slice(at, start) + MASK : '';
+    at = end;
+  }
+  return out + whole.slice(at);
 }
 
-/** Masks runs of `secret`'s start (direction 1) or end (-1) of at least FRAGMENT characters. */
-function maskPieces(text: string, secret: string, direction: 1 | -1): string {
+/** Where `text` holds a run of `secret`'s start (direction 1) or end (-1) at least FRAGMENT long: [start, end) pairs. */
+function pieces(text: string, secret: string, direction: 1 | -1): Array<[number, number]> {
   const anchor = direction == 1 ? secret.slice(0, FRAGMENT) : secret.slice(-FRAGMENT);
-  let out = '';
-  let from = 0;
-  for (let at = text.indexOf(anchor); at >= 0; at = text.indexOf(anchor, from)) {
+  const found: Array<[number, number]> = [];
+  for (let at = text.indexOf(anchor); at >= 0; at = text.indexOf(anchor, at + 1)) {
     let start = at;
     let end = at + FRAGMENT;
     if (direction == 1) {
       while (end < text.length && end - at < secret.length && text[end] === secret[end - at]) end++;
     } else {
-      for (let k = secret.length - FRAGMENT - 1; start > from && k >= 0 && text[start - 1] === secret[k]; k--) start--;
+      for (let k = secret.length - FRAGMENT - 1; start > 0 && k >= 0 && text[start - 1] === secret[k]; k--) start--;
     }
-    out += text.slice(from, start) + MASK;
-    from = end;
+    found.push([start, end]);
   }
-  return out + text.slice(from);
+  return found;
 }
 
-/** A copy of a parsed body (JSON value or text) with every occurrence of `secret` masked, keys included. */
+/** A copy of a parsed body (JSON value or text) with the secret and its pieces masked in every string, keys included. */
 export function redactValue(value: unknown, secret: string | undefined): unknown {
-  if (!secret) return value;
+  if (!secret || value == null) return value;
   if (typeof value == 'string') return redactText(value, secret);
+  if (typeof value != 'object') return value;
   const json = JSON.stringify(value);
   const escaped = JSON.stringify(secret).slice(1, -1); // as it appears inside a JSON string
-  return json?.includes(escaped) ? JSON.parse(redactText(json, escaped)) : value;
+  return redactText(json, escaped) === json ? value : maskStrings(value, secret); // untouched when there is nothing to mask
+}
+
+function maskStrings(value: unknown, secret: string): unknown {
+  if (typeof value == 'string') return redactText(value, secret);
+  if (Array.isArray(value)) return value.map((item) => maskStrings(item, secret));
+  if (value && typeof value == 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [redactText(key, secret), maskStrings(item, secret)]));
+  return value;
 }
 
 /**

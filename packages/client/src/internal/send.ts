@@ -136,8 +136,8 @@ export class Attempt {
 
 /** What `pending` settles with, or the signal's reason as soon as it aborts. */
 function untilAborted<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) reject(signal.reason); // and still handle `pending` below: its rejection must not go unhandled
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
     pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));

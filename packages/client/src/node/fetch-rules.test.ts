@@ -87,6 +87,20 @@ describe('contentDecoder', () => {
     expect(() => contentDecoder('gzip, gzip, gzip, gzip, gzip, gzip')).toThrow(/too many content codings/);
   });
 
+  it.each(['deflate', 'br, gzip'])('ends (%s) when bytes after the compressed data end the decoder before the body ends', async (encoding) => {
+    const decoder = contentDecoder(encoding)!;
+    const chunks: Buffer[] = [];
+    decoder.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const ended = new Promise((resolve, reject) => decoder.on('end', resolve).on('error', reject));
+    // A byte after the last decoder's data (which fetch ignores): that decoder ends by itself.
+    const trailing = (data: Buffer) => Buffer.concat([data, Buffer.from('\n')]);
+    decoder.write(encoding == 'deflate' ? trailing(deflateSync(text)) : gzipSync(trailing(brotliCompressSync(text))));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the body ends a moment later
+    decoder.end();
+    await ended;
+    expect(Buffer.concat(chunks).equals(text)).toBe(true);
+  });
+
   it('fails with the inner error when a stacked body is corrupt', async () => {
     await expect(decode('br, gzip', gzipSync(Buffer.from('not brotli at all')))).rejects.toThrow();
   });

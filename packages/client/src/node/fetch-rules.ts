@@ -52,8 +52,10 @@ class Relay extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
-    if (this.#stages.length == 0) return done();
-    this.#stages.at(-1)!.once('end', () => done());
+    const last = this.#stages.at(-1);
+    // A decoder ends by itself when bytes follow its data (zlib ignores them, as fetch does): it may be over already.
+    if (!last || last.readableEnded) return done();
+    last.once('end', () => done());
     this.#stages[0]!.end();
   }
 

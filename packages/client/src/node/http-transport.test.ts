@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClient, InvalidArgumentError, NetworkError, ServerError, TimeoutError, UnauthorizedError, type ClientOptions } from '../index.js';
 import { downloadPackageToFile } from '../node.js';
@@ -113,6 +113,17 @@ describe('downloads through the Node transport (HTTP)', () => {
     expect(viaNode.filename).toBe('folded.zip');
     expect((await readFile(viaNode.path)).equals(body)).toBe(true);
     expect((await readFile(viaFetch.path)).equals(body)).toBe(true); // the same bytes fetch gives
+  });
+
+  it('save a deflate body with a byte after its data, ending a moment later, as fetch does', async () => {
+    const body = Buffer.from('PK a package that compresses well '.repeat(3000));
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Encoding': 'deflate', 'Content-Disposition': 'attachment; filename="late.zip"' });
+      res.write(Buffer.concat([deflateSync(body), Buffer.from('\n')]));
+      setTimeout(() => res.end(), 100);
+    });
+    const saved = await downloadPackageToFile(clientFor(server.url, { timeoutMs: 5_000 }), ids.executionId, { directory: dir });
+    expect((await readFile(saved.path)).equals(body)).toBe(true);
   });
 
   it('fail a gzip body that is cut short, leaving no file', async () => {

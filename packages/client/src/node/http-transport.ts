@@ -64,7 +64,15 @@ function exchange(url: URL, { method, headers, body, signal }: Init): Promise<No
       room && !decoderFull ? socket.resume() : socket.pause();
     };
     const queue = new BatchQueue(flow);
+    // The abort listener stays until the body is all in the queue, not just until the socket
+    // closes: a decoder may still be working then, and an abort must still reach it.
+    const stopListening = () => signal.removeEventListener('abort', onAbort);
+    const endQueue = () => {
+      queue.end();
+      stopListening();
+    };
     const fail = (error: unknown) => {
+      stopListening();
       finished = true;
       reject(error);
       queue.fail(error);
@@ -74,7 +82,7 @@ function exchange(url: URL, { method, headers, body, signal }: Init): Promise<No
     const finish = () => {
       finished = true;
       if (decoder) decoder.end();
-      else queue.end();
+      else endQueue();
       socket.destroy(); // the body is complete; the request asked the server to close anyway
     };
     const emit = (bytes: Buffer, start: number, end: number) => {
@@ -96,7 +104,7 @@ function exchange(url: URL, { method, headers, body, signal }: Init): Promise<No
           const parsed = head.parse();
           if (parsed.status < 200) continue; // an interim response (103 Early Hints): the real one follows
           framing = framingOf(parsed);
-          decoder = decoderFor(parsed, queue, fail, () => ((decoderFull = false), flow()));
+          decoder = decoderFor(parsed, queue, endQueue, fail, () => ((decoderFull = false), flow()));
           resolve(toResponse(parsed, queue, () => fail(new Error('the download was closed'))));
         }
         if (framing.feed(buffer.subarray(0, count), offset, emit)) finish();
@@ -122,7 +130,6 @@ function exchange(url: URL, { method, headers, body, signal }: Init): Promise<No
       }
     });
     socket.on('close', () => {
-      signal.removeEventListener('abort', onAbort);
       if (!finished) fail(new ProtocolError('connection closed before the end of the response'));
     });
     socket.write(request, 'latin1');
@@ -157,12 +164,12 @@ function serializeRequest(url: URL, method: string, headers: Record<string, stri
 }
 
 /** The decoder of a compressed body, feeding the queue; undefined for none. */
-function decoderFor(head: ResponseHead, queue: BatchQueue, fail: (error: unknown) => void, onDrain: () => void): Transform | undefined {
+function decoderFor(head: ResponseHead, queue: BatchQueue, endQueue: () => void, fail: (error: unknown) => void, onDrain: () => void): Transform | undefined {
   const decoder = contentDecoder(head.headers.get('content-encoding')?.join(','));
   if (!decoder) return undefined;
   decoder.on('data', (chunk: Buffer) => queue.push(chunk) || decoder.pause());
   decoder.on('drain', onDrain);
-  decoder.on('end', () => queue.end());
+  decoder.on('end', endQueue);
   decoder.on('error', fail);
   return decoder;
 }

@@ -1,6 +1,6 @@
 // The JSON calls of the Node build's client (no fetch given) go through node:http against real
 // local servers: same requests, same answers, same errors as through fetch, connections reused.
-import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { NetworkError, NotFoundError, TimeoutError, type ClientOptions } from '../index.js';
 import { createClient } from '../index.node.js';
@@ -97,6 +97,16 @@ describe('JSON calls of the Node build', () => {
     const execution = anExecution('Running');
     const server = await serve((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': encoding }).end(encode(JSON.stringify(execution))));
     expect(await clientFor(server.url).getActionExecution(ids.executionId)).toEqual(execution);
+  });
+
+  it('read a deflate body with a byte after its data, ending a moment later, as fetch does', async () => {
+    const execution = anExecution('Running');
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'deflate' });
+      res.write(Buffer.concat([deflateSync(JSON.stringify(execution)), Buffer.from('\n')]));
+      setTimeout(() => res.end(), 100);
+    });
+    expect(await clientFor(server.url, { timeoutMs: 5_000 }).getActionExecution(ids.executionId)).toEqual(execution);
   });
 
   it('time out with a TimeoutError, and reject with the abort reason', async () => {

@@ -21,7 +21,7 @@ export const jsonTransport: Transport = (url, { method, headers, body, signal })
     (to, request) => sendOnce(to, { ...request, signal }),
     (message) => ({ status: message.statusCode ?? 0, location: message.headers.location }),
     (message) => message.resume(), // nobody reads a redirect's body; this frees the connection
-  ).then(toResponse);
+  ).then((message) => toResponse(message, signal));
 
 function sendOnce(url: string, { method, headers, body, signal }: OutgoingRequest & { signal: AbortSignal }): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
@@ -31,7 +31,7 @@ function sendOnce(url: string, { method, headers, body, signal }: OutgoingReques
   });
 }
 
-function toResponse(message: IncomingMessage): HttpResponse {
+function toResponse(message: IncomingMessage, signal: AbortSignal): HttpResponse {
   const status = message.statusCode ?? 0;
   return {
     ok: status >= 200 && status < 300,
@@ -44,12 +44,26 @@ function toResponse(message: IncomingMessage): HttpResponse {
       },
     },
     text: async () => {
-      const decoder = contentDecoder(message.headers['content-encoding']);
+      let decoder;
+      try {
+        decoder = contentDecoder(message.headers['content-encoding']);
+      } catch (error) {
+        message.destroy(); // frees the connection nobody will read
+        throw error;
+      }
       // pipeline() forwards a failure of either side to the other, and returns the decoder.
       const body: Readable = decoder ? pipeline(message, decoder, () => {}) : message;
-      const chunks: Buffer[] = [];
-      for await (const chunk of body) chunks.push(chunk as Buffer);
-      return new TextDecoder().decode(Buffer.concat(chunks)); // UTF-8 without a BOM, as fetch's text()
+      // The attempt's abort (its timer, the caller) reaches the body even once the response has
+      // arrived whole and only decoding is left.
+      const onAbort = () => body.destroy(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        const chunks: Buffer[] = [];
+        for await (const chunk of body) chunks.push(chunk as Buffer);
+        return new TextDecoder().decode(Buffer.concat(chunks)); // UTF-8 without a BOM, as fetch's text()
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+      }
     },
   };
 }
