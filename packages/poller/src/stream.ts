@@ -221,6 +221,10 @@ export class PollStream<T> implements Turn {
     const now = Date.now();
     const left = this.#deadline() - now;
     if (left <= 0) return undefined; // the deadline passed in the limiter's queue: nothing more starts
+    // The wait this check was planned for may have left while it queued in the limiter: then it
+    // is nobody's due yet, and the stream plans again instead of sending it.
+    const due = this.#plan();
+    if (due === undefined || due > now) return undefined;
     this.#lastStartAt = now;
     const timeoutMs = Math.max(1, Math.ceil(Math.min(this.#requestTimeoutMs, left)));
     const controller = (this.#inFlight = new AbortController());

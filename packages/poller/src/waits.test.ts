@@ -182,6 +182,24 @@ describe('sharing', () => {
     expect(statusReads()).toHaveLength(2);
   });
 
+  it('does not send a last check that queued in the limiter for a wait that has gone since', async () => {
+    const { actionExecutionId } = await client.executeAction(action('Full reprocessing'));
+    const limiter = createLimiter({ maxConcurrent: 1 });
+    const controller = new AbortController();
+    let polls = 0;
+    const slow = { initialDelayMs: 10_000, maxDelayMs: 10_000, jitter: 'none', timeoutMs: 60_000, limiter, signal: controller.signal } as const;
+    const first = waitForActionExecution(client, actionExecutionId, { ...slow, onPoll: () => polls++ }).catch((e: unknown) => e);
+    await eventually(() => polls === 1); // the stream sleeps 10 s now
+    const busy = limiter.run(() => new Promise((r) => setTimeout(r, 2_500))); // the limiter's one slot, taken for 2.5 s
+    const short = await waitForActionExecution(client, actionExecutionId, { timeoutMs: 1_500, limiter }).catch((e: unknown) => e);
+    expect(short).toBeInstanceOf(WaitTimeoutError); // its last check was still queued
+    await busy;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(statusReads()).toHaveLength(1); // nobody is due a check before t = 10 s
+    controller.abort('done');
+    expect(await first).toBe('done');
+  });
+
   it('keeps requests of many waits within one shared limiter', async () => {
     const ids = await Promise.all(Array.from({ length: 6 }, () => client.executeAction(action('Daily sales report'))));
     sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'latency', ms: 30, times: 'always' });
