@@ -408,6 +408,18 @@ describe('the token never leaks', () => {
     expect(inspect(error, { depth: 10 })).not.toContain(TOKEN.slice(0, 40));
   });
 
+  it('is masked when an all-digit token is echoed as a JSON number', async () => {
+    const digits = '1234567890123456';
+    const { client } = await serve((req, res) => {
+      const echoed = String(req.headers.authorization).slice('Bearer '.length);
+      res.writeHead(401, { 'Content-Type': 'application/json' }).end(`{"message":"Invalid token","token":${echoed}}`);
+    }, { token: digits });
+    const error = await client.getActionExecution(ids.executionId).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnauthorizedError);
+    expect(JSON.stringify(error)).not.toContain(digits);
+    expect((error as UnauthorizedError).body).toEqual({ message: 'Invalid token', token: '[REDACTED]' });
+  });
+
   it('is never in the fields of any error, not even with a token function', async () => {
     const { client } = await serve((_req, res) => sendJson(res, 404, { error: 'Action not found', actionId: ids.actionId }), { token: () => TOKEN });
     const error = await client.executeAction(ids.actionId).catch((e: unknown) => e);

@@ -31,6 +31,13 @@ describe('redaction', () => {
     expect(redactValue(clean, secret)).toBe(clean);
   });
 
+  it('masks an all-digit secret echoed as a JSON number', () => {
+    const digits = '1234567890123456';
+    expect(redactValue({ message: 'Invalid token', token: Number(digits) }, digits)).toEqual({ message: 'Invalid token', token: '[REDACTED]' });
+    expect(redactValue(Number(digits), digits)).toBe('[REDACTED]');
+    expect(redactValue({ count: 12 }, digits)).toEqual({ count: 12 });
+  });
+
   it('replaces a cause whose message carries a piece of the secret', () => {
     const cut = new Error(`malformed header line: "x-echo ${secret.slice(0, 12)}"`);
     expect(redactCause(cut, secret)).not.toBe(cut);

@@ -46,20 +46,24 @@ function pieces(text: string, secret: string, direction: 1 | -1): Array<[number,
   return found;
 }
 
-/** A copy of a parsed body (JSON value or text) with the secret and its pieces masked in every string, keys included. */
+/** A copy of a parsed body (JSON value or text) with the secret and its pieces masked in every string, number and key. */
 export function redactValue(value: unknown, secret: string | undefined): unknown {
   if (!secret || value == null) return value;
   if (typeof value == 'string') return redactText(value, secret);
-  if (typeof value != 'object') return value;
   const json = JSON.stringify(value);
   const escaped = JSON.stringify(secret).slice(1, -1); // as it appears inside a JSON string
-  return redactText(json, escaped) === json ? value : maskStrings(value, secret); // untouched when there is nothing to mask
+  return json === undefined || redactText(json, escaped) === json ? value : maskLeaves(value, secret); // untouched when there is nothing to mask
 }
 
-function maskStrings(value: unknown, secret: string): unknown {
-  if (typeof value == 'string') return redactText(value, secret);
-  if (Array.isArray(value)) return value.map((item) => maskStrings(item, secret));
-  if (value && typeof value == 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [redactText(key, secret), maskStrings(item, secret)]));
+/** Masks every string and key; a number that carries the secret (an all-digit token echoed unquoted) becomes masked text. */
+function maskLeaves(value: unknown, secret: string): unknown {
+  if (typeof value == 'string' || typeof value == 'number') {
+    const text = String(value);
+    const masked = redactText(text, secret);
+    return masked === text ? value : masked;
+  }
+  if (Array.isArray(value)) return value.map((item) => maskLeaves(item, secret));
+  if (value && typeof value == 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [redactText(key, secret), maskLeaves(item, secret)]));
   return value;
 }
 
