@@ -9,6 +9,7 @@ describe('public API', () => {
       'ExecutionFailedError',
       'UnsupportedError',
       'WaitTimeoutError',
+      'checkWaitOptions',
       'createLimiter',
       'pollUntil',
       'resumeWait',

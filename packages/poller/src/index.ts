@@ -6,7 +6,7 @@ export type { RunActionOptions, RunActionResult } from './run-action.js';
 export { pollUntil } from './poll-until.js';
 export type { PollUntilOptions } from './poll-until.js';
 export type { CheckContext } from './stream.js';
-export { defaults as waitDefaults } from './options.js';
+export { checkWaitOptions, defaults as waitDefaults } from './options.js';
 export type { WaitOptions, PollEvent } from './options.js';
 export type { JitterMode, ScheduleOptions } from './schedule.js';
 export { createLimiter } from './limiter.js';

@@ -63,6 +63,14 @@ export interface ResolvedWait {
   token: ResumeTokenData | undefined;
 }
 
+/**
+ * Throws the InvalidArgumentError a wait with these options would reject with, sends nothing:
+ * for callers that must know before they execute (an execute cannot be taken back).
+ */
+export function checkWaitOptions(options: WaitOptions<never> | undefined): void {
+  resolveWait(options);
+}
+
 /** Checks and fills in a wait's options; throws InvalidArgumentError naming the bad one. */
 export function resolveWait(options: WaitOptions<never> | undefined, now = Date.now()): ResolvedWait {
   if (options !== undefined && (options === null || typeof options !== 'object')) throw new InvalidArgumentError('options', 'options must be an object');

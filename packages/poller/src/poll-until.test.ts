@@ -2,6 +2,7 @@ import { InvalidArgumentError, NetworkError, NotFoundError, RateLimitError, Serv
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WaitTimeoutError } from './errors.js';
 import { createLimiter } from './limiter.js';
+import { checkWaitOptions } from './options.js';
 import { pollUntil, type PollUntilOptions } from './poll-until.js';
 import type { CheckContext } from './stream.js';
 
@@ -330,22 +331,40 @@ describe('pollUntil progress and resume', () => {
     expect(calls.map((c) => c.at)).toEqual([0, 60_000, 120_000, 180_000]);
   });
 
+  const badOptions = [
+    ['initialDelayMs', { initialDelayMs: 0 }],
+    ['factor', { factor: 0.5 }],
+    ['maxDelayMs', { initialDelayMs: 5_000, maxDelayMs: 1_000 }],
+    ['jitter', { jitter: 'random' }],
+    ['timeoutMs', { timeoutMs: -1 }],
+    ['maxConsecutiveFailures', { maxConsecutiveFailures: 1.5 }],
+    ['onPoll', { onPoll: 'yes' }],
+    ['resume', { resume: '{"v":2}' }],
+  ] as const;
+
   it('rejects a bad option with InvalidArgumentError naming it, before any check', async () => {
     const { check, calls } = scripted('Completed');
-    for (const [name, options] of [
-      ['initialDelayMs', { initialDelayMs: 0 }],
-      ['factor', { factor: 0.5 }],
-      ['maxDelayMs', { initialDelayMs: 5_000, maxDelayMs: 1_000 }],
-      ['jitter', { jitter: 'random' }],
-      ['timeoutMs', { timeoutMs: -1 }],
-      ['maxConsecutiveFailures', { maxConsecutiveFailures: 1.5 }],
-      ['onPoll', { onPoll: 'yes' }],
-      ['resume', { resume: '{"v":2}' }],
-    ] as const) {
+    for (const [name, options] of badOptions) {
       const error = await pollUntil(check, isDone, options as never).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(InvalidArgumentError);
       expect((error as InvalidArgumentError).argument).toBe(name);
     }
     expect(calls).toHaveLength(0);
+  });
+
+  it('checkWaitOptions throws what a wait would reject with, and nothing for good options', () => {
+    for (const [name, options] of badOptions) {
+      const error = (() => {
+        try {
+          checkWaitOptions(options as never);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect((error as InvalidArgumentError).argument).toBe(name);
+    }
+    expect(() => checkWaitOptions({ timeoutMs: 60_000, initialDelayMs: 60_000 })).not.toThrow();
+    expect(() => checkWaitOptions(undefined)).not.toThrow();
   });
 });

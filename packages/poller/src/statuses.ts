@@ -19,8 +19,7 @@ export interface ExecutionReading<E> extends Reading<E | undefined> {
 
 function reading<E extends ActionExecution | BlockExecution>(values: readonly string[], outcomes: Record<string, Outcome>): ExecutionReading<E> {
   const isKnownStatus = (status: string) => values.includes(status);
-  // `e?.`: an answer that is not an execution (`null`) has no outcome rather than a TypeError.
-  const outcome = (e: E) => (isKnownStatus(e?.status) ? outcomes[e.status] : undefined);
+  const outcome = (e: E) => (isKnownStatus(e.status) ? outcomes[e.status] : undefined);
   return {
     isKnownStatus,
     outcome,

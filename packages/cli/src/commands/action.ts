@@ -1,5 +1,5 @@
 import { NetworkError, type ActionExecution } from '@mindzie/client';
-import { waitForActionExecution } from '@mindzie/poller';
+import { checkWaitOptions, waitForActionExecution } from '@mindzie/poller';
 import { prepareDownloadTarget } from '../download-target.js';
 import { InterruptedError } from '../errors.js';
 import { formatBytes } from '../format.js';
@@ -7,7 +7,7 @@ import { actionExecutionDetails, actionExecutionSummary, executionsTable } from 
 import type { CommandContext } from './context.js';
 import { savePackage } from './execution.js';
 import { executionIdIn } from './execute-answer.js';
-import { checkWaitOptions, interruptedOr, waitWithStatus } from './wait.js';
+import { interruptedOr, waitWithStatus } from './wait.js';
 
 export interface ActionRunOptions {
   wait?: boolean;
@@ -25,7 +25,8 @@ export async function actionRun(ctx: CommandContext, actionId: string, options: 
   const { output, client, state } = ctx;
   const target = options.download === undefined ? undefined : await prepareDownloadTarget(ctx.cwd, options.download, Boolean(options.overwrite), '--download');
   const waits = options.wait || target !== undefined;
-  if (waits) await checkWaitOptions(options.timeout);
+  // A wait's bad option is refused now, before execute: exit 2 then means nothing was sent.
+  if (waits) checkWaitOptions({ timeoutMs: options.timeout });
   // Ctrl-C before execute went out (say, while the download folder was made): nothing runs.
   if (ctx.signal.aborted) throw new InterruptedError(undefined, undefined);
   const checkFirst = `The execute request may have reached the server: check with mindzie action last ${actionId} before running it again.`;

@@ -1,10 +1,10 @@
 import { NetworkError, type BlockExecution } from '@mindzie/client';
-import { waitForBlockExecution } from '@mindzie/poller';
+import { checkWaitOptions, waitForBlockExecution } from '@mindzie/poller';
 import { InterruptedError } from '../errors.js';
 import { blockExecutionDetails, blockExecutionsTable } from '../render/tables.js';
 import type { CommandContext } from './context.js';
 import { executionIdIn } from './execute-answer.js';
-import { checkWaitOptions, interruptedOr, waitWithStatus } from './wait.js';
+import { interruptedOr, waitWithStatus } from './wait.js';
 
 export interface BlockRunOptions {
   param?: Record<string, unknown>;
@@ -15,7 +15,7 @@ export interface BlockRunOptions {
 /** Queues the block exactly once (never retried), then optionally follows it through its results. */
 export async function blockRun(ctx: CommandContext, blockId: string, options: BlockRunOptions): Promise<void> {
   const { output, client, state } = ctx;
-  if (options.wait) await checkWaitOptions(options.timeout);
+  if (options.wait) checkWaitOptions({ timeoutMs: options.timeout }); // before execute: exit 2 means nothing was sent
   if (ctx.signal.aborted) throw new InterruptedError(undefined, undefined); // Ctrl-C before execute went out: nothing runs
   const checkFirst = `The execute request may have reached the server: check with mindzie block results ${blockId} before running it again.`;
   const queued = await client.executeBlock(blockId, options.param ? { parameters: options.param } : undefined).catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { ApiError } from '@mindzie/client';
-import { ExecutionFailedError, pollUntil, type PollEvent } from '@mindzie/poller';
+import { ExecutionFailedError, type PollEvent } from '@mindzie/poller';
 import { InterruptedError } from '../errors.js';
 import { createStatusLine } from '../render/status-line.js';
 import type { CommandContext } from './context.js';
@@ -9,18 +9,6 @@ interface WaitHooks<T> {
   timeoutMs?: number | undefined;
   signal: AbortSignal;
   onPoll: (event: PollEvent<T>) => void;
-}
-
-/**
- * The poller's own checks of a wait's deadline, run before execute: exit 2 says nothing was
- * sent, so no bad option may surface after an execute. A poll whose signal has already
- * aborted checks its options (a bad one rejects with InvalidArgumentError), then rejects
- * with the signal's reason without calling its check.
- */
-export async function checkWaitOptions(timeoutMs: number | undefined): Promise<void> {
-  const checked = new Error('wait options checked');
-  const outcome = await pollUntil(() => Promise.reject(checked), () => true, { timeoutMs, signal: AbortSignal.abort(checked) }).catch((error: unknown) => error);
-  if (outcome !== checked) throw outcome;
 }
 
 /**
