@@ -1,4 +1,4 @@
-import { check, checkGuid, isObject } from './internal/checks.js';
+import { check, checkGuid, isHeaderName, isHeaderValue, isObject } from './internal/checks.js';
 
 /** How a client reaches one mindzieStudio project. */
 export interface ClientOptions {
@@ -119,10 +119,8 @@ export function checkRequestOptions(options: RequestOptions | undefined): void {
   );
 }
 
-/** What fetch and node:http would refuse only when sending (and a line break could forge another header). */
-function validHeader(name: string, value: unknown): boolean {
-  return /^[!#$%&'*+.^_`|~\w-]+$/.test(name) && typeof value == 'string' && /^[\t\x20-\x7e\x80-\xff]*$/.test(value);
-}
+/** What fetch and node:http would refuse only when sending, checked before anything is. */
+const validHeader = (name: string, value: unknown) => isHeaderName(name) && isHeaderValue(value);
 
 function validToken(token: unknown): token is string {
   return typeof token == 'string' && token.trim() !== '' && validHeader('Authorization', token);

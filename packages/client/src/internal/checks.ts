@@ -15,3 +15,9 @@ export function checkGuid(argument: string, value: unknown): void {
 
 export const isObject = (value: unknown): value is Record<string, unknown> =>
   !!value && typeof value == 'object' && !Array.isArray(value);
+
+/** An HTTP field name: a token (RFC 9110 §5.1), so no space, colon or line break. */
+export const isHeaderName = (name: string): boolean => /^[!#$%&'*+.^_`|~\w-]+$/.test(name);
+
+/** A field value fetch and node:http would send: one line of Latin-1 (a line break could forge another header). */
+export const isHeaderValue = (value: unknown): value is string => typeof value == 'string' && /^[\t\x20-\x7e\x80-\xff]*$/.test(value);

@@ -4,6 +4,7 @@ import type { Transform } from 'node:stream';
 import { connect as connectTls, type ConnectionOptions } from 'node:tls';
 import type { Transport } from '../client.js';
 import type { HttpResponse } from '../internal/send.js';
+import { isHeaderName, isHeaderValue } from '../internal/checks.js';
 import { BatchQueue, type BatchRead } from './batch-queue.js';
 import { contentDecoder, followRedirects } from './fetch-rules.js';
 import { framingOf, HeadReader, ProtocolError, type Framing, type ResponseHead } from './http1-response.js';
@@ -155,7 +156,7 @@ function serializeRequest(url: URL, method: string, headers: Record<string, stri
   for (const [name, value] of Object.entries(headers)) {
     if (/^(host|connection|content-length|transfer-encoding)$/i.test(name)) continue;
     // Names only in the message: a value may be the token.
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || !/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) throw new TypeError(`invalid value for header ${JSON.stringify(name)}`);
+    if (!isHeaderName(name) || !isHeaderValue(value)) throw new TypeError(`invalid value for header ${JSON.stringify(name)}`);
     text += `${name}: ${value}\r\n`;
   }
   const encoded = body === undefined ? '' : Buffer.from(body, 'utf8').toString('latin1');

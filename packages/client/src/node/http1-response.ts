@@ -1,5 +1,6 @@
 // Reading an HTTP/1.1 response off a socket: the head, then the body's framing (RFC 9112).
 // Only what a client that sends `Connection: close` GETs needs: no pipelining, no upgrades.
+import { isHeaderName } from '../internal/checks.js';
 
 /** A response head: status line and header fields (names lower-cased, repeated fields kept in order). */
 export interface ResponseHead {
@@ -51,7 +52,7 @@ export class HeadReader {
       const colon = line.indexOf(':');
       const name = line.slice(0, colon).toLowerCase();
       // A field name is a token: nothing before the colon may be a space (RFC 9112 §5.1).
-      if (!/^[!#$%&'*+.^_`|~\w-]+$/.test(name)) throw new ProtocolError(`malformed header line: ${JSON.stringify(line.slice(0, 40))}`);
+      if (!isHeaderName(name)) throw new ProtocolError(`malformed header line: ${JSON.stringify(line.slice(0, 40))}`);
       last = headers.get(name) ?? [];
       last.push(line.slice(colon + 1).trim());
       headers.set(name, last);
