@@ -354,15 +354,7 @@ describe('pollUntil progress and resume', () => {
 
   it('checkWaitOptions throws what a wait would reject with, and nothing for good options', () => {
     for (const [name, options] of badOptions) {
-      const error = (() => {
-        try {
-          checkWaitOptions(options as never);
-        } catch (e) {
-          return e;
-        }
-      })();
-      expect(error).toBeInstanceOf(InvalidArgumentError);
-      expect((error as InvalidArgumentError).argument).toBe(name);
+      expect(() => checkWaitOptions(options as never)).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', argument: name }));
     }
     expect(() => checkWaitOptions({ timeoutMs: 60_000, initialDelayMs: 60_000 })).not.toThrow();
     expect(() => checkWaitOptions(undefined)).not.toThrow();
