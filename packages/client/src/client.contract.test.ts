@@ -68,6 +68,19 @@ const expectedSuccess: Record<string, (value: unknown) => unknown> = {
   listActionExecutions: (value) => (value as { items: unknown[] }).items,
 };
 
+/** A fetch that reads Prism's verdict on every request sent through it into `found`. */
+function recordingInto(found: string[], onAnswer: () => void = () => {}): typeof fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    onAnswer();
+    const verdict = response.headers.get('sl-violations');
+    if (verdict) found.push(`${response.url}: ${verdict}`);
+    // A request Prism cannot match at all is answered 422 problem+json with the reasons in the body.
+    if (response.headers.get('content-type')?.includes('problem+json')) found.push(`${response.url}: ${response.status} problem`);
+    return response;
+  };
+}
+
 let prism: RunningPrism;
 let client: MindzieClient;
 let options: ClientOptions;
@@ -77,15 +90,7 @@ let answered = 0;
 beforeAll(async () => {
   prism = await startPrism();
   // A custom fetch that reads Prism's verdict on every request the client sends.
-  const recordingFetch: typeof fetch = async (input, init) => {
-    const response = await fetch(input, init);
-    answered++;
-    const verdict = response.headers.get('sl-violations');
-    if (verdict) violations.push(`${response.url}: ${verdict}`);
-    // A request Prism cannot match at all is answered 422 problem+json with the reasons in the body.
-    if (response.headers.get('content-type')?.includes('problem+json')) violations.push(`${response.url}: ${response.status} problem`);
-    return response;
-  };
+  const recordingFetch = recordingInto(violations, () => answered++);
   options = { baseUrl: prism.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, fetch: recordingFetch, maxRetries: 0 };
   client = createClient(options);
 });
@@ -151,6 +156,17 @@ describe('every documented response of every operation, against Prism', () => {
     });
     expect(response.status).toBe(200);
     expect(data?.actionExecutionId).toBe(ids.executionId);
+  });
+
+  it('negative control: the same recording reports a request the contract forbids', async () => {
+    const caught: string[] = [];
+    const raw = createRawClient({ ...options, fetch: recordingInto(caught) });
+    // `parameters` must be an object: the task client refuses this before sending, the raw one does not.
+    await raw.POST('/api/{tenantId}/{projectId}/block/{blockId}/execute', {
+      params: { path: { tenantId: ids.tenantId, projectId: ids.projectId, blockId: ids.blockId } },
+      body: { parameters: 'not an object' as never },
+    });
+    expect(caught).toHaveLength(1);
   });
 
   // Runs last (vitest keeps declaration order within a file).

@@ -69,7 +69,8 @@ describe('downloadPackage', () => {
       const { done, value } = await reader.read();
       if (done) break;
       chunks.push(value);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Longer than the idle timeout: a timer left running while the consumer works would fire.
+      await new Promise((resolve) => setTimeout(resolve, 300));
     }
     expect(Buffer.concat(chunks).equals(body)).toBe(true);
   });

@@ -1,10 +1,17 @@
+// The task client: openapi-fetch's typed client for the contract, one task method per row of
+// OPERATIONS, and the client's behaviour as middleware (auth, errors) around each attempt.
+import createOpenApiClient, { type Middleware } from 'openapi-fetch';
+import { ATTEMPT, Attempt } from './attempt.js';
 import { ApiError, NotFoundError } from './errors.js';
 import type { components, paths } from './generated/openapi.js';
 import { check, checkGuid, isObject } from './internal/checks.js';
 import { filenameFromContentDisposition } from './internal/content-disposition.js';
 import { guardedBody } from './internal/guarded-body.js';
-import { send, type Attempt, type HttpResponse } from './internal/send.js';
+import { authMiddleware } from './middleware/auth.js';
+import { errorsMiddleware } from './middleware/errors.js';
+import { OPERATIONS, type Operation, type OperationName } from './operations.js';
 import { checkRequestOptions, resolveOptions, type ClientOptions, type RequestOptions } from './options.js';
+import { withRetries } from './retry.js';
 import type { ActionExecution, BlockExecuteRequest, BlockExecution, BlockResults } from './types.js';
 import { VERSION } from './version.js';
 
@@ -43,125 +50,141 @@ export interface MindzieClient {
    * "Block execution history not yet implemented": treat that as "unsupported", not "still running".
    */
   getBlockResults(blockId: string, options?: RequestOptions): Promise<BlockResults>;
+  /** Adds openapi-fetch middleware (logging, tracing, headers); it sees every attempt, retries included. */
+  use(...middleware: Middleware[]): void;
+  /** Removes middleware added with `use`. */
+  eject(...middleware: Middleware[]): void;
 }
 
-/** How one attempt goes out: the client's `fetch`, or Node's own HTTP client (`@mindzie/client/node`). */
-export type Transport<R extends HttpResponse = HttpResponse> = (
-  url: string,
-  init: { method: string; headers: Record<string, string>; body: string | undefined; signal: AbortSignal },
-) => Promise<R>;
-
 /** A download whose headers arrived: whoever reads `response`'s body owns `attempt` from here (idle timer, abort, dispose). */
-export interface PackageHead<R extends HttpResponse = HttpResponse> {
-  response: R;
+export interface PackageHead {
+  response: Response;
   attempt: Attempt;
   filename: string;
   size: number | undefined;
 }
 
 /**
- * For `@mindzie/client/node` only: a client's own download request (argument checks, URL, headers,
- * retries, error mapping) sent over another transport. Not part of the public API.
+ * For `@mindzie/client/node` only: the client's own download operation (checks, token, middleware,
+ * retries, errors) with another `fetch` for its attempts. Not part of the public API.
  */
 export const clientInternals = new WeakMap<
   MindzieClient,
-  { customFetch: boolean; downloadHead<R extends HttpResponse>(executionId: string, options: RequestOptions | undefined, transport: Transport<R>): Promise<PackageHead<R>> }
+  { customFetch: boolean; downloadHead(executionId: string, options: RequestOptions | undefined, fetch: (request: Request, attempt: Attempt) => Promise<Response>): Promise<PackageHead> }
 >();
-
-type Read<T> = (response: HttpResponse, attempt: Attempt, id: string) => T | Promise<T>;
-
-/** The contract's paths that have an operation for `method`: a method the spec does not define fails to compile. */
-type PathWith<Method extends 'get' | 'post'> = { [P in keyof paths]: paths[P][Method] extends undefined ? never : P }[keyof paths];
 
 /** The 404 reason that means "no execution yet" on the last-execution endpoint. */
 const NO_EXECUTION_YET: components['schemas']['ActionError']['error'] = "Can't find action";
 
 /** Creates a client for one tenant and project. Throws InvalidArgumentError for bad options. */
 export function createClient(options: ClientOptions): MindzieClient {
-  return createClientWith(options, undefined);
-}
-
-/**
- * `createClient`, with the transport its JSON calls use when it is given no `fetch` (the package's
- * Node build passes `node:http`'s, see node/json-transport.ts). `downloadPackage` always uses
- * fetch: its body is a web stream.
- */
-export function createClientWith(options: ClientOptions, nodeTransport: Transport | undefined): MindzieClient {
   const settings = resolveOptions(options, VERSION);
-  const jsonTransport = options.fetch === undefined && nodeTransport ? nodeTransport : settings.fetch;
+  const api = createOpenApiClient<paths>({ baseUrl: settings.origin + settings.basePath, fetch: settings.fetch, headers: settings.headers });
+  api.use(authMiddleware(settings.token), errorsMiddleware);
 
-  /**
-   * One task method: checks every argument, then sends with retries where safe. The task methods
-   * call fetch directly with a URL built from the contract's path template (checked against `paths`): going
-   * through openapi-fetch costs two Headers merges and a Request copy per call (15–20 % of a
-   * loopback round trip, see BENCHMARKS.md).
-   */
-  const operation = <T, M extends 'GET' | 'POST'>(method: M, template: PathWith<Lowercase<M>>, idName: string, safeToRetry: boolean, read: Read<T>) => {
-    // "/api/{tenantId}/…" → ["/api/", "tenantId", "/", …]: odd entries are parameter names.
-    const parts = template.split(/\{(\w+)\}/);
-    return async (id: string, options?: RequestOptions, body?: BlockExecuteRequest, transport: Transport = jsonTransport): Promise<T> => {
-      checkRequestOptions(options);
-      checkGuid(idName, id);
-      const serialized = body === undefined ? undefined : serializeBlockRequest(body);
-      const ids: Record<string, string> = { tenantId: options?.tenantId ?? settings.tenantId, projectId: options?.projectId ?? settings.projectId, [idName]: id };
-      let path = settings.basePath;
-      for (let i = 0; i < parts.length; i++) path += i % 2 ? ids[parts[i]!] : parts[i]; // GUIDs: nothing to encode
-      const url = settings.origin + path;
-      const sendOnce = (authorization: string, signal: AbortSignal) => {
-        const headers: Record<string, string> = { ...settings.headers, ...options?.headers, Authorization: authorization };
-        if (serialized !== undefined) headers['Content-Type'] = 'application/json';
-        return transport(url, { method, headers, body: serialized, signal });
-      };
-      return send(settings, { ...options, request: { method, path }, safeToRetry, send: sendOnce }, (response, attempt) => read(response, attempt, id));
-    };
+  /** One call of an operation: every argument checked, then attempts (retried where safe), each through openapi-fetch. */
+  const call = async (name: OperationName, id: string, options: RequestOptions | undefined, extra: CallExtra = {}): Promise<unknown> => {
+    const operation: Operation = OPERATIONS[name];
+    checkRequestOptions(options);
+    checkGuid(operation.idName, id);
+    const body = extra.body === undefined ? undefined : checkBlockRequest(extra.body);
+    const tenantId = options?.tenantId ?? settings.tenantId;
+    const projectId = options?.projectId ?? settings.projectId;
+    const params = { path: { tenantId, projectId, [operation.idName]: id } };
+    const maxRetries = operation.safeToRetry ? (options?.maxRetries ?? settings.maxRetries) : 0;
+    const caller = options?.signal;
+    return withRetries(maxRetries, caller, async (number) => {
+      caller?.throwIfAborted();
+      const request = { method: operation.method, path: operation.path };
+      const timeoutMs = options?.timeoutMs ?? settings.timeoutMs;
+      const attempt = new Attempt({ request, operationId: operation.operationId, number, caller, timeoutMs });
+      const perAttemptFetch = extra.fetch && ((request: Request) => extra.fetch!(request, attempt));
+      try {
+        // openapi-fetch types each path's params, body and answers; the row is checked against `paths` instead.
+        const { data, response } = await api.request(operation.method.toLowerCase() as 'get' | 'post', operation.path as never, {
+          params,
+          body,
+          headers: options?.headers,
+          signal: attempt.signal,
+          parseAs: operation.read == 'stream' ? 'stream' : 'text',
+          fetch: perAttemptFetch,
+          [ATTEMPT]: attempt,
+        } as never);
+        return readSuccess(operation, response as Response, data, attempt, id);
+      } catch (caught) {
+        throw failureOf(caught, attempt);
+      } finally {
+        if (!attempt.kept) {
+          attempt.dispose();
+        }
+      }
+    });
   };
 
-  const lastExecution = operation('GET', '/api/{tenantId}/{projectId}/actionexecution/lastaction/{actionId}', 'actionId', true, readJson<ActionExecution>);
-  const executeBlock = operation('POST', '/api/{tenantId}/{projectId}/block/{blockId}/execute', 'blockId', false, readJson<BlockExecution>);
-  const downloadHead = operation('GET', '/api/{tenantId}/{projectId}/actionexecution/downloadpackage/{executionId}', 'executionId', true, packageHead);
-
   const client: MindzieClient = {
-    executeAction: operation('GET', '/api/{tenantId}/{projectId}/action/execute/{actionId}', 'actionId', false, readJson<ActionExecution>),
-    listActionExecutions: operation('GET', '/api/{tenantId}/{projectId}/actionexecution/action/{actionId}', 'actionId', true, readItems),
+    executeAction: (actionId, options) => call('executeAction', actionId, options) as Promise<ActionExecution>,
+    listActionExecutions: (actionId, options) => call('listActionExecutions', actionId, options) as Promise<ActionExecution[]>,
     getLastActionExecution: (actionId, options) =>
-      lastExecution(actionId, options).catch((error: unknown) => {
-        if (error instanceof NotFoundError && error.reason === NO_EXECUTION_YET) return null;
+      (call('getLastActionExecution', actionId, options) as Promise<ActionExecution>).catch((error: unknown) => {
+        if (error instanceof NotFoundError && error.reason === NO_EXECUTION_YET) {
+          return null;
+        }
         throw error;
       }),
-    getActionExecution: operation('GET', '/api/{tenantId}/{projectId}/actionexecution/{executionId}', 'executionId', true, readJson<ActionExecution>),
+    getActionExecution: (executionId, options) => call('getActionExecution', executionId, options) as Promise<ActionExecution>,
     downloadPackage: async (executionId, options) => {
-      const { response, attempt, filename, size } = await downloadHead(executionId, options, undefined, settings.fetch);
-      return { stream: guardedBody(response as Response, size, attempt), filename, size };
+      const { response, attempt, filename, size } = (await call('downloadPackage', executionId, options)) as PackageHead;
+      return { stream: guardedBody(response, size, attempt), filename, size };
     },
-    executeBlock: (blockId, body, options) => executeBlock(blockId, options, body),
-    getBlockResults: operation('GET', '/api/{tenantId}/{projectId}/block/{blockId}/results', 'blockId', true, readJson<BlockResults>),
+    executeBlock: (blockId, body, options) => call('executeBlock', blockId, options, { body }) as Promise<BlockExecution>,
+    getBlockResults: (blockId, options) => call('getBlockResults', blockId, options) as Promise<BlockResults>,
+    use: (...middleware) => api.use(...middleware),
+    eject: (...middleware) => api.eject(...middleware),
   };
   clientInternals.set(client, {
     customFetch: options.fetch !== undefined,
-    // The response is the transport's own object, handed through untouched: it is still an R.
-    downloadHead: <R extends HttpResponse>(executionId: string, options: RequestOptions | undefined, transport: Transport<R>) =>
-      downloadHead(executionId, options, undefined, transport) as Promise<PackageHead<R>>,
+    downloadHead: (executionId, options, fetch) => call('downloadPackage', executionId, options, { fetch }) as Promise<PackageHead>,
   });
   return client;
 }
 
-/** Reads a success body as JSON; a body that is not JSON is an ApiError, not a crash. */
-async function readJson<T>(response: HttpResponse, attempt: Attempt): Promise<T> {
-  const text = await response.text();
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw unexpected(response, attempt, (attempt.redact(text) as string).slice(0, 2000)); // masked before the cut: a cut token would escape the mask
+interface CallExtra {
+  body?: BlockExecuteRequest | undefined;
+  fetch?: ((request: Request, attempt: Attempt) => Promise<Response>) | undefined;
+}
+
+/** The error a failed attempt ends with; a token provider's own failure goes to the caller as it is. */
+function failureOf(caught: unknown, attempt: Attempt): unknown {
+  if (attempt.tokenFailed && !attempt.signal.aborted) {
+    return caught;
   }
+  return attempt.failure(caught);
 }
 
-async function readItems(response: HttpResponse, attempt: Attempt): Promise<ActionExecution[]> {
-  const list = await readJson<components['schemas']['ActionExecutionList']>(response, attempt);
-  if (!Array.isArray(list?.items)) throw unexpected(response, attempt, list);
-  return list.items;
+/** What a success answer becomes: parsed JSON (checked where the task method relies on its shape), or a package head. */
+function readSuccess(operation: Operation, response: Response, data: unknown, attempt: Attempt, id: string): unknown {
+  if (operation.read == 'stream') {
+    return packageHead(response, attempt, id);
+  }
+  const text = typeof data == 'string' ? data : '';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Masked before the cut: a cut token would escape the mask.
+    throw unexpected(response, attempt, (attempt.redact(text) as string).slice(0, 2000));
+  }
+  if (operation.read == 'json') {
+    return parsed;
+  }
+  const items = (parsed as components['schemas']['ActionExecutionList'] | null)?.items;
+  if (!Array.isArray(items)) {
+    throw unexpected(response, attempt, parsed);
+  }
+  return items;
 }
 
-function unexpected(response: HttpResponse, attempt: Attempt, body: unknown): ApiError {
+function unexpected(response: Response, attempt: Attempt, body: unknown): ApiError {
   return new ApiError(`Unexpected body from ${attempt.describe()} (${response.status})`, {
     status: response.status,
     body: attempt.redact(body),
@@ -170,23 +193,26 @@ function unexpected(response: HttpResponse, attempt: Attempt, body: unknown): Ap
 }
 
 /** Once the headers arrived: the file name and size, and the attempt handed to the body's reader (its timer off until the first read). */
-function packageHead(response: HttpResponse, attempt: Attempt, executionId: string): PackageHead {
+function packageHead(response: Response, attempt: Attempt, executionId: string): PackageHead {
   attempt.kept = true;
   attempt.disarm();
   const { headers } = response;
   const length = headers.get('Content-Length');
   // With a content encoding, Content-Length counts the encoded bytes, not the ones the body yields.
-  const size = length && /^\d+$/.test(length) && /^(identity)?$/i.test(headers.get('Content-Encoding') ?? '') ? +length : undefined;
-  return { response, attempt, filename: filenameFromContentDisposition(headers.get('Content-Disposition'), `${executionId}.zip`), size };
+  const identity = /^(identity)?$/i.test(headers.get('Content-Encoding') ?? '');
+  const size = length && /^\d+$/.test(length) && identity ? Number(length) : undefined;
+  const filename = filenameFromContentDisposition(headers.get('Content-Disposition'), `${executionId}.zip`);
+  return { response, attempt, filename, size };
 }
 
-/** The body of execute-block, checked and serialised before anything is sent. */
-function serializeBlockRequest(body: BlockExecuteRequest): string {
+/** The body of execute-block, checked before anything is sent (openapi-fetch serialises it). */
+function checkBlockRequest(body: BlockExecuteRequest): BlockExecuteRequest {
   check(isObject(body), 'body', 'an object like { parameters: { … } }');
   check(body.parameters === undefined || isObject(body.parameters), 'parameters', 'an object of names to values');
   try {
-    return JSON.stringify(body);
+    JSON.stringify(body);
   } catch {
-    return check(false, 'body', 'serialisable as JSON') as never;
+    check(false, 'body', 'serialisable as JSON');
   }
+  return body;
 }

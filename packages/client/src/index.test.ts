@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import * as source from './index.js';
-import * as nodeBuildSource from './index.node.js';
 import * as nodeSource from './node.js';
 import * as rawSource from './raw.js';
 
@@ -31,14 +30,14 @@ const API = [
 describe('public surface', () => {
   it('src/index.ts exports exactly the documented API (an addition shows up here in review)', () => {
     expect(Object.keys(source).sort()).toEqual(API);
-    expect(Object.keys(nodeBuildSource).sort()).toEqual(API); // what Node loads for '@mindzie/client'
     expect(Object.keys(nodeSource)).toEqual(['downloadPackageToFile']);
     expect(Object.keys(rawSource)).toEqual(['createRawClient']);
   });
 
-  it('a client has exactly the task methods (the raw client is its own entry point now)', () => {
+  it('a client has exactly the task methods, and use/eject for middleware (the raw client is its own entry point)', () => {
     const client = source.createClient({ baseUrl: 'http://127.0.0.1:9', token: 't0ken-value', tenantId: '12345678-1234-1234-1234-123456789012', projectId: '87654321-4321-4321-4321-210987654321' });
-    expect(Object.keys(client).sort()).toEqual(['downloadPackage', 'executeAction', 'executeBlock', 'getActionExecution', 'getBlockResults', 'getLastActionExecution', 'listActionExecutions']);
+    const taskMethods = ['downloadPackage', 'executeAction', 'executeBlock', 'getActionExecution', 'getBlockResults', 'getLastActionExecution', 'listActionExecutions'];
+    expect(Object.keys(client).sort()).toEqual([...taskMethods, 'eject', 'use'].sort());
   });
 
   it('exports the enum values generated from the contract', () => {
@@ -67,30 +66,33 @@ describe('public surface', () => {
       return seen;
     };
 
-    it('ESM and CJS expose the same names, in the browser build and in the Node build', async () => {
-      for (const [esmFile, cjsFile] of [['index.js', 'index.cjs'], ['index.node.js', 'index.node.cjs']]) {
-        const esm = await import(dist(esmFile!));
-        const cjs = require(dist(cjsFile!));
-        expect(Object.keys(esm).sort(), esmFile).toEqual(API);
-        expect(Object.keys(cjs).filter((k) => k !== '__esModule').sort(), cjsFile).toEqual(API);
+    it('ESM and CJS expose the same names', async () => {
+      const esm = await import(dist('index.js'));
+      const cjs = require(dist('index.cjs'));
+      expect(Object.keys(esm).sort()).toEqual(API);
+      expect(Object.keys(cjs).filter((k) => k !== '__esModule').sort()).toEqual(API);
+    });
+
+    it('Node and browsers load the same fetch-based build; only @mindzie/client/node loads Node built-ins and undici', () => {
+      const { exports, main } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+      const dot = exports['.'];
+      expect(Object.keys(dot)).toEqual(['import', 'require']);
+      expect([dot.import.default, dot.require.default, main]).toEqual(['./dist/index.js', './dist/index.cjs', './dist/index.cjs']);
+      const builtins = (entry: string) => [...loads(entry)].filter((spec) => builtinModules.includes(spec.replace(/^node:/, '')));
+      for (const entry of ['index.js', 'index.cjs', 'raw.js', 'raw.cjs']) {
+        expect(builtins(entry), entry).toEqual([]);
+        expect([...loads(entry)], entry).not.toContain('undici');
+      }
+      for (const entry of ['node.js', 'node.cjs']) {
+        expect(builtins(entry), entry).toContain('fs');
+        expect([...loads(entry)], entry).toContain('undici');
       }
     });
 
-    it('Node resolves @mindzie/client to the Node build, and everything else to the browser-safe one', () => {
-      const { exports, main } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-      const dot = exports['.'];
-      expect(Object.keys(dot)[0]).toBe('node'); // conditions are tried in order
-      expect([dot.node.import.default, dot.node.require.default, main]).toEqual(['./dist/index.node.js', './dist/index.node.cjs', './dist/index.node.cjs']);
-      expect([dot.import.default, dot.require.default]).toEqual(['./dist/index.js', './dist/index.cjs']);
-      // The browser build loads no Node built-in, in either format; the Node build loads node:http.
-      const builtins = (entry: string) => [...loads(entry)].filter((spec) => builtinModules.includes(spec.replace(/^node:/, '')));
-      for (const entry of ['index.js', 'index.cjs']) expect(builtins(entry), entry).toEqual([]);
-      for (const entry of ['index.node.js', 'index.node.cjs']) expect(builtins(entry), entry).toContain('http');
-    });
-
-    it('only @mindzie/client/raw loads openapi-fetch: the main and node entries do not, in either format', () => {
-      for (const entry of ['index.js', 'index.cjs', 'index.node.js', 'index.node.cjs', 'node.js', 'node.cjs']) expect([...loads(entry)], entry).not.toContain('openapi-fetch');
-      for (const entry of ['raw.js', 'raw.cjs']) expect([...loads(entry)], entry).toContain('openapi-fetch');
+    it('every call goes through openapi-fetch: the main entry and /raw both load it', () => {
+      for (const entry of ['index.js', 'index.cjs', 'raw.js', 'raw.cjs']) {
+        expect([...loads(entry)], entry).toContain('openapi-fetch');
+      }
     });
 
     it('ESM and CJS of @mindzie/client/raw expose createRawClient, which throws the same error classes', async () => {

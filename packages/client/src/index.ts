@@ -1,8 +1,9 @@
 // @mindzie/client: the whole public surface. Node-only helpers live in '@mindzie/client/node',
-// the raw typed openapi-fetch client in '@mindzie/client/raw'.
+// the raw typed openapi-fetch client in '@mindzie/client/raw', tracing in '@mindzie/client/otel'.
 export { createClient } from './client.js';
 export type { MindzieClient, PackageDownload } from './client.js';
 export type { ClientOptions, RequestOptions } from './options.js';
+export type { Middleware } from 'openapi-fetch';
 export {
   MindzieError,
   InvalidArgumentError,

@@ -1,8 +1,9 @@
-// @mindzie/client/raw: the typed openapi-fetch client for every path of the contract. A separate
-// entry so that the main one does not carry openapi-fetch (2.6 kB gzip) for apps that never use it.
-import createOpenApiClient, { type Client } from 'openapi-fetch';
+// @mindzie/client/raw: openapi-fetch's typed client for every path of the contract, errors as
+// values. It shares the task client's token middleware; it adds no retries and no timeout.
+import createOpenApiClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { paths } from './generated/openapi.js';
 import { redactCause, redactText } from './internal/redact.js';
+import { authMiddleware } from './middleware/auth.js';
 import { resolveOptions, type ClientOptions } from './options.js';
 import { VERSION } from './version.js';
 
@@ -19,25 +20,27 @@ export type RawClient = Client<paths>;
 export function createRawClient(options: ClientOptions): RawClient {
   const settings = resolveOptions(options, VERSION);
   const raw = createOpenApiClient<paths>({ baseUrl: settings.origin + settings.basePath, fetch: settings.fetch, headers: settings.headers });
-  // The secret to mask: whatever this request sent as its bearer token.
-  const secretOf = (request: Request) => request.headers.get('Authorization')?.replace(/^Bearer /, '') || undefined;
-  raw.use({
-    async onRequest({ request }) {
-      if (!request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${await settings.token()}`);
-    },
-    async onResponse({ request, response }) {
-      const secret = secretOf(request);
-      if (response.ok || !secret) return undefined;
-      const text = await response.clone().text();
-      // As written, and as it appears inside a JSON string (escapes included).
-      const masked = redactText(redactText(text, secret), JSON.stringify(secret).slice(1, -1));
-      return masked === text ? undefined : new Response(masked, response);
-    },
-    onError({ request, error }) {
-      const secret = secretOf(request);
-      const safe = secret ? redactCause(error, secret) : error;
-      return safe === error ? undefined : (safe as Error);
-    },
-  });
+  raw.use(authMiddleware(settings.token), maskingMiddleware);
   return raw;
 }
+
+/** The secret to mask: whatever this request sent as its bearer token. */
+const secretOf = (request: Request) => request.headers.get('Authorization')?.replace(/^Bearer /, '') || undefined;
+
+const maskingMiddleware: Middleware = {
+  async onResponse({ request, response }) {
+    const secret = secretOf(request);
+    if (response.ok || !secret) {
+      return undefined;
+    }
+    const text = await response.clone().text();
+    // As written, and as it appears inside a JSON string (escapes included).
+    const masked = redactText(redactText(text, secret), JSON.stringify(secret).slice(1, -1));
+    return masked === text ? undefined : new Response(masked, response);
+  },
+  onError({ request, error }) {
+    const secret = secretOf(request);
+    const safe = secret ? redactCause(error, secret) : error;
+    return safe === error ? undefined : (safe as Error);
+  },
+};

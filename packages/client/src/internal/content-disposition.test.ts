@@ -59,3 +59,13 @@ describe('safeFilename', () => {
     expect(safeFilename('x'.repeat(300))).toHaveLength(200);
   });
 });
+
+describe('a header that smuggles a second parameter inside a quoted name', () => {
+  it('keeps the quoted text as one name (the parameter inside is not read)', () => {
+    expect(parse(`attachment; filename="report;filename*=UTF-8''evil.exe"`)).toBe(`report;filename_=UTF-8''evil.exe`);
+  });
+
+  it('falls back on a header the RFC 6266 grammar refuses', () => {
+    expect(parse('attachment; filename=a b.zip; filename=c.zip')).toBe(fallback);
+  });
+});

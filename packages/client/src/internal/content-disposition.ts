@@ -1,22 +1,17 @@
+import contentDisposition from 'content-disposition';
+
 /**
- * The file name a `Content-Disposition` header suggests (RFC 6266: `filename*` wins over
- * `filename`), reduced to one safe path segment: no directories, no `..`, no control or
- * reserved characters. Falls back to `fallback` when nothing usable is left.
+ * The file name a `Content-Disposition` header suggests (RFC 6266, parsed by the
+ * `content-disposition` package: `filename*` wins over `filename`), reduced to one safe path
+ * segment: no directories, no `..`, no control or reserved characters. Falls back to `fallback`
+ * when the header is absent or malformed, or nothing usable is left.
  */
 export function filenameFromContentDisposition(header: string | null, fallback: string): string {
-  let name: string | undefined;
-  const extended = /(?:^|;)\s*filename\*\s*=\s*([\w-]*)'[^']*'([^;\s]*)/i.exec(header ?? '');
-  if (extended) {
-    try {
-      name = /^(utf-8)?$/i.test(extended[1]!)
-        ? decodeURIComponent(extended[2]!)
-        : extended[2]!.replace(/%([\da-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))); // ISO-8859-1
-    } catch {}
-  } else {
-    const plain = /(?:^|;)\s*filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/i.exec(header ?? '');
-    name = plain?.[1]?.replace(/\\(.)/g, '$1') ?? plain?.[2];
-  }
-  return safeFilename(name ?? '') || fallback;
+  let name: unknown;
+  try {
+    name = header === null ? undefined : contentDisposition.parse(header).parameters.filename;
+  } catch {} // a malformed header suggests nothing
+  return safeFilename(typeof name == 'string' ? name : '') || fallback;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { NetworkError } from '../errors.js';
-import type { Attempt } from './send.js';
+import type { Attempt } from '../attempt.js';
 
 type Chunk = { done?: boolean | undefined; value?: Uint8Array | undefined };
 

@@ -31,10 +31,10 @@ afterEach(async () => {
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const disposition = `attachment; filename="${ids.executionId}.zip"`;
 
-// Without a `fetch` option the download goes out through node:http; with one, through that fetch
+// Without a `fetch` option the download goes out through undici; with one, through that fetch
 // and the client's web stream. Both must keep every promise below.
 const paths: [string, Partial<ClientOptions>][] = [
-  ['node:http (no fetch given)', {}],
+  ['undici (no fetch given)', {}],
   ['a custom fetch', { fetch: (input, init) => fetch(input, init) }],
 ];
 
@@ -205,7 +205,7 @@ describe.each(paths)('downloadPackageToFile through %s', (_, transport) => {
 });
 
 describe('which way a download goes', () => {
-  it('through node:http when the client was given no fetch: the global fetch is never called', async () => {
+  it('through undici when the client was given no fetch: the global fetch is never called', async () => {
     const body = randomPackage(256 * 1024);
     server = await startPackageServer({ body, disposition });
     const realFetch = globalThis.fetch;
@@ -272,7 +272,7 @@ describe('downloadPackageToFile in a process that exits mid-download', () => {
     // The built package, as an application loads it (turbo builds it before the tests run).
     const dist = (file: string) => JSON.stringify(fileURLToPath(new URL(`../../dist/${file}`, import.meta.url)));
     const script = `
-      import { createClient } from ${dist('index.node.js')};
+      import { createClient } from ${dist('index.js')};
       import { downloadPackageToFile } from ${dist('node.js')};
       const client = createClient({ baseUrl: ${JSON.stringify(server.url)}, token: 'secret-token', tenantId: ${JSON.stringify(ids.tenantId)}, projectId: ${JSON.stringify(ids.projectId)} });
       // Half the package is on disk when the first batch is reported; then the process is gone.

@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { link, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Attempt } from '../attempt.js';
 import { clientInternals, type MindzieClient } from '../client.js';
 import { InvalidArgumentError, MindzieError, NetworkError } from '../errors.js';
-import type { RequestOptions } from '../options.js';
 import { safeFilename } from '../internal/content-disposition.js';
-import { bodyGuard } from '../internal/guarded-body.js';
-import { BatchQueue, type BatchRead } from './batch-queue.js';
-import { writeBatches } from './file-writer.js';
-import { nodeTransport } from './http-transport.js';
+import type { RequestOptions } from '../options.js';
+import { downloadBodies, undiciFetch } from './undici-fetch.js';
 
 export interface DownloadToFileOptions {
   /** Folder to save into, under the server's file name (default: the current directory). */
@@ -21,7 +21,7 @@ export interface DownloadToFileOptions {
   signal?: AbortSignal;
   /** Wait for the response headers, then the idle time allowed between chunks (see ClientOptions.timeoutMs). */
   timeoutMs?: number;
-  /** Called after each write with the bytes on disk so far and the announced total, if any. */
+  /** Called as the bytes go to the file, with the bytes so far and the announced total, if any. */
   onProgress?: (bytesWritten: number, totalBytes: number | undefined) => void;
 }
 
@@ -32,6 +32,9 @@ export interface DownloadedFile {
   filename: string;
 }
 
+/** Bytes per write: 16 KiB writes halve the throughput of a large download (BENCHMARKS.md). */
+const WRITE_BUFFER_BYTES = 1024 * 1024;
+
 /**
  * Saves an execution's ZIP package to a file, atomically: the bytes go to a temporary file
  * in the target folder, which is renamed into place only when the whole body arrived with
@@ -39,9 +42,9 @@ export interface DownloadedFile {
  * temporary file is removed and nothing is left behind. The server's file name is reduced
  * to one path segment, so it cannot escape the folder.
  *
- * Unless the client was given its own `fetch`, the request goes out through `node:http(s)`
- * (the client's URL, headers, timeouts, retries and errors; see http-transport.ts), which keeps
- * a 1 GiB download under 100 MiB of memory where fetch's web streams need about 120.
+ * Unless the client was given its own `fetch`, the request goes out through undici's `request`
+ * (the client's token, middleware, timeouts, retries and errors all apply) and its body is piped
+ * into the file; with a `fetch`, through that fetch and the client's web stream.
  */
 export async function downloadPackageToFile(
   client: MindzieClient,
@@ -49,38 +52,108 @@ export async function downloadPackageToFile(
   options: DownloadToFileOptions = {},
 ): Promise<DownloadedFile> {
   const { overwrite = false, onProgress } = options;
-  if (options.path !== undefined && options.directory !== undefined) throw new InvalidArgumentError('path', 'pass either path or directory, not both');
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw new InvalidArgumentError('onProgress', 'onProgress must be a function');
+  if (options.path !== undefined && options.directory !== undefined) {
+    throw new InvalidArgumentError('path', 'pass either path or directory, not both');
+  }
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw new InvalidArgumentError('onProgress', 'onProgress must be a function');
+  }
   const explicit = options.path === undefined ? undefined : resolve(checkString('path', options.path));
   const directory = explicit ? dirname(explicit) : resolve(options.directory === undefined ? '.' : checkString('directory', options.directory));
   await assertDirectory(explicit ? 'path' : 'directory', directory);
-  if (explicit && !overwrite) await assertAbsent(explicit);
+  if (explicit && !overwrite) {
+    await assertAbsent(explicit);
+  }
 
   const source = await openPackage(client, executionId, { signal: options.signal, timeoutMs: options.timeoutMs });
   const temp = join(directory, `.${safeFilename(source.filename) || 'package'}.${randomBytes(6).toString('hex')}.part`);
   let handle: FileHandle | undefined;
   try {
     const target = explicit ?? fileIn(directory, source.filename, `${executionId}.zip`);
-    if (!overwrite) await assertAbsent(target);
+    if (!overwrite) {
+      await assertAbsent(target);
+    }
     handle = await open(temp, 'wx');
     trackUnfinished(temp);
-    const bytes = await writeBatches(handle, source, { onProgress: onProgress && ((written) => onProgress(written, source.size)) });
-    source.close();
-    await handle.close();
-    handle = undefined;
-    if (source.size !== undefined && bytes !== source.size) {
-      throw new NetworkError(`The package has ${bytes} bytes but Content-Length announced ${source.size}`);
+    const counter = countBytes(source.size, onProgress);
+    const file = handle.createWriteStream({ highWaterMark: WRITE_BUFFER_BYTES });
+    await pipeline(source.body, counter, file).catch((error: unknown) => {
+      // The disk's errors and the progress callback's pass as they are; the body's become the SDK's.
+      const own = error === counter.callbackError || typeof (error as { syscall?: unknown }).syscall == 'string';
+      throw own ? error : source.failure(error, counter.bytes);
+    });
+    handle = undefined; // the write stream closed it
+    if (source.size !== undefined && counter.bytes !== source.size) {
+      throw new NetworkError(`The package has ${counter.bytes} bytes but Content-Length announced ${source.size}`);
     }
     await commit(temp, target, overwrite);
-    return { path: target, bytes, filename: basename(target) };
+    return { path: target, bytes: counter.bytes, filename: basename(target) };
   } catch (error) {
-    source.close(error); // stops the download when the failure is ours (disk, callback)
+    source.body.on('error', () => {}).destroy(); // stops the download when the failure is ours (disk, callback)
     await handle?.close().catch(() => {});
     await unlink(temp).catch(() => {});
     throw error;
   } finally {
+    source.dispose();
     untrackUnfinished(temp);
   }
+}
+
+/** A package whose headers arrived: its body as a Node stream, and how a failure of that body reads. */
+interface PackageSource {
+  filename: string;
+  size: number | undefined;
+  body: Readable;
+  /** The error to reject with when the body failed with `cause` after `bytes` bytes. */
+  failure(cause: unknown, bytes: number): unknown;
+  dispose(): void;
+}
+
+async function openPackage(client: MindzieClient, executionId: string, options: RequestOptions): Promise<PackageSource> {
+  const internals = clientInternals.get(client);
+  if (internals && !internals.customFetch) {
+    const { response, attempt, filename, size } = await internals.downloadHead(executionId, options, undiciFetch);
+    // A middleware that replaced the response leaves undici's body unclaimed: then read the response's.
+    const body = downloadBodies.get(attempt) ?? Readable.fromWeb(asNodeWeb(response.body ?? new Blob().stream()));
+    return { filename, size, body, failure: (cause, bytes) => bodyFailure(cause, bytes, attempt), dispose: () => attempt.dispose() };
+  }
+  // A custom fetch (or a client this package did not make): its guarded web stream, whose errors are already the SDK's.
+  const { stream, filename, size } = await client.downloadPackage(executionId, options);
+  return { filename, size, body: Readable.fromWeb(asNodeWeb(stream)), failure: (cause) => cause, dispose: () => {} };
+}
+
+/** A failure of undici's body as an SDK error: its idle timeout a TimeoutError, the caller's abort its reason. */
+function bodyFailure(cause: unknown, bytes: number, attempt: Attempt): unknown {
+  if ((cause as { code?: unknown } | undefined)?.code === 'UND_ERR_BODY_TIMEOUT') {
+    attempt.timeOut(`no data for ${attempt.timeoutMs} ms after ${bytes} bytes`);
+  }
+  return attempt.failure(cause);
+}
+
+/** The DOM's ReadableStream type and Node's describe the same object. */
+const asNodeWeb = (stream: ReadableStream<Uint8Array>) => stream as unknown as import('node:stream/web').ReadableStream<Uint8Array>;
+
+/** Counts the bytes on their way to the file, reports progress, and stops a body longer than announced. */
+type Counter = Transform & { bytes: number; callbackError?: unknown };
+
+function countBytes(size: number | undefined, onProgress: DownloadToFileOptions['onProgress']): Counter {
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      counter.bytes += chunk.byteLength;
+      if (size !== undefined && counter.bytes > size) {
+        return done(new NetworkError(`The package has more than the ${size} bytes Content-Length announced`));
+      }
+      try {
+        onProgress?.(counter.bytes, size);
+      } catch (error) {
+        counter.callbackError = error;
+        return done(error as Error);
+      }
+      done(null, chunk);
+    },
+  }) as Counter;
+  counter.bytes = 0;
+  return counter;
 }
 
 /**
@@ -91,12 +164,16 @@ export async function downloadPackageToFile(
 const unfinished = new Set<string>();
 
 function trackUnfinished(temp: string): void {
-  if (unfinished.size === 0) process.on('exit', removeUnfinished);
+  if (unfinished.size === 0) {
+    process.on('exit', removeUnfinished);
+  }
   unfinished.add(temp);
 }
 
 function untrackUnfinished(temp: string): void {
-  if (unfinished.delete(temp) && unfinished.size === 0) process.off('exit', removeUnfinished);
+  if (unfinished.delete(temp) && unfinished.size === 0) {
+    process.off('exit', removeUnfinished);
+  }
 }
 
 function removeUnfinished(): void {
@@ -107,62 +184,21 @@ function removeUnfinished(): void {
   }
 }
 
-/** A package whose headers arrived: its body in batches (checked for idle time, abort and size), and how to let go of it. */
-interface PackageSource {
-  filename: string;
-  size: number | undefined;
-  read(): Promise<BatchRead>;
-  /** Hands a batch back once it is written. */
-  release(batch: Buffer): void;
-  /** Ends the download (a no-op once it ended) and releases the attempt. */
-  close(reason?: unknown): void;
-}
-
-async function openPackage(client: MindzieClient, executionId: string, options: RequestOptions): Promise<PackageSource> {
-  const internals = clientInternals.get(client);
-  if (internals && !internals.customFetch) {
-    const { response, attempt, filename, size } = await internals.downloadHead(executionId, options, nodeTransport);
-    const next = bodyGuard(attempt, size);
-    const { body } = response;
-    const close = () => {
-      attempt.dispose();
-      body.destroy();
-    };
-    return { filename, size, close, read: () => next(() => body.read()), release: (batch) => body.release(batch) };
-  }
-  // A custom fetch (or a client this package did not make): its guarded web stream, gathered into batches.
-  const { stream, filename, size } = await client.downloadPackage(executionId, options);
-  const reader = stream.getReader();
-  let pumping = false;
-  const pump = async () => {
-    if (pumping) return;
-    pumping = true;
-    try {
-      while (queue.hasRoom()) {
-        const { done, value } = await reader.read();
-        if (done) return queue.end();
-        queue.push(value);
-      }
-    } catch (error) {
-      queue.fail(error);
-    } finally {
-      pumping = false;
-    }
-  };
-  const queue = new BatchQueue(() => void pump());
-  void pump();
-  return { filename, size, close: (reason) => void reader.cancel(reason).catch(() => {}), read: () => queue.read(), release: (batch) => queue.release(batch) };
-}
-
 /** Moves the finished file into place; without overwrite, never replaces a file that appeared meanwhile. */
 async function commit(temp: string, target: string, overwrite: boolean): Promise<void> {
-  if (overwrite) return rename(temp, target);
+  if (overwrite) {
+    return rename(temp, target);
+  }
   try {
     await link(temp, target); // fails with EEXIST instead of replacing
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw exists(target);
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
+    if (code === 'EEXIST') {
+      throw exists(target);
+    }
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(code ?? '')) {
+      throw error;
+    }
     await assertAbsent(target); // a file system without hard links: check, then rename
     return rename(temp, target);
   }
@@ -171,17 +207,23 @@ async function commit(temp: string, target: string, overwrite: boolean): Promise
 
 function fileIn(directory: string, suggested: string, fallback: string): string {
   const target = resolve(directory, safeFilename(suggested) || fallback);
-  if (dirname(target) !== directory) throw new MindzieError(`Refusing to write outside ${directory}`);
+  if (dirname(target) !== directory) {
+    throw new MindzieError(`Refusing to write outside ${directory}`);
+  }
   return target;
 }
 
 async function assertDirectory(argument: string, directory: string): Promise<void> {
   const info = await stat(directory).catch(() => undefined);
-  if (!info?.isDirectory()) throw new InvalidArgumentError(argument, `${directory} is not an existing directory`);
+  if (!info?.isDirectory()) {
+    throw new InvalidArgumentError(argument, `${directory} is not an existing directory`);
+  }
 }
 
 async function assertAbsent(file: string): Promise<void> {
-  if (await stat(file).then(() => true, () => false)) throw exists(file);
+  if (await stat(file).then(() => true, () => false)) {
+    throw exists(file);
+  }
 }
 
 function exists(file: string): InvalidArgumentError {
@@ -189,6 +231,8 @@ function exists(file: string): InvalidArgumentError {
 }
 
 function checkString(argument: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw new InvalidArgumentError(argument, `${argument} must be a non-empty string`);
+  if (typeof value !== 'string' || value === '') {
+    throw new InvalidArgumentError(argument, `${argument} must be a non-empty string`);
+  }
   return value;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, NotFoundError, RateLimitError, ServerError, UnauthorizedError } from '../errors.js';
 import { actionErrorErrorValues, blockErrorErrorValues, executionErrorErrorValues } from '../generated/openapi.js';
-import { errorFromResponse } from './error-from-response.js';
+import { errorFromResponse } from './errors.js';
 
 const request = { method: 'GET', path: '/api/t/p/actionexecution/e' };
 const respond = (status: number, headers: Record<string, string> = {}) => new Response(null, { status, headers });

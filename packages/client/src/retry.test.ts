@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, InvalidArgumentError, NetworkError, NotFoundError, TimeoutError } from '../errors.js';
-import { BASE_DELAY_MS, isRetryable, MAX_DELAY_MS, MAX_RETRY_AFTER_MS, RETRYABLE_STATUSES, retryDelayMs, sleep } from './retry-policy.js';
+import { ApiError, InvalidArgumentError, NetworkError, NotFoundError, TimeoutError } from './errors.js';
+import { BASE_DELAY_MS, isRetryable, MAX_DELAY_MS, MAX_RETRY_AFTER_MS, RETRYABLE_STATUSES, retryDelayMs, sleep } from './retry.js';
 
 const request = { method: 'GET', path: '/api/x' };
 const apiError = (status: number) => new ApiError('x', { status, body: '', request });

@@ -1,4 +1,5 @@
-import { ApiError, NetworkError } from '../errors.js';
+// Retries of calls that are safe to repeat: backoff with jitter, or what Retry-After asks for.
+import { ApiError, NetworkError } from './errors.js';
 
 /** Statuses worth another try of a safe request: the server or a proxy may answer differently. */
 export const RETRYABLE_STATUSES: readonly number[] = [408, 429, 500, 502, 503, 504];
@@ -8,9 +9,9 @@ export const MAX_DELAY_MS = 8_000;
 /** A `Retry-After` longer than this is not waited for: the error goes to the caller, who can schedule. */
 export const MAX_RETRY_AFTER_MS = 60_000;
 
-/** Whether a failed attempt of a request that is safe to repeat deserves another one. */
+/** Whether a failed attempt of a request that is safe to repeat deserves another one (NetworkError includes TimeoutError). */
 export const isRetryable = (error: unknown): boolean =>
-  error instanceof NetworkError || (error instanceof ApiError && RETRYABLE_STATUSES.includes(error.status)); // NetworkError includes TimeoutError
+  error instanceof NetworkError || (error instanceof ApiError && RETRYABLE_STATUSES.includes(error.status));
 
 /**
  * How long to wait before retry number `attempt + 1`, or `undefined` when the server asked for
@@ -18,7 +19,9 @@ export const isRetryable = (error: unknown): boolean =>
  * exponential backoff with "equal jitter" (half fixed, half random) so clients spread out.
  */
 export function retryDelayMs(attempt: number, retryAfterMs: number | undefined, random: () => number = Math.random): number | undefined {
-  if (retryAfterMs !== undefined) return retryAfterMs <= MAX_RETRY_AFTER_MS ? retryAfterMs : undefined;
+  if (retryAfterMs !== undefined) {
+    return retryAfterMs <= MAX_RETRY_AFTER_MS ? retryAfterMs : undefined;
+  }
   const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
   return Math.round((ceiling * (1 + random())) / 2);
 }
@@ -34,6 +37,29 @@ export const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort);
+    if (signal?.aborted) {
+      onAbort();
+    } else {
+      signal?.addEventListener('abort', onAbort);
+    }
   });
+
+/**
+ * Runs `attempt` (number 0, 1, …) until it succeeds, it fails with an error not worth another
+ * try, or `maxRetries` retries are spent; `maxRetries` is 0 for calls that are not safe to repeat.
+ * A caller's abort during the backoff rejects with its reason.
+ */
+export async function withRetries<T>(maxRetries: number, signal: AbortSignal | undefined, attempt: (number: number) => Promise<T>): Promise<T> {
+  for (let number = 0; ; number++) {
+    try {
+      return await attempt(number);
+    } catch (error) {
+      const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
+      const delay = number < maxRetries && !signal?.aborted && isRetryable(error) ? retryDelayMs(number, retryAfterMs) : undefined;
+      if (delay === undefined) {
+        throw error;
+      }
+      await sleep(delay, signal);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+// Bundle budgets (size-limit: esbuild, minified, gzip), checked by `pnpm lint`. Figures in BENCHMARKS.md.
+const forNode = (config) => ({ ...config, platform: 'node' });
+
+export default [
+  { name: '@mindzie/client', path: 'dist/index.js', import: '*', gzip: true, limit: '9.6 kB' },
+  { name: '@mindzie/client/raw', path: 'dist/raw.js', import: '*', gzip: true, limit: '4.6 kB' },
+  {
+    // Node loads undici and its built-ins itself: they are not shipped in a bundle.
+    name: '@mindzie/client/node',
+    path: 'dist/node.js',
+    import: '*',
+    gzip: true,
+    ignore: ['undici'],
+    modifyEsbuildConfig: forNode,
+    limit: '4.3 kB',
+  },
+];
