@@ -4,6 +4,7 @@ import { builtinModules, createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import * as source from './index.js';
 import * as nodeSource from './node.js';
+import * as otelSource from './otel.js';
 import * as rawSource from './raw.js';
 
 const require = createRequire(import.meta.url);
@@ -32,6 +33,7 @@ describe('public surface', () => {
     expect(Object.keys(source).sort()).toEqual(API);
     expect(Object.keys(nodeSource)).toEqual(['downloadPackageToFile']);
     expect(Object.keys(rawSource)).toEqual(['createRawClient']);
+    expect(Object.keys(otelSource)).toEqual(['tracingMiddleware']);
   });
 
   it('a client has exactly the task methods, and use/eject for middleware (the raw client is its own entry point)', () => {
@@ -93,6 +95,11 @@ describe('public surface', () => {
       for (const entry of ['index.js', 'index.cjs', 'raw.js', 'raw.cjs']) {
         expect([...loads(entry)], entry).toContain('openapi-fetch');
       }
+      // Only the tracing entry loads the optional peer @opentelemetry/api.
+      for (const entry of ['index.js', 'index.cjs', 'raw.js', 'raw.cjs', 'node.js', 'node.cjs']) {
+        expect([...loads(entry)], entry).not.toContain('@opentelemetry/api');
+      }
+      expect([...loads('otel.js')]).toContain('@opentelemetry/api');
     });
 
     it('ESM and CJS of @mindzie/client/raw expose createRawClient, which throws the same error classes', async () => {
