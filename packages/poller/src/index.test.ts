@@ -11,6 +11,7 @@ describe('public API', () => {
       'WaitTimeoutError',
       'checkWaitOptions',
       'createLimiter',
+      'inProcessCoordinator',
       'pollUntil',
       'resumeWait',
       'runAction',

@@ -11,4 +11,6 @@ export type { WaitOptions, PollEvent } from './options.js';
 export type { JitterMode, ScheduleOptions } from './schedule.js';
 export { createLimiter } from './limiter.js';
 export type { Limiter, LimiterOptions } from './limiter.js';
+export { inProcessCoordinator } from './coordinator.js';
+export type { Coordinator, FleetMember, FleetPoll } from './coordinator.js';
 export { ExecutionFailedError, WaitTimeoutError, UnsupportedError } from './errors.js';

@@ -1,6 +1,7 @@
 // Every option a wait takes, its default, and the checks that run before any request.
 // The README justifies each default.
 import { InvalidArgumentError } from '@mindzie/client';
+import { isCoordinator, type Coordinator } from './coordinator.js';
 import { gateOf, type Limiter } from './limiter.js';
 import { readResumeToken, type ResumeTokenData } from './resume.js';
 import { jitterModes, type Schedule, type ScheduleOptions, type ScheduleState } from './schedule.js';
@@ -33,6 +34,8 @@ export interface WaitOptions<T> extends ScheduleOptions {
   requestTimeoutMs?: number;
   /** Shared budget for status requests (waits on a client share one with `maxConcurrent: 8` unless given). */
   limiter?: Limiter;
+  /** Polls each execution once across processes (`@mindzie/poller/redis`); its budget replaces `limiter`. Default: this process alone. */
+  coordinator?: Coordinator;
   /** A token from `PollEvent.resumeToken`: keeps its deadline (unless `timeoutMs` is given) and schedule position. */
   resume?: string;
   onPoll?: (event: PollEvent<T>) => void;
@@ -91,6 +94,7 @@ export function resolveWait(options: WaitOptions<never> | undefined, now = Date.
     const ok = value === undefined || (name === 'signal' ? value instanceof AbortSignal : name === 'limiter' ? gateOf(value) !== undefined : typeof value === 'function');
     if (!ok) throw new InvalidArgumentError(name, name === 'limiter' ? 'limiter must come from createLimiter' : `${name} has the wrong type`);
   }
+  if (o.coordinator !== undefined && !isCoordinator(o.coordinator)) throw new InvalidArgumentError('coordinator', 'coordinator must have a join function');
   const token = o.resume === undefined ? undefined : readResumeToken(o.resume);
   let deadline: number;
   if (o.timeoutMs === undefined && token) deadline = token.deadline ?? Infinity;

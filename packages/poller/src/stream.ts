@@ -7,6 +7,7 @@
 // itself the entry in the limiter's queue; neither holds a promise, AbortController or
 // listener. Each wait's deadline is an entry in one shared list (deadlines.ts).
 import { ApiError, NetworkError, TimeoutError } from '@mindzie/client';
+import type { FleetMember, FleetPoll } from './coordinator.js';
 import { WaitTimeoutError } from './errors.js';
 import { gateOf, type Gate, type Limiter, type Turn } from './limiter.js';
 import type { PollEvent, ResolvedWait, WaitOptions } from './options.js';
@@ -54,7 +55,7 @@ export function isTransient(error: unknown): boolean {
   return error instanceof ApiError && (error.status === 408 || error.status === 429 || error.status >= 500);
 }
 
-export class PollStream<T> implements Turn {
+export class PollStream<T> implements Turn, FleetMember {
   /** The waits on this stream in the order they joined, linked through `next` (no array for the usual one). */
   #first: Subscriber<T> | undefined;
   readonly #gate: Gate | undefined;
@@ -74,6 +75,8 @@ export class PollStream<T> implements Turn {
   #phase: 'new' | 'sleeping' | 'idle' | 'queued' | 'checking' | 'closed' = 'new';
   #inFlight: AbortController | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Set by a coordinator: the fleet's poll of this execution, which then takes the budget itself. */
+  fleet: FleetPoll | undefined;
 
   constructor(
     readonly source: Source<T>,
@@ -144,6 +147,7 @@ export class PollStream<T> implements Turn {
     clearTimeout(this.#timer);
     if (phase === 'queued') this.#gate?.cancel(this);
     this.#inFlight?.abort(new Error('Nobody waits for this status any more'));
+    this.fleet?.leave();
     this.source.release?.(this);
   }
 
@@ -161,7 +165,7 @@ export class PollStream<T> implements Turn {
     } else if (at > Date.now()) {
       this.#phase = 'sleeping';
       this.#timer = setTimeout(this.#step.bind(this), Math.min(MAX_TIMER_MS, at - Date.now()));
-    } else if (this.#gate) {
+    } else if (this.#gate && !this.fleet) {
       this.#phase = 'queued';
       this.#gate.enter(this);
     } else this.go();
@@ -171,7 +175,7 @@ export class PollStream<T> implements Turn {
   go(): void {
     this.#phase = 'checking';
     void this.#request().then((outcome) => {
-      this.#gate?.leave();
+      if (!this.fleet) this.#gate?.leave();
       if (this.#phase === 'closed') return;
       try {
         this.#handle(outcome);
@@ -233,7 +237,8 @@ export class PollStream<T> implements Turn {
       this.#attempts += 1;
       const answer = Promise.resolve().then(() => {
         controller.signal.throwIfAborted(); // the last wait left in the microtask before: no check at all
-        return this.source.check({ signal: controller.signal, timeoutMs, attempt: this.#attempts });
+        const context = { signal: controller.signal, timeoutMs, attempt: this.#attempts };
+        return this.fleet ? this.fleet.check(this.source, context) : this.source.check(context);
       });
       return { value: await raceAbort(answer, controller.signal) };
     } catch (error) {
@@ -241,6 +246,17 @@ export class PollStream<T> implements Turn {
     } finally {
       clearTimeout(timer);
       this.#inFlight = undefined;
+    }
+  }
+
+  /** A status another process read (through the coordinator): handled as this stream's own check. */
+  receive(value: unknown): void {
+    if (this.#phase !== 'sleeping' && this.#phase !== 'idle') return; // a check under way gets it itself
+    clearTimeout(this.#timer);
+    try {
+      this.#handle({ value: value as T });
+    } catch (error) {
+      this.#finish({ error });
     }
   }
 

@@ -156,6 +156,7 @@ export function waitFor<E extends ActionExecution | BlockExecution>(
     let stream = map.get(key) as PollStream<E | undefined> | undefined;
     if (!stream) {
       stream = new PollStream<E | undefined>(target as Source<E | undefined>, wait, options.limiter ?? sharedLimiter(client), started?.initial);
+      stream.fleet = options.coordinator?.join(`${ids.kind}:${key}`, stream);
       map.set(key, stream);
     }
     stream.join(wait, options as WaitOptions<E | undefined>, resolve, reject);
