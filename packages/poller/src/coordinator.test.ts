@@ -45,7 +45,10 @@ describe('coordinator', () => {
   it('in-process (the default) joins nothing: waits poll alone, as without one', async () => {
     const { actionExecutionId } = await client.executeAction(idOf(sandbox.actions, 'Daily sales report'));
     expect(inProcessCoordinator.join('action:x', { receive() {} })).toBeUndefined();
-    const done = await waitForActionExecution(client, actionExecutionId, { ...quick, coordinator: inProcessCoordinator });
+    const done = await waitForActionExecution(client, actionExecutionId, {
+      ...quick,
+      coordinator: inProcessCoordinator,
+    });
     expect(done.status).toBe('Completed');
     expect(statusReads().length).toBeGreaterThan(0);
   });
@@ -84,7 +87,9 @@ describe('coordinator', () => {
   });
 
   it('refuses a coordinator without join before any request', async () => {
-    const error = await waitForActionExecution(client, 'e0000000-0000-4000-8000-000000000001', { coordinator: {} as Coordinator }).catch((e: unknown) => e);
+    const error = await waitForActionExecution(client, 'e0000000-0000-4000-8000-000000000001', {
+      coordinator: {} as Coordinator,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as InvalidArgumentError).message).toMatch(/coordinator/);
     expect(statusReads()).toHaveLength(0);

@@ -1,0 +1,89 @@
+// One worker process of the fleet tests and benchmark (run with fork): waits for the
+// executions it is given through a Redis coordinator (or alone, without `redisPort`), and
+// tells its parent over IPC about every status request it sends, every status change it
+// sees, fallbacks, rejoins and each wait's outcome. Uses the built package (dist).
+import { createClient } from '@mindzie/client';
+import { waitForActionExecution } from '@mindzie/poller';
+import { createRedisCoordinator } from '@mindzie/poller/redis';
+import { Redis } from 'ioredis';
+
+const send = (message) => process.send?.(message);
+process.on('disconnect', () => process.exit(0)); // the parent is gone: never linger
+
+// First message: the configuration (it answers `ready` once connected); second: the waits.
+const messages = [];
+let deliver;
+process.on('message', (message) => (deliver ? deliver(message) : messages.push(message)));
+const next = () =>
+  messages.length
+    ? Promise.resolve(messages.shift())
+    : new Promise((resolve) => (deliver = (m) => ((deliver = undefined), resolve(m))));
+
+void next().then(async (config) => {
+  const { name, api, redisPort, fleet = {}, wait = {}, report = 'all' } = config;
+  let requests = 0;
+  const client = createClient({
+    ...api,
+    maxRetries: 0,
+    // Every status request this process sends, as it leaves (the sandbox logs its arrival).
+    fetch(url, init) {
+      requests += 1;
+      if (report === 'all')
+        send({
+          type: 'request',
+          name,
+          path: new URL(url instanceof Request ? url.url : String(url)).pathname,
+          at: Date.now(),
+        });
+      return fetch(url, init);
+    },
+  });
+  let redis;
+  let coordinator;
+  if (redisPort !== undefined) {
+    redis = new Redis({ port: redisPort, host: '127.0.0.1' });
+    redis.on('error', () => {}); // outages are reported once, by onFallback
+    coordinator = createRedisCoordinator({
+      redis,
+      tenantId: api.tenantId,
+      projectId: api.projectId,
+      ...fleet,
+      onFallback: (error) => send({ type: 'fallback', name, message: error.message, at: Date.now() }),
+      onRejoin: () => send({ type: 'rejoin', name, at: Date.now() }),
+    });
+  }
+  send({ type: 'ready', name });
+  const { waits } = await next();
+  const started = Date.now();
+  const wakeUps = [];
+  await Promise.all(
+    waits.map(async ({ executionId, timeoutMs, abortAfterMs }) => {
+      const controller = new AbortController();
+      const reason = Object.assign(new Error('aborted by the test'), { name: 'AbortedByTest' });
+      if (abortAfterMs !== undefined) setTimeout(() => controller.abort(reason), abortAfterMs);
+      const signal = abortAfterMs === undefined ? undefined : controller.signal;
+      try {
+        const execution = await waitForActionExecution(client, executionId, {
+          ...wait,
+          ...(timeoutMs === undefined ? {} : { timeoutMs }),
+          signal,
+          coordinator,
+          onStatusChange: (value) => wakeUps.push({ executionId, status: value.status, at: Date.now() }),
+        });
+        send({ type: 'result', name, executionId, status: execution.status, at: Date.now() });
+      } catch (error) {
+        send({
+          type: 'result',
+          name,
+          executionId,
+          error: error?.name ?? String(error),
+          status: error?.execution?.status,
+          at: Date.now(),
+        });
+      }
+    }),
+  );
+  await coordinator?.close();
+  redis?.disconnect();
+  send({ type: 'done', name, requests, elapsedMs: Date.now() - started, wakeUps: report === 'all' ? [] : wakeUps });
+});
