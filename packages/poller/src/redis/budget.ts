@@ -1,6 +1,8 @@
-// The fleet's request budget: rate-limiter-flexible's Redis limiter, one key per calendar
-// second (so no second ever holds more than `maxPerSecond` starts, whichever process sends
-// them), and each process's own limit of requests in flight.
+// The fleet's request budget: rate-limiter-flexible's Redis limiter with one key per slot of
+// the clock (a tenth of a second when `maxPerSecond` divides into ten, else a fifth, … a whole
+// second), so no second ever holds more than `maxPerSecond` starts whichever process sends
+// them, and they are spread over the second rather than sent at its start; and each
+// process's own limit of requests in flight.
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { createLimiter, type Limiter } from '../limiter.js';
 import type { ResolvedOptions } from './options.js';
@@ -15,26 +17,30 @@ export class FleetBudget {
   /** Requests in flight in this process. */
   readonly inFlight: Limiter;
   readonly #commandTimeoutMs: number;
+  /** Length of one slot of the budget (ms). */
+  readonly #slotMs: number;
 
   constructor(options: ResolvedOptions, prefix: string) {
+    const slots = [10, 5, 4, 2, 1].find((n) => options.maxPerSecond % n === 0)!;
+    this.#slotMs = 1_000 / slots;
     this.#limiter = new RateLimiterRedis({
       storeClient: options.redis,
       keyPrefix: `${prefix}budget`,
-      points: options.maxPerSecond,
-      duration: 1,
+      points: options.maxPerSecond / slots,
+      duration: 1, // how long a slot's key lives (at least its slot)
       rejectIfRedisNotReady: true,
     });
     this.inFlight = createLimiter({ maxConcurrent: options.maxConcurrent });
     this.#commandTimeoutMs = options.commandTimeoutMs;
   }
 
-  /** Resolves when the fleet's budget has a request for this second; waits for the next second otherwise. */
+  /** Resolves when the fleet's budget has a request left in this slot; waits for the next slot otherwise. */
   async take(signal: AbortSignal): Promise<void> {
     for (;;) {
       signal.throwIfAborted();
-      const second = Math.floor(Date.now() / 1000);
+      const slot = Math.floor(Date.now() / this.#slotMs);
       try {
-        await withTimeout(this.#limiter.consume(String(second)), this.#commandTimeoutMs);
+        await withTimeout(this.#limiter.consume(String(slot)), this.#commandTimeoutMs);
         return;
       } catch (error) {
         if (!(error instanceof RateLimiterRes))
@@ -42,8 +48,9 @@ export class FleetBudget {
             ? error
             : new RedisAwayError(String((error as Error)?.message ?? error));
       }
-      // Spent for this second: try again when the next one starts (a little spread, not all at once).
-      await sleep(1_000 - (Date.now() % 1_000) + Math.floor(Math.random() * 20), signal);
+      // Spent for this slot: try again when the next one starts (a little spread, not all at once).
+      const slotMs = this.#slotMs;
+      await sleep(slotMs - (Date.now() % slotMs) + Math.floor((Math.random() * slotMs) / 5), signal);
     }
   }
 }

@@ -3,7 +3,7 @@
 // tells its parent over IPC about every status request it sends, every status change it
 // sees, fallbacks, rejoins and each wait's outcome. Uses the built package (dist).
 import { createClient } from '@mindzie/client';
-import { waitForActionExecution } from '@mindzie/poller';
+import { createLimiter, waitForActionExecution } from '@mindzie/poller';
 import { createRedisCoordinator } from '@mindzie/poller/redis';
 import { Redis } from 'ioredis';
 
@@ -20,7 +20,9 @@ const next = () =>
     : new Promise((resolve) => (deliver = (m) => ((deliver = undefined), resolve(m))));
 
 void next().then(async (config) => {
-  const { name, api, redisPort, fleet = {}, wait = {}, report = 'all' } = config;
+  const { name, api, redisPort, fleet = {}, wait = {}, report = 'all', limiter } = config;
+  // Without Redis: this process's own limiter, as a process alone would have.
+  const ownLimiter = limiter === undefined ? undefined : createLimiter(limiter);
   let requests = 0;
   const client = createClient({
     ...api,
@@ -65,6 +67,7 @@ void next().then(async (config) => {
       try {
         const execution = await waitForActionExecution(client, executionId, {
           ...wait,
+          limiter: ownLimiter,
           ...(timeoutMs === undefined ? {} : { timeoutMs }),
           signal,
           coordinator,
