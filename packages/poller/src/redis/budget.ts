@@ -34,14 +34,18 @@ export class FleetBudget {
     this.#commandTimeoutMs = options.commandTimeoutMs;
   }
 
-  /** Resolves when the fleet's budget has a request left in this slot; waits for the next slot otherwise. */
-  async take(signal: AbortSignal): Promise<void> {
+  /**
+   * Resolves true when the fleet's budget has a request left in this slot, waiting for the next
+   * slots otherwise; false when none has room before `until` (epoch ms).
+   */
+  async take(signal: AbortSignal, until: number): Promise<boolean> {
     for (;;) {
       signal.throwIfAborted();
+      if (Date.now() >= until) return false;
       const slot = Math.floor(Date.now() / this.#slotMs);
       try {
         await withTimeout(this.#limiter.consume(String(slot)), this.#commandTimeoutMs);
-        return;
+        return true;
       } catch (error) {
         if (!(error instanceof RateLimiterRes))
           throw error instanceof RedisAwayError
@@ -50,6 +54,7 @@ export class FleetBudget {
       }
       // Spent for this slot: try again when the next one starts (a little spread, not all at once).
       const slotMs = this.#slotMs;
+      if (Date.now() + slotMs - (Date.now() % slotMs) >= until) return false;
       await sleep(slotMs - (Date.now() % slotMs) + Math.floor((Math.random() * slotMs) / 5), signal);
     }
   }

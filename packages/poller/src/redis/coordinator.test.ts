@@ -1,7 +1,7 @@
 // The Redis coordinator in one process: its option checks (before it connects), and its
 // connection's life against a real redis-server: connected, a lease held while polling,
 // close() gives it up and closes only its own pub/sub connection.
-import { InvalidArgumentError } from '@mindzie/client';
+import { InvalidArgumentError, TimeoutError } from '@mindzie/client';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as entry from '../redis.js';
@@ -46,6 +46,29 @@ describe('createRedisCoordinator', () => {
     })();
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect(error).toMatchObject({ argument });
+  });
+
+  it("never waits for the shared budget past a check's time: the latest status stands in, else a transient TimeoutError", async () => {
+    const coordinator = createRedisCoordinator({ redis, ...ids, maxPerSecond: 1 }); // one request a second
+    await eventually(() => coordinator.connected, 10_000);
+    const known = coordinator.join('action:e0000000-0000-4000-8000-000000000002', { receive() {} })!;
+    const unknown = coordinator.join('action:e0000000-0000-4000-8000-000000000003', { receive() {} })!;
+    const context = (timeoutMs: number) => ({ signal: new AbortController().signal, timeoutMs, attempt: 1 });
+    let requests = 0;
+    const source = (status: string) => ({
+      check: async () => {
+        requests += 1;
+        return { status };
+      },
+    });
+    // Early in a second, so the next second (the next slot) is far past these checks' time.
+    await eventually(() => Date.now() % 1_000 < 200, 2_000);
+    await expect(known.check(source('Running'), context(5_000))).resolves.toEqual({ status: 'Running' });
+    await expect(known.check(source('Completed'), context(100))).resolves.toEqual({ status: 'Running' });
+    const error = await unknown.check(source('Running'), context(100)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(requests).toBe(1);
+    await coordinator.close();
   });
 
   it('holds a lease while it polls, and close() gives it up and closes only its own connection', async () => {

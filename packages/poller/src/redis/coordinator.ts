@@ -3,12 +3,13 @@
 // polling while Redis is away. Every key lives under mindzie:poller:{tenant}:{project}: and
 // expires; a lease is deleted when its last wait here leaves.
 import { randomUUID } from 'node:crypto';
+import { TimeoutError } from '@mindzie/client';
 import type { Redis } from 'ioredis';
 import type { FleetMember } from '../coordinator.js';
 import { createLimiter } from '../limiter.js';
 import type { CheckContext } from '../stream.js';
 import { FleetBudget, RedisAwayError, withTimeout } from './budget.js';
-import { ExecutionPoll, type Fleet } from './execution-poll.js';
+import { ExecutionPoll, FOLLOW_MARGIN_MS, type Fleet } from './execution-poll.js';
 import { resolveOptions, type RedisCoordinator, type RedisCoordinatorOptions } from './options.js';
 
 // Compare-and-renew and compare-and-delete: a lease is only touched by the process holding it.
@@ -138,9 +139,16 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
       return true;
     },
     lead<T>(poll: ExecutionPoll, source: Source<T>, context: CheckContext) {
+      // Waiting for the budget is bounded by this check's time: a fleet short of budget must not
+      // turn into failures counted against the wait. Then the latest status stands for this check.
+      const until = Date.now() + context.timeoutMs - Math.min(FOLLOW_MARGIN_MS, context.timeoutMs / 4);
       return budget.inFlight.run(async () => {
-        await budget.take(context.signal);
+        if (!(await budget.take(context.signal, until))) {
+          if (poll.last) return poll.last.value as T;
+          throw new TimeoutError('The fleet had no request left in its budget before this check ran out of time');
+        }
         const value = await source.check(context);
+        poll.last = { value };
         publish(poll, value);
         return value;
       }, context.signal);
@@ -151,7 +159,11 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
     async stored(poll) {
       const text = await command(() => redis.get(statusKey(poll)));
       if (text === null) return undefined;
-      return { value: (JSON.parse(text) as { v?: unknown }).v ?? undefined };
+      try {
+        return { value: (JSON.parse(text) as { v?: unknown }).v ?? undefined };
+      } catch {
+        return undefined; // not ours: as if nothing were kept
+      }
     },
     fellBack,
     left(poll) {

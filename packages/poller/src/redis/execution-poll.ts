@@ -27,7 +27,7 @@ type Source<T> = { check(context: CheckContext): Promise<T> };
 type News = { value: unknown } | undefined;
 
 /** A follower's check ends this long before its request time runs out: time to read the answer. */
-const FOLLOW_MARGIN_MS = 250;
+export const FOLLOW_MARGIN_MS = 250;
 
 export class ExecutionPoll implements FleetPoll {
   /** True while this process holds the lease (it polls; the others follow). */
