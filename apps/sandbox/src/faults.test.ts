@@ -110,6 +110,26 @@ describe('injected faults', () => {
     await expect(response.text()).rejects.toThrow();
   });
 
+  it('cut a JSON answer into a complete-looking one with length "cut": the execute ran, its answer does not parse', async () => {
+    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'truncate', afterBytes: 20, length: 'cut' });
+    const response = await api.get(executePath());
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-length')).toBe('20');
+    const text = await response.text();
+    expect(text).toHaveLength(20);
+    expect(() => JSON.parse(text)).toThrow();
+    expect((await (await api.get(historyPath())).json()).items).toHaveLength(3);
+  });
+
+  it('answer a given body instead (an HTML page on a 200), before or after the request is handled', async () => {
+    sandbox.admin.injectFault({ operationId: 'listActionExecutions', kind: 'body', body: '<html>Bad gateway</html>' });
+    const page = await api.get(historyPath());
+    expect([page.status, page.headers.get('content-type'), await page.text()]).toEqual([200, 'text/html; charset=utf-8', '<html>Bad gateway</html>']);
+    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'body', body: 'queued', contentType: 'text/plain', phase: 'after' });
+    expect(await (await api.get(executePath())).text()).toBe('queued');
+    expect((await (await api.get(historyPath())).json()).items).toHaveLength(3);
+  });
+
   it('add latency before the request is handled normally', async () => {
     sandbox.admin.injectFault({ operationId: 'listActionExecutions', kind: 'latency', ms: 250 });
     const started = performance.now();
@@ -122,6 +142,9 @@ describe('injected faults', () => {
     expect(() => sandbox.admin.injectFault({ kind: 'status', status: 418 as 500 })).toThrow(/status must be one of 429, 500, 502, 503/);
     expect(() => sandbox.admin.injectFault({ kind: 'truncate', afterBytes: -1 })).toThrow(/afterBytes/);
     expect(() => sandbox.admin.injectFault({ kind: 'latency', ms: 5, phase: 'after' })).toThrow(/phase "after"/);
+    expect(() => sandbox.admin.injectFault({ kind: 'truncate', afterBytes: 5, length: 'half' as 'cut' })).toThrow(/length must be/);
+    expect(() => sandbox.admin.injectFault({ kind: 'body', body: 5 as unknown as string })).toThrow(/body must be a string/);
+    expect(() => sandbox.admin.injectFault({ kind: 'body', body: '', status: 500 as 200 })).toThrow(/status must be one of 200, 202/);
     expect(() => sandbox.admin.injectFault({ operationId: 'downloadPackage', kind: 'reset' })).toThrow(
       /operationId "downloadPackage" is not in the spec \(.*downloadActionExecutionPackage/,
     );

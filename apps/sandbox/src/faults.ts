@@ -20,8 +20,14 @@ export type FaultEffect =
   | { kind: 'reset' }
   /** Never answer; the connection stays open until the client gives up. */
   | { kind: 'stall' }
-  /** Send the headers (full Content-Length) and only the first `afterBytes` bytes of the body, then close. */
-  | { kind: 'truncate'; afterBytes: number }
+  /**
+   * Send the headers and only the first `afterBytes` bytes of the body, then close. `length`:
+   * `full` (default) announces the whole body's Content-Length (the client sees a cut stream);
+   * `cut` announces the bytes sent (a complete answer whose body is cut, as some proxies pass it on).
+   */
+  | { kind: 'truncate'; afterBytes: number; length?: 'full' | 'cut' }
+  /** Answer this body instead (a gateway's HTML page on a 200, say); `status` 200 unless given. */
+  | { kind: 'body'; body: string; status?: 200 | 202; contentType?: string }
   /** Wait `ms` before handling the request normally. */
   | { kind: 'latency'; ms: number };
 
@@ -32,7 +38,8 @@ export type FaultSpec = FaultMatch &
     /**
      * `before` (default): the request is not handled (an execute creates nothing).
      * `after`: the request is handled first (an execute creates its execution), then the
-     * fault replaces the answer. Applies to `status`, `reset` and `stall`.
+     * fault replaces the answer. Applies to `status`, `reset`, `stall` and `body`; a
+     * `truncate` always cuts the real answer, so the request is always handled.
      */
     phase?: 'before' | 'after';
   };
@@ -50,7 +57,9 @@ export interface FaultPlan {
   effect: FaultSpec | undefined;
 }
 
-const effectKinds = new Set(['status', 'reset', 'stall', 'truncate', 'latency']);
+const effectKinds = new Set(['status', 'reset', 'stall', 'truncate', 'latency', 'body']);
+const bodyStatuses = new Set([200, 202]);
+const afterKinds = ['status', 'reset', 'stall', 'body'];
 const faultStatuses = new Set([429, 500, 502, 503]);
 
 
@@ -66,12 +75,16 @@ export function checkFaultSpec(spec: FaultSpec): FaultSpec {
     fail('retryAfter must be a whole number of seconds >= 0');
   }
   if (spec.kind === 'truncate' && !(Number.isInteger(spec.afterBytes) && spec.afterBytes >= 0)) fail('afterBytes must be a whole number >= 0');
+  if (spec.kind === 'truncate' && spec.length !== undefined && spec.length !== 'full' && spec.length !== 'cut') fail('length must be "full" or "cut"');
+  if (spec.kind === 'body' && typeof spec.body !== 'string') fail('body must be a string');
+  if (spec.kind === 'body' && spec.status !== undefined && !bodyStatuses.has(spec.status)) fail(`status must be one of ${[...bodyStatuses].join(', ')}`);
+  if (spec.kind === 'body' && spec.contentType !== undefined && typeof spec.contentType !== 'string') fail('contentType must be a string');
   if (spec.kind === 'latency' && !(Number.isFinite(spec.ms) && spec.ms >= 0)) fail('ms must be a number >= 0');
   if (spec.times !== undefined && spec.times !== 'always' && !(Number.isInteger(spec.times) && spec.times > 0)) {
     fail('times must be a whole number > 0 or "always"');
   }
   if (spec.phase !== undefined && spec.phase !== 'before' && spec.phase !== 'after') fail('phase must be "before" or "after"');
-  if (spec.phase === 'after' && !['status', 'reset', 'stall'].includes(spec.kind)) fail('phase "after" applies to status, reset and stall only');
+  if (spec.phase === 'after' && !afterKinds.includes(spec.kind)) fail(`phase "after" applies to ${afterKinds.join(', ')} only`);
   for (const key of ['method', 'path', 'operationId'] as const) {
     if (spec[key] !== undefined && typeof spec[key] !== 'string') fail(`${key} must be a string`);
   }

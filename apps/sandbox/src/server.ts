@@ -17,8 +17,8 @@ declare module 'fastify' {
     logEntry: RequestLogEntry | null;
     /** A fault to apply once the operation has run (phase `after`). */
     faultAfter: FaultSpec | null;
-    /** Cut the response body after this many bytes. */
-    truncateAt: number | null;
+    /** Cut the response body after this many bytes (and announce the cut length or the full one). */
+    truncateAt: { afterBytes: number; length: 'full' | 'cut' } | null;
   }
 }
 
@@ -95,7 +95,7 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
       if (!effect) return authenticate();
       entry.fault = effect.kind;
       if (effect.kind === 'truncate') {
-        request.truncateAt = effect.afterBytes;
+        request.truncateAt = { afterBytes: effect.afterBytes, length: effect.length ?? 'full' };
         return authenticate();
       }
       if (effect.phase === 'after') {
@@ -112,7 +112,7 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     const entry = request.logEntry;
     if (entry) entry.status = reply.statusCode;
     if (request.truncateAt === null) return done(null, payload);
-    done(null, cutAfter(request, reply, payload, request.truncateAt));
+    done(null, cutAfter(request, reply, payload, request.truncateAt.afterBytes, request.truncateAt.length));
   });
 
   const serviceHandlers = Object.fromEntries(
@@ -140,7 +140,7 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   return app;
 }
 
-/** Answers a request the way an injected fault says (status, reset or stall). */
+/** Answers a request the way an injected fault says (status, reset, stall or body). */
 function applyFault(effect: FaultSpec, request: FastifyRequest, reply: FastifyReply): void {
   switch (effect.kind) {
     case 'status': {
@@ -156,6 +156,12 @@ function applyFault(effect: FaultSpec, request: FastifyRequest, reply: FastifyRe
     case 'stall':
       // No answer at all; the socket closes when the client gives up or the sandbox closes.
       reply.hijack();
+      return;
+    case 'body':
+      reply
+        .code(effect.status ?? 200)
+        .type(effect.contentType ?? 'text/html; charset=utf-8')
+        .send(effect.body);
       return;
     default:
       throw new Error(`Fault ${effect.kind} is not applied here`);

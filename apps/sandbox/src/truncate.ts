@@ -1,9 +1,10 @@
-// The `truncate` fault: the client gets the headers (with the full Content-Length) and the
-// first bytes of the body, then the connection closes, as when a download breaks midway.
+// The `truncate` fault: the client gets the headers (with the full Content-Length, or the cut
+// one) and the first bytes of the body, then the connection closes, as when a download breaks
+// midway or a proxy passes on a cut answer as a whole one.
 import { Readable, Transform } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-export function cutAfter(request: FastifyRequest, reply: FastifyReply, payload: unknown, limit: number): Readable {
+export function cutAfter(request: FastifyRequest, reply: FastifyReply, payload: unknown, limit: number, length: 'full' | 'cut' = 'full'): Readable {
   let source: Readable;
   if (payload instanceof Readable) source = payload;
   else {
@@ -11,6 +12,8 @@ export function cutAfter(request: FastifyRequest, reply: FastifyReply, payload: 
     reply.header('content-length', body.length);
     source = Readable.from([body]);
   }
+  // `cut`: a complete answer of the first bytes, as a proxy that passed on a cut body as whole.
+  if (length === 'cut') reply.header('content-length', Math.min(limit, Number(reply.getHeader('content-length') ?? limit)));
   const socket = request.raw.socket;
   let sent = 0;
   const close = () => {

@@ -30,7 +30,7 @@ describe('public API', () => {
   it('documents its defaults as the README states them', () => {
     expect(main.waitDefaults).toEqual({
       initialDelayMs: 1_000,
-      factor: 1.5,
+      factor: 1.2,
       maxDelayMs: 30_000,
       jitter: 'equal',
       timeoutMs: 1_800_000,

@@ -126,8 +126,8 @@ describe('no request in flight and none sent afterwards (real server)', () => {
       expect(unknown).toEqual(['Paused']);
       expect(statuses).toEqual(['Paused', 'Completed']);
       expect(server.stats.total).toBe(6);
-      // 40 + 60 + 90 + 135 + 200 ms of schedule between the six checks: not a busy loop.
-      expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+      // 40 + 40 + 60 + 90 + 135 ms of schedule between the six checks (half the time waited, plus 20 ms): not a busy loop.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(365);
     } finally {
       await server.close();
     }

@@ -47,7 +47,7 @@ export interface WaitOptions<T> extends ScheduleOptions {
 
 export const defaults = {
   initialDelayMs: 1_000,
-  factor: 1.5,
+  factor: 1.2,
   maxDelayMs: 30_000,
   jitter: 'equal',
   timeoutMs: 30 * 60_000,
@@ -104,13 +104,20 @@ export function resolveWait(options: WaitOptions<never> | undefined, now = Date.
   }
   return {
     schedule,
-    state: token ? { attempt: token.attempt, delayMs: token.delayMs } : { attempt: 0, delayMs: initialDelayMs },
+    state: token ? resumedState(token, schedule, now) : { startedAt: now, attempt: 0, delayMs: initialDelayMs },
     deadline,
     timeoutMs: deadline - now,
     maxConsecutiveFailures,
     requestTimeoutMs,
     token,
   };
+}
+
+/** A token's schedule position; one from before `startedAt` was kept gets the origin its last delay implies. */
+function resumedState(token: ResumeTokenData, schedule: Schedule, now: number): ScheduleState {
+  const { attempt, delayMs } = token;
+  const waited = Math.max(0, delayMs / Math.max(schedule.factor - 1, 0.01) - schedule.initialDelayMs);
+  return { startedAt: token.startedAt ?? now - waited, attempt, delayMs };
 }
 
 type NumericOption = 'initialDelayMs' | 'maxDelayMs' | 'factor' | 'maxConsecutiveFailures' | 'requestTimeoutMs' | 'timeoutMs';

@@ -60,13 +60,14 @@ describe('pollUntil schedule', () => {
     controller.abort(new Error('enough'));
     await vi.advanceTimersByTimeAsync(0);
     expect(result.error).toEqual(new Error('enough'));
-    const gaps = calls.slice(1).map((c, i) => c.at - calls[i]!.at);
+    const gaps = calls.slice(1).map((c, i) => ({ gap: c.at - calls[i]!.at, waited: calls[i]!.at }));
     expect(gaps.length).toBeGreaterThan(10);
-    gaps.forEach((gap, i) => {
-      const step = Math.min(8_000, 1_000 * 2 ** i);
-      expect(gap).toBeGreaterThanOrEqual(step / 2);
+    for (const { gap, waited } of gaps) {
+      // The step of the time waited: (factor − 1) × (waited + initial), within [initial, cap].
+      const step = Math.min(8_000, Math.max(1_000, waited + 1_000));
+      expect(gap).toBeGreaterThanOrEqual(Math.floor(step / 2));
       expect(gap).toBeLessThanOrEqual(step);
-    });
+    }
   });
 
   it('waits at least as long as Retry-After asks, then carries on with the schedule', async () => {
@@ -74,8 +75,8 @@ describe('pollUntil schedule', () => {
     const result = start(pollUntil(check, isDone, fixed));
     await vi.advanceTimersByTimeAsync(60_000);
     expect(result.value).toEqual({ status: 'Completed' });
-    // 0, +1 s (429 asks 5 s; the schedule says 2 s: 5 s wins), then the schedule's 4 s.
-    expect(calls.map((c) => c.at)).toEqual([0, 1_000, 6_000, 10_000]);
+    // 0, +1 s (429 asks 5 s; the schedule says 2 s: 5 s wins), then the step of 6 s waited: 7 s.
+    expect(calls.map((c) => c.at)).toEqual([0, 1_000, 6_000, 13_000]);
   });
 
   it('keeps polling on the schedule past an unknown status, reports it once and never treats it as success', async () => {
@@ -158,7 +159,8 @@ describe('pollUntil deadline', () => {
     const result = start(pollUntil(check, isDone, { ...fixed, requestTimeoutMs: 2_000, onPoll }));
     await vi.advanceTimersByTimeAsync(2_000);
     expect(onPoll.mock.calls[0]![0].error).toBeInstanceOf(TimeoutError);
-    await vi.advanceTimersByTimeAsync(1_000);
+    expect(onPoll.mock.calls[0]![0].nextDelayMs).toBe(3_000); // the step of 2 s waited
+    await vi.advanceTimersByTimeAsync(3_000);
     expect(result.value).toEqual({ status: 'Completed' });
     expect(vi.getTimerCount()).toBe(0);
   });
@@ -312,14 +314,14 @@ describe('pollUntil progress and resume', () => {
     controller.abort('process restarts');
     await vi.advanceTimersByTimeAsync(5_000);
     const token = tokens.at(-1)!;
-    expect(JSON.parse(token)).toMatchObject({ v: 1, deadline: 60_000, attempt: 4, delayMs: 8_000 });
+    expect(JSON.parse(token)).toMatchObject({ v: 1, deadline: 60_000, startedAt: 0, attempt: 4, delayMs: 8_000 });
 
     const second = scripted('Running');
     const result = start(pollUntil(second.check, isDone, { ...fixed, resume: token }));
     await vi.advanceTimersByTimeAsync(60_000);
-    // At once (12 s), then the schedule's next steps (16 s, then the 30 s cap); the next step
-    // passes the 60 s deadline, and 58 s is too close to it for one more last check.
-    expect(second.calls.map((c) => c.at)).toEqual([12_000, 28_000, 58_000]);
+    // At once (12 s), then the steps of the time waited since the first wait began (13 s, then
+    // 26 s); the next (30 s, the cap) passes the 60 s deadline: one last check at 59 s.
+    expect(second.calls.map((c) => c.at)).toEqual([12_000, 25_000, 51_000, 59_000]);
     expect(result.error).toBeInstanceOf(WaitTimeoutError);
   });
 

@@ -14,6 +14,8 @@ export interface ResumeTokenData {
   /** Delays the schedule had picked, and the last one. */
   attempt: number;
   delayMs: number;
+  /** Epoch ms the wait began (the schedule grows with the time waited); absent in older tokens. */
+  startedAt?: number;
 }
 
 export function writeResumeToken(data: ResumeTokenData): string {
@@ -35,6 +37,7 @@ export function readResumeToken(token: unknown): ResumeTokenData {
     !(data.deadline === null || count(data.deadline)) ||
     !count(data.attempt) ||
     !count(data.delayMs) ||
+    !(data.startedAt === undefined || count(data.startedAt)) ||
     !(data.kind === undefined || data.kind === 'action' || data.kind === 'block') ||
     !id(data.executionId) ||
     !id(data.blockId)

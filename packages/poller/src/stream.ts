@@ -6,13 +6,14 @@
 // rather than an async function: a sleeping stream holds one Timeout, a queued one is
 // itself the entry in the limiter's queue; neither holds a promise, AbortController or
 // listener. Each wait's deadline is an entry in one shared list (deadlines.ts).
-import { ApiError, NetworkError, TimeoutError } from '@mindzie/client';
+import { ApiError, TimeoutError } from '@mindzie/client';
 import type { FleetMember, FleetPoll } from './coordinator.js';
 import { WaitTimeoutError } from './errors.js';
+import { isTransient } from './failures.js';
 import { gateOf, type Gate, type Limiter, type Turn } from './limiter.js';
 import type { PollEvent, ResolvedWait, WaitOptions } from './options.js';
 import { writeResumeToken, type ResumeTokenData } from './resume.js';
-import { nextDelay, type Schedule, type ScheduleState } from './schedule.js';
+import { nextDelay, type CheckOutcome, type Schedule, type ScheduleState } from './schedule.js';
 import { addDeadline, removeDeadline, type Expiring } from './deadlines.js';
 import { MAX_TIMER_MS, offAbort, onAbort, raceAbort } from './signals.js';
 
@@ -47,13 +48,6 @@ export interface Reading<T> {
 const FINAL_CHECK_LEAD_MS = 1_000;
 
 type Outcome<T> = { value: T } | { error: unknown };
-
-/** Transient: worth another check later. A 401, a 404, bad input or an unsupported answer is not. */
-export function isTransient(error: unknown): boolean {
-  if (error instanceof WaitTimeoutError) return false;
-  if (error instanceof NetworkError) return true; // includes the client's per-request TimeoutError
-  return error instanceof ApiError && (error.status === 408 || error.status === 429 || error.status >= 500);
-}
 
 export class PollStream<T> implements Turn, FleetMember {
   /** The waits on this stream in the order they joined, linked through `next` (no array for the usual one). */
@@ -136,7 +130,7 @@ export class PollStream<T> implements Turn, FleetMember {
   #start(): void {
     const initial = this.last;
     if (initial && this.source.reading.isDone(initial.value)) return this.#finish(initial);
-    if (initial) this.#wakeAt = Date.now() + this.#advance(undefined);
+    if (initial) this.#wakeAt = Date.now() + this.#advance({ now: Date.now() });
     this.#step();
   }
 
@@ -214,8 +208,8 @@ export class PollStream<T> implements Turn, FleetMember {
   }
 
   /** Picks the next delay and moves the schedule on. */
-  #advance(retryAfterMs: number | undefined): number {
-    const step = nextDelay(this.#schedule, this.position, retryAfterMs);
+  #advance(outcome: CheckOutcome): number {
+    const step = nextDelay(this.#schedule, this.position, outcome);
     this.position = step.state;
     return step.delayMs;
   }
@@ -278,7 +272,7 @@ export class PollStream<T> implements Turn, FleetMember {
       if (outcome.error instanceof ApiError) retryAfterMs = outcome.error.retryAfterMs;
     }
     if (!ends) {
-      this.#wakeAt = now + this.#advance(retryAfterMs);
+      this.#wakeAt = now + this.#advance({ now, retryAfterMs, failed: !('value' in outcome) });
       this.#floorAt = now + (retryAfterMs ?? 0);
     }
     const next = ends ? undefined : this.#plan();

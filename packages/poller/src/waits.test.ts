@@ -1,4 +1,4 @@
-import { createClient, NetworkError, NotFoundError, RateLimitError, ServerError, UnauthorizedError, type MindzieClient } from '@mindzie/client';
+import { ApiError, createClient, NetworkError, NotFoundError, RateLimitError, ServerError, UnauthorizedError, type MindzieClient } from '@mindzie/client';
 import type { Sandbox } from '@mindzie/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExecutionFailedError, UnsupportedError, WaitTimeoutError } from './errors.js';
@@ -122,6 +122,29 @@ describe('faults while polling (sandbox fault injection)', () => {
     expect(statusReads()).toHaveLength(4);
   });
 
+  it('goes on past status answers that cannot be read (an HTML page on a 200, a cut body) and completes', async () => {
+    const { actionExecutionId } = await client.executeAction(action('Daily sales report'));
+    sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'body', body: '<html><h1>502 Bad Gateway</h1></html>' });
+    sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'truncate', afterBytes: 30, length: 'cut' });
+    sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'truncate', afterBytes: 30 });
+    const errors: unknown[] = [];
+    const done = await waitForActionExecution(client, actionExecutionId, { ...quick, maxConsecutiveFailures: 3, onPoll: (e) => e.error && errors.push(e.error) });
+    expect(done).toMatchObject({ actionExecutionId, status: 'Completed' });
+    expect(errors).toHaveLength(3);
+    expect(errors.some((e) => e instanceof UnsupportedError)).toBe(false);
+    expect(statusReads().slice(0, 3).map((r) => r.fault)).toEqual(['body', 'truncate', 'truncate']);
+  });
+
+  it('gives up past the budget with the transient error of an unreadable answer, not UnsupportedError', async () => {
+    const { actionExecutionId } = await client.executeAction(action('Full reprocessing'));
+    sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'body', body: '<html>maintenance</html>', times: 'always' });
+    const error = await waitForActionExecution(client, actionExecutionId, { ...quick, maxConsecutiveFailures: 2 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).not.toBeInstanceOf(UnsupportedError);
+    expect((error as ApiError).status).toBe(200);
+    expect(statusReads()).toHaveLength(3);
+  });
+
   it('ends with the NetworkError when every status request is reset', async () => {
     const { actionExecutionId } = await client.executeAction(action('Full reprocessing'));
     sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'reset', times: 'always' });
@@ -237,9 +260,12 @@ describe('progress, iteration and resume', () => {
   });
 
   it('resumes from a token in a fresh wait with the same deadline and schedule position', async () => {
-    const { actionExecutionId } = await client.executeAction(action('Daily sales report'));
+    // A run that cannot end during the first wait however slow the machine is (60 s at this
+    // time scale); the sandbox's clock is moved past its end before the second wait.
+    const { actionExecutionId } = await client.executeAction(action('Full reprocessing'));
     const controller = new AbortController();
     let token = '';
+    const started = Date.now();
     const first = waitForActionExecution(client, actionExecutionId, {
       ...quick,
       signal: controller.signal,
@@ -251,7 +277,8 @@ describe('progress, iteration and resume', () => {
     await expect(first).rejects.toBe('process exits');
     const data = JSON.parse(token);
     expect(data).toMatchObject({ kind: 'action', executionId: actionExecutionId, attempt: 2 });
-    expect(data.deadline).toBeGreaterThan(Date.now() + 9_000); // quick.timeoutMs from the first wait's start
+    expect(data.deadline).toBeGreaterThanOrEqual(started + quick.timeoutMs); // from the first wait's start, however long it took
+    sandbox.admin.advanceTime(600_000);
     // A new client, as a restarted process would have.
     const again = createClient({ baseUrl: sandbox.baseUrl, token: sandbox.token, tenantId: sandbox.tenantId, projectId: sandbox.projectId });
     await expect(resumeWait(again, token, { ...quick, timeoutMs: undefined })).resolves.toMatchObject({ actionExecutionId, status: 'Completed' });
