@@ -6,7 +6,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yauzl from 'yauzl';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { exitCodes, type ExitName } from './exit-codes.js';
 import { mindzie, startMindzie, type MindzieRun } from './test-support/mindzie.js';
 import { startSandboxProcess, type SandboxProcess } from './test-support/sandbox.js';
@@ -330,7 +330,7 @@ describe('a server that answers null instead of an execution', () => {
     expect(run.document.error).toMatchObject({ code: 'other', name: 'UnsupportedError', executionId });
     expect(run.document.error.message).toContain('is not an execution');
     expect(run.stderr).not.toMatch(/TypeError|Unhandled/);
-    expect(run.seen).toEqual({ executes: 1, statusChecks: 1 });
+    expect(run.seen).toEqual({ executes: 1, statusChecks: 2 }); // the last execution read before execute, one status check
   });
 
   it('exits other with an UnsupportedError, and says what to check, when execute answers null', async () => {
@@ -339,7 +339,7 @@ describe('a server that answers null instead of an execution', () => {
     expect(run.document.error).toMatchObject({ code: 'other', name: 'UnsupportedError' });
     expect(run.document.error.hint).toContain(`mindzie action last ${actionId}`);
     expect(run.stderr).not.toMatch(/TypeError/);
-    expect(run.seen).toEqual({ executes: 1, statusChecks: 0 });
+    expect(run.seen).toEqual({ executes: 1, statusChecks: 1 }); // the last execution read before execute only
   });
 });
 
@@ -477,19 +477,96 @@ describe('Ctrl-C while downloading', () => {
     expect(execution.status).toBe('Completed');
     expect(error).toMatchObject({ code: 'interrupted', resume: `mindzie execution download ${execution.actionExecutionId}` });
     expect(await readdir(folder)).toEqual([]);
+    // Ctrl-C may come before the download request reached the sandbox: its stall must not reach the next test.
+    await sandbox.clearFaults();
   });
 });
 
-describe('an execute that may have arrived', () => {
-  it('is never retried, and says how to check before running again', async () => {
+describe('a lost execute answer', () => {
+  beforeEach(() => sandbox.clearFaults());
+
+  const executesOf = async (actionId: string) =>
+    (await sandbox.requests('executeAction')).filter((r) => r.path.endsWith(`/action/execute/${actionId}`)).length;
+
+  it('is found in the history when execute ran: the run carries on, saves the package and says so (a cut 200 body)', async () => {
     const actionId = sandbox.actionId('Daily sales report');
-    const before = (await sandbox.requests('executeAction')).length;
-    await sandbox.injectFault({ operationId: 'executeAction', kind: 'reset', phase: 'after' });
-    const run = await json(['action', 'run', actionId, '--wait']);
+    const folder = join(work, 'adopted');
+    const before = await executesOf(actionId);
+    await sandbox.injectFault({ operationId: 'executeAction', kind: 'truncate', afterBytes: 40, length: 'cut' });
+    const run = await json(['action', 'run', actionId, '--download', `${folder}/`]);
+    expect(run.code).toBe(code('success'));
+    const { execution, adopted, recoveredFrom } = run.document;
+    expect([execution.status, adopted, recoveredFrom.name]).toEqual(['Completed', true, 'ApiError']);
+    expect(await readdir(folder)).toEqual([`${execution.actionExecutionId}.zip`]);
+    expect(run.stderr).toContain(`its execution ${execution.actionExecutionId} was found in the action's history`);
+    expect(await executesOf(actionId)).toBe(before + 1);
+    expectNoTokenIn(run, sandbox.token);
+  });
+
+  it('says "most likely not created" when execute never ran, and that running it again is reasonable (exit other)', async () => {
+    const actionId = sandbox.actionId('Daily sales report');
+    const before = await executesOf(actionId);
+    const historyBefore = ((await (await sandbox.api(`/actionexecution/action/${actionId}`)).json()) as { items: unknown[] }).items.length;
+    await sandbox.injectFault({ operationId: 'executeAction', kind: 'status', status: 503 });
+    const run = await json(['action', 'run', actionId, '--wait', '--reconcile-window', '1s']);
     expect(run.code).toBe(code('other'));
-    expect(run.document.error.name).toBe('NetworkError');
-    expect(run.document.error.hint).toContain(`mindzie action last ${actionId}`);
-    expect(run.stderr).toContain(`mindzie action last ${actionId}`);
-    expect((await sandbox.requests('executeAction')).length).toBe(before + 1);
+    expect(run.document.error).toMatchObject({ name: 'ExecutionNotCreatedError', executionCreated: false, safeToRunAgain: true, candidates: [], check: `mindzie action history ${actionId}` });
+    expect(run.document.error.lookedForMs).toBeGreaterThanOrEqual(1_000);
+    expect(run.document.error.hint).toContain('reasonable to run it again');
+    expect(run.stderr).toContain('it was most likely NOT created');
+    expect(await executesOf(actionId)).toBe(before + 1);
+    const historyAfter = ((await (await sandbox.api(`/actionexecution/action/${actionId}`)).json()) as { items: unknown[] }).items.length;
+    expect(historyAfter).toBe(historyBefore);
+    expectNoTokenIn(run, sandbox.token);
+  });
+
+  it('adopts nothing when two new executions appear, lists both and exits outcome-unknown', async () => {
+    const actionId = sandbox.actionId('Large export');
+    // Our execute is held 3 s by the sandbox, then its answer is lost; meanwhile another client runs the action.
+    await sandbox.injectFault({ operationId: 'executeAction', kind: 'latency', ms: 3_000 });
+    await sandbox.injectFault({ operationId: 'executeAction', kind: 'reset', phase: 'after' });
+    const running = startMindzie(['action', 'run', actionId, '--wait', '--json', '--reconcile-window', '2s'], sandbox.env, work);
+    for (let held = 0; held === 0; ) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      held = (await sandbox.requests('executeAction')).filter((r) => r.path.endsWith(actionId) && r.status === null).length;
+    }
+    const other = (await (await sandbox.api(`/action/execute/${actionId}`)).json()) as { actionExecutionId: string };
+    const run = await running.done;
+    expect(run.code).toBe(code('outcome-unknown'));
+    const { error } = JSON.parse(run.stdout);
+    expect(error).toMatchObject({ code: 'outcome-unknown', exitCode: 7, name: 'ExecuteOutcomeUnknownError', why: 'several-candidates', executionCreated: 'unknown', safeToRunAgain: false });
+    expect(error.candidates).toHaveLength(2);
+    expect(error.candidates.map((c: { actionExecutionId: string }) => c.actionExecutionId)).toContain(other.actionExecutionId);
+    expect(error.hint).toContain(`mindzie action history ${actionId}`);
+    expect(run.stderr).toContain('none was adopted');
+    for (const candidate of error.candidates) expect(run.stderr).toContain(`candidate ${candidate.actionExecutionId}`);
+    // Nothing was followed: no status check of either.
+    const polls = (await sandbox.requests('getActionExecution')).filter((r) => error.candidates.some((c: { actionExecutionId: string }) => r.path.endsWith(c.actionExecutionId)));
+    expect(polls).toEqual([]);
+    expectNoTokenIn(run, sandbox.token);
+  });
+
+  it('with --no-reconcile, is not searched: exit outcome-unknown with the command to check', async () => {
+    const actionId = sandbox.actionId('Daily sales report');
+    const before = await executesOf(actionId);
+    const historyReads = (await sandbox.requests('listActionExecutions')).length;
+    await sandbox.injectFault({ operationId: 'executeAction', kind: 'reset', phase: 'after' });
+    const run = await json(['action', 'run', actionId, '--wait', '--no-reconcile']);
+    expect(run.code).toBe(code('outcome-unknown'));
+    expect(run.document.error).toMatchObject({ name: 'ExecuteOutcomeUnknownError', why: 'reconcile-off', check: `mindzie action history ${actionId}` });
+    expect(run.document.error.hint).toContain('Do not run it again before checking');
+    expect(run.stderr).toContain('--no-reconcile');
+    expect(await executesOf(actionId)).toBe(before + 1);
+    expect((await sandbox.requests('listActionExecutions')).length).toBe(historyReads);
+  });
+
+  it('a failure after the execution exists names it and how to carry on, in --json too', async () => {
+    const actionId = sandbox.actionId('Large export');
+    await sandbox.injectFault({ operationId: 'downloadActionExecutionPackage', kind: 'status', status: 503, times: 3 });
+    const run = await json(['action', 'run', actionId, '--download', `${join(work, 'unsaved')}/`]);
+    expect(run.code).toBe(code('other'));
+    const { error } = run.document;
+    expect(error).toMatchObject({ name: 'ServerError', executionCreated: true, resume: `mindzie execution download ${error.executionId}` });
+    expect(run.stderr).toContain(`carry on with: mindzie execution download ${error.executionId}`);
   });
 });

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, NotFoundError, TimeoutError, UnauthorizedError } from '@mindzie/client';
-import { ExecutionFailedError, UnsupportedError } from '@mindzie/poller';
+import { ExecuteOutcomeUnknownError, ExecutionFailedError, UnsupportedError } from '@mindzie/poller';
 import { InterruptedError } from './errors.js';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -10,12 +10,23 @@ type ErrorClass = abstract new (...args: never[]) => Error;
  */
 export const exitCodes = [
   { code: 0, name: 'success', meaning: 'Done; an awaited execution completed.', errors: [] },
-  { code: 1, name: 'other', meaning: 'Any other error: server error, network failure, rate limit, unsupported by the server.', errors: [UnsupportedError] },
+  {
+    code: 1,
+    name: 'other',
+    meaning: "Any other error: server error, network failure, rate limit, unsupported by the server; or execute's answer was lost and no execution appeared (most likely not created: safe to run again).",
+    errors: [UnsupportedError],
+  },
   { code: 2, name: 'usage', meaning: 'Bad arguments or a missing setting; nothing was sent.', errors: [InvalidArgumentError] },
   { code: 3, name: 'execution-failed', meaning: 'The execution ended Failed (or Cancelled); its notes are shown.', errors: [ExecutionFailedError] },
   { code: 4, name: 'timed-out', meaning: 'The wait (--timeout) or a request ran out of time; the execution may still run.', errors: [TimeoutError] },
   { code: 5, name: 'not-found', meaning: 'No such action, execution, block or package (404).', errors: [NotFoundError] },
   { code: 6, name: 'unauthorized', meaning: 'The token was missing, expired or refused (401).', errors: [UnauthorizedError] },
+  {
+    code: 7,
+    name: 'outcome-unknown',
+    meaning: "Execute was sent, its answer was lost and whether it created an execution is unknown (two new ones appeared, the history could not be read, or --no-reconcile): check with mindzie action history <actionId> before running it again.",
+    errors: [ExecuteOutcomeUnknownError],
+  },
   { code: 130, name: 'interrupted', meaning: 'Ctrl-C; an execution already sent keeps running and is not repeated.', errors: [InterruptedError] },
 ] as const satisfies ReadonlyArray<{ code: number; name: string; meaning: string; errors: readonly ErrorClass[] }>;
 

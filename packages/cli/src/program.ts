@@ -1,4 +1,4 @@
-import { waitDefaults } from '@mindzie/poller';
+import { reconcileDefaults, waitDefaults } from '@mindzie/poller';
 import { Command, Option } from 'commander';
 import { collectParam, parseDuration } from './args.js';
 import { MindzieCommand } from './command.js';
@@ -53,6 +53,13 @@ export function buildProgram(commands: Commands, out: { stdout: OutputStream; st
     .addOption(timeoutOption())
     .option('--download [path]', 'after completion, save the package to a file or directory (implies --wait; default: the current directory)')
     .option('--overwrite', 'replace an existing file when downloading')
+    .option('--no-reconcile', "if execute's answer is lost, do not look for the execution it may have created (exit 7 instead)")
+    .addOption(
+      new Option(
+        '--reconcile-window <duration>',
+        `how long to look for that execution in the action's history (default: ${reconcileDefaults.windowMs / 1_000}s)`,
+      ).argParser((value: string) => parseDuration(value, '--reconcile-window')),
+    )
     .action((actionId: string, options, command: Command) => commands.actionRun(command.optsWithGlobals(), actionId, options));
   action
     .command('history')

@@ -1,5 +1,5 @@
-import { ApiError, InvalidArgumentError, MindzieError, NotFoundError, UnauthorizedError } from '@mindzie/client';
-import { ExecutionFailedError, UnsupportedError, WaitTimeoutError } from '@mindzie/poller';
+import { ApiError, InvalidArgumentError, MindzieError, NotFoundError, UnauthorizedError, type ActionExecution } from '@mindzie/client';
+import { ExecuteAnswerLostError, ExecuteOutcomeUnknownError, ExecutionFailedError, ExecutionNotCreatedError, UnsupportedError, WaitTimeoutError } from '@mindzie/poller';
 import { InterruptedError } from './errors.js';
 import { exitRowFor } from './exit-codes.js';
 import { durationBetween, formatDuration } from './format.js';
@@ -35,10 +35,29 @@ function describe(error: unknown, row: ReturnType<typeof exitRowFor>, state: Run
   if (error instanceof ExecutionFailedError) described.reason = error.reason;
   if (error instanceof WaitTimeoutError) described.timeoutMs = error.timeoutMs;
   if (error instanceof InvalidArgumentError) described.argument = error.argument;
-  if (state.executionId !== undefined) described.executionId = state.executionId;
+  if (error instanceof ExecuteAnswerLostError) Object.assign(described, lostAnswerFields(error));
+  if (state.executionId !== undefined) Object.assign(described, { executionCreated: true, executionId: state.executionId });
+  if (state.adopted !== undefined) Object.assign(described, state.adopted);
   if (state.hint !== undefined) described.hint = state.hint;
-  if (state.resume !== undefined && (error instanceof InterruptedError || error instanceof WaitTimeoutError)) described.resume = state.resume;
+  // The execution exists: every failure from here on says how to carry on with it.
+  if (state.resume !== undefined && state.executionId !== undefined) described.resume = state.resume;
   return described;
+}
+
+/** What a lost execute answer left, for `--json`: whether an execution exists and how to check. */
+function lostAnswerFields(error: ExecuteAnswerLostError): Record<string, unknown> {
+  const brief = (e: ActionExecution) => ({ actionExecutionId: e.actionExecutionId, dateStarted: e.dateStarted, status: e.status });
+  return {
+    actionId: error.actionId,
+    executionCreated: error.executionCreated,
+    safeToRunAgain: error.safeToRunAgain,
+    ...(error instanceof ExecuteOutcomeUnknownError ? { why: error.why } : {}),
+    candidates: error.candidates.map(brief),
+    lastSeenBefore: error.lastSeenBefore ? brief(error.lastSeenBefore) : (error.lastSeenBefore ?? null),
+    sentAt: error.sentAt,
+    lookedForMs: error.lookedForMs,
+    check: `mindzie action history ${error.actionId}`,
+  };
 }
 
 function humanLines(error: unknown, state: RunState): string[] {
@@ -66,6 +85,7 @@ function humanLines(error: unknown, state: RunState): string[] {
       ...(error.resumeCommand ? [`Resume with: ${error.resumeCommand}`] : []),
     ];
   }
+  if (error instanceof ExecuteAnswerLostError) return lostAnswerLines(error);
   if (error instanceof UnauthorizedError) return [`Unauthorized (401): ${error.message}`, 'Check the token (MINDZIE_TOKEN or --token) and the tenant and project ids.'];
   if (error instanceof NotFoundError) return [`Not found (404${error.reason ? `, "${error.reason}"` : ''}): ${error.method} ${error.path}`];
   if (error instanceof UnsupportedError) {
@@ -75,6 +95,23 @@ function humanLines(error: unknown, state: RunState): string[] {
   // The execution exists already: never run it again, carry on with it.
   const carryOn = id !== undefined && state.resume !== undefined ? [`Execution ${id} was created; carry on with: ${state.resume}`] : [];
   return [message, ...carryOn];
+}
+
+function lostAnswerLines(error: ExecuteAnswerLostError): string[] {
+  const cause = error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : String(error.cause);
+  const first = `Execute of action ${error.actionId} got no usable answer (${cause}).`;
+  const before = error.lastSeenBefore ? `the last one before was ${error.lastSeenBefore.actionExecutionId}` : 'it had none before';
+  if (error instanceof ExecutionNotCreatedError) {
+    return [first, `No new execution appeared in its history for ${formatDuration(error.lookedForMs)} (${before}): it was most likely NOT created.`];
+  }
+  const candidates = error.candidates.map((e) => `  candidate ${e.actionExecutionId}, started ${e.dateStarted}, ${e.status}`);
+  if (error instanceof ExecuteOutcomeUnknownError && error.why === 'several-candidates') {
+    return [first, `Whether it created an execution is unknown: ${error.candidates.length} new executions appeared (another client may run this action too); none was adopted:`, ...candidates];
+  }
+  if (error instanceof ExecuteOutcomeUnknownError && error.why === 'reconcile-off') {
+    return [first, 'Whether it created an execution is unknown (--no-reconcile: its history was not searched).'];
+  }
+  return [first, "Whether it created an execution is unknown: the action's history could not be read.", ...candidates];
 }
 
 function lastStatus(lastSeen: unknown): string {

@@ -6,15 +6,20 @@ import * as node from './node.js';
 describe('public API', () => {
   it('exports exactly these values from @mindzie/poller', () => {
     expect(Object.keys(main).sort()).toEqual([
+      'ExecuteAnswerLostError',
+      'ExecuteOutcomeUnknownError',
       'ExecutionFailedError',
+      'ExecutionNotCreatedError',
       'UnsupportedError',
       'WaitTimeoutError',
       'checkWaitOptions',
       'createLimiter',
       'inProcessCoordinator',
       'pollUntil',
+      'reconcileDefaults',
       'resumeWait',
       'runAction',
+      'startAction',
       'waitDefaults',
       'waitForActionExecution',
       'waitForBlockExecution',

@@ -3,6 +3,10 @@ export { waitForActionExecution, waitForBlockExecution, watchActionExecution, wa
 export type { ExecutionWaitOptions } from './waits.js';
 export { runAction } from './run-action.js';
 export type { RunActionOptions, RunActionResult } from './run-action.js';
+export { startAction } from './start-action.js';
+export type { StartActionOptions, StartedAction } from './start-action.js';
+export { reconcileDefaults } from './reconcile.js';
+export type { ReconcileOptions } from './reconcile.js';
 export { pollUntil } from './poll-until.js';
 export type { PollUntilOptions } from './poll-until.js';
 export type { CheckContext } from './stream.js';
@@ -14,3 +18,4 @@ export type { Limiter, LimiterOptions } from './limiter.js';
 export { inProcessCoordinator } from './coordinator.js';
 export type { Coordinator, FleetMember, FleetPoll } from './coordinator.js';
 export { ExecutionFailedError, WaitTimeoutError, UnsupportedError } from './errors.js';
+export { ExecuteAnswerLostError, ExecutionNotCreatedError, ExecuteOutcomeUnknownError } from './errors.js';

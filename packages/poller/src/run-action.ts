@@ -1,22 +1,37 @@
 // The whole job in one call: execute an action, wait for it, and (through a downloader)
 // fetch its package, under one deadline and one abort signal. Execute is sent exactly
-// once: it creates an execution every time, so nothing here ever repeats it.
+// once: it creates an execution every time, so nothing here ever repeats it; a lost answer
+// is reconciled from the action's history (start-action.ts).
 import { InvalidArgumentError } from '@mindzie/client';
 import type { ActionExecution, MindzieClient } from '@mindzie/client';
-import { UnsupportedError, WaitTimeoutError } from './errors.js';
+import { WaitTimeoutError } from './errors.js';
 import { resolveWait } from './options.js';
+import { resolveReconcile, type ReconcileOptions } from './reconcile.js';
 import { follow } from './signals.js';
+import { startActionWith } from './start-action.js';
 import { actionReading } from './statuses.js';
 import { ActionTarget, checkClient, waitFor, type ExecutionWaitOptions } from './waits.js';
 
 export interface RunActionOptions extends Omit<ExecutionWaitOptions<ActionExecution>, 'resume'> {
-  /** Called as soon as execute answers: keep the execution id (or use `onPoll`'s resume token). */
-  onExecuted?: (execution: ActionExecution) => void;
+  /**
+   * Called as soon as the new execution is known: keep its id (or use `onPoll`'s resume token).
+   * `adopted` is true when execute's answer was lost and the execution was found in the history.
+   */
+  onExecuted?: (execution: ActionExecution, how: { adopted: boolean }) => void;
+  /**
+   * When execute's answer is lost, look for the execution it may have created (default on):
+   * `false` turns it off, `{ windowMs, clockSkewMs }` tunes it.
+   */
+  reconcile?: boolean | ReconcileOptions;
 }
 
 export interface RunActionResult {
   /** The terminal execution (`Completed`, or `Failed` with `returnFailed`). */
   execution: ActionExecution;
+  /** True when execute's answer was lost and the execution was found in the action's history. */
+  adopted: boolean;
+  /** Execute's error, when `adopted`. */
+  recoveredFrom?: unknown;
 }
 
 /** Fetches the package of a completed execution; `signal` aborts at the job's deadline or the caller's abort. */
@@ -37,6 +52,7 @@ export async function runActionWith<D>(
   if ((options as { resume?: unknown }).resume !== undefined) throw new InvalidArgumentError('resume', 'runAction starts a new execution: carry on an old one with resumeWait');
   const wait = resolveWait(options);
   if (options.onExecuted !== undefined && typeof options.onExecuted !== 'function') throw new InvalidArgumentError('onExecuted', 'onExecuted must be a function');
+  resolveReconcile(options.reconcile);
   const { signal } = options;
   if (signal?.aborted) throw signal.reason;
 
@@ -52,15 +68,17 @@ export async function runActionWith<D>(
   try {
     // The caller's abort does not cut execute short: the server may already have created the
     // execution, and its id must reach onExecuted rather than be lost. The abort takes effect
-    // as soon as execute answers.
-    const started = await client.executeAction(actionId, { signal: deadline.signal });
-    // Without an id there is nothing to follow, yet the server may have queued the run.
-    if (typeof started?.actionExecutionId !== 'string') {
-      throw new UnsupportedError(`Execute answered something that is not an execution: check the last execution of action ${actionId} before running it again, as one may have been created`);
-    }
+    // as soon as execute answers. A lost answer is reconciled within the same deadline.
+    const { execution: started, adopted, recoveredFrom } = await startActionWith(
+      client,
+      actionId,
+      { signal: job.signal, reconcile: options.reconcile },
+      deadline.signal,
+    );
     lastSeen = started;
-    options.onExecuted?.(started);
+    options.onExecuted?.(started, { adopted });
     if (job.signal.aborted) throw job.signal.reason;
+    const how = adopted ? { adopted, recoveredFrom } : { adopted };
     const execution = await waitFor(
       client,
       new ActionTarget(client, started.actionExecutionId),
@@ -74,8 +92,8 @@ export async function runActionWith<D>(
       },
       { wait, initial: started },
     );
-    if (!download || actionReading.outcome(execution) !== 'succeeded') return { execution };
-    return { execution, file: await download(execution, job.signal) };
+    if (!download || actionReading.outcome(execution) !== 'succeeded') return { execution, ...how };
+    return { execution, ...how, file: await download(execution, job.signal) };
   } finally {
     clearTimeout(timer);
     unfollow();

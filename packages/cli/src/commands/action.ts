@@ -1,5 +1,5 @@
-import { NetworkError, type ActionExecution } from '@mindzie/client';
-import { checkWaitOptions, waitForActionExecution } from '@mindzie/poller';
+import type { ActionExecution } from '@mindzie/client';
+import { checkWaitOptions, ExecuteAnswerLostError, reconcileDefaults, startAction, UnsupportedError, waitForActionExecution } from '@mindzie/poller';
 import { prepareDownloadTarget } from '../download-target.js';
 import { InterruptedError } from '../errors.js';
 import { formatBytes } from '../format.js';
@@ -14,12 +14,17 @@ export interface ActionRunOptions {
   timeout?: number;
   download?: string | true;
   overwrite?: boolean;
+  /** `--no-reconcile` sets it false. */
+  reconcile?: boolean;
+  reconcileWindow?: number;
 }
 
 /**
  * Executes the action exactly once. Execute is not idempotent, so it is neither retried
  * nor aborted half-way: after Ctrl-C during the request the CLI still reads the answer
- * and names the new execution before it stops.
+ * and names the new execution before it stops. When the answer is lost, the execution it
+ * may have created is looked for in the action's history and, if it is the only new one,
+ * followed (the poller's startAction).
  */
 export async function actionRun(ctx: CommandContext, actionId: string, options: ActionRunOptions): Promise<void> {
   const { output, client, state } = ctx;
@@ -30,29 +35,52 @@ export async function actionRun(ctx: CommandContext, actionId: string, options: 
   // Ctrl-C before execute went out (say, while the download folder was made): nothing runs.
   if (ctx.signal.aborted) throw new InterruptedError(undefined, undefined);
   const checkFirst = `The execute request may have reached the server: check with mindzie action last ${actionId} before running it again.`;
-  const queued = await client.executeAction(actionId).catch((error: unknown) => {
-    if (error instanceof NetworkError) state.hint = checkFirst;
-    throw error;
+  const reconcile = options.reconcile === false ? false : { windowMs: options.reconcileWindow ?? reconcileDefaults.windowMs };
+  // Execute is sent once; a lost answer is looked for in the action's history (the poller's startAction).
+  const started = await startAction(client, actionId, { signal: ctx.signal, reconcile }).catch((error: unknown) => {
+    if (error instanceof ExecuteAnswerLostError) state.hint = nextStepAfterLostAnswer(error);
+    else if (error instanceof UnsupportedError) state.hint = checkFirst;
+    throw interruptedOr(ctx, error);
   });
+  const queued = started.execution;
   const executionId = executionIdIn(queued, 'actionExecutionId', state, checkFirst);
   Object.assign(state, { executionId, execution: queued, resume: `mindzie execution wait ${executionId}` });
-  output.log(`Executed action ${actionId}: execution ${output.errColor.bold(executionId)} is ${queued.status}.`);
+  if (started.adopted) {
+    state.adopted = { adopted: true, recoveredFrom: errorSummary(started.recoveredFrom) };
+    output.log(
+      `Execute's answer was lost (${errorSummary(started.recoveredFrom).message}); its execution ${output.errColor.bold(executionId)} ` +
+        `was found in the action's history (the only new one) and is followed as if execute had answered. Nothing was sent twice.`,
+    );
+  } else output.log(`Executed action ${actionId}: execution ${output.errColor.bold(executionId)} is ${queued.status}.`);
   if (ctx.signal.aborted) throw new InterruptedError(executionId, state.resume);
 
   if (!waits) {
-    output.result({ execution: queued }, () => `${actionExecutionDetails(queued, output.color)}\nFollow it with: mindzie execution wait ${executionId}`);
+    output.result({ execution: queued, ...state.adopted }, () => `${actionExecutionDetails(queued, output.color)}\nFollow it with: mindzie execution wait ${executionId}`);
     return;
   }
   const execution = await waitWithStatus<ActionExecution>(ctx, `execution ${executionId}`, queued.status, options.timeout, (hooks) =>
     waitForActionExecution(client, executionId, hooks),
   );
   if (target === undefined) {
-    output.result({ execution }, () => actionExecutionSummary(execution, output.color));
+    output.result({ execution, ...state.adopted }, () => actionExecutionSummary(execution, output.color));
     return;
   }
   state.resume = `mindzie execution download ${executionId}`;
   const saved = await savePackage(ctx, executionId, target, Boolean(options.overwrite));
-  output.result({ execution, package: saved }, () => `${actionExecutionSummary(execution, output.color)}\nPackage saved to ${saved.path} (${formatBytes(saved.bytes)})`);
+  output.result({ execution, package: saved, ...state.adopted }, () => `${actionExecutionSummary(execution, output.color)}\nPackage saved to ${saved.path} (${formatBytes(saved.bytes)})`);
+}
+
+/** What to do after a lost execute answer, as commands. */
+function nextStepAfterLostAnswer(error: ExecuteAnswerLostError): string {
+  const history = `mindzie action history ${error.actionId}`;
+  if (error.safeToRunAgain) return `It is reasonable to run it again. To be sure first: ${history}`;
+  return `Do not run it again before checking: ${history} — if one of the executions is yours, follow it with: mindzie execution wait <executionId>`;
+}
+
+/** An error as `{ name, message }` for output (never a stack, never a token: messages are masked by the client). */
+export function errorSummary(error: unknown): { name: string; message: string } {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
 }
 
 export async function actionHistory(ctx: CommandContext, actionId: string): Promise<void> {

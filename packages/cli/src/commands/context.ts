@@ -19,6 +19,8 @@ export interface RunState {
   hint?: string | undefined;
   /** The last execution seen, when the run saw one (put beside the error in `--json`). */
   execution?: unknown;
+  /** Set when execute's answer was lost and its execution was found in the history. */
+  adopted?: { adopted: true; recoveredFrom: { name: string; message: string } } | undefined;
 }
 
 export interface CommandContext {

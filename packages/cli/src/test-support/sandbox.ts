@@ -18,6 +18,8 @@ export interface SandboxProcess {
   requests(operationId?: string): Promise<Array<{ method: string; path: string; operationId: string | null; status: number | null }>>;
   /** Arms a sandbox fault (see the sandbox README), e.g. `{ operationId: 'executeAction', kind: 'latency', ms: 1500 }`. */
   injectFault(spec: Record<string, unknown>): Promise<void>;
+  /** Disarms every fault still armed (one a test armed but its run never reached). */
+  clearFaults(): Promise<void>;
   /** GET on the API as the default tenant. */
   api(path: string): Promise<Response>;
   actionId(name: string): string;
@@ -42,7 +44,7 @@ export async function startSandboxProcess(timeScale: number): Promise<SandboxPro
     });
     child.once('exit', (code) => reject(new Error(`mindzie-sandbox exited with ${code} before it was ready: ${stderr}`)));
   });
-  const info = JSON.parse(firstLine) as Omit<SandboxProcess, 'env' | 'requests' | 'injectFault' | 'api' | 'actionId' | 'blockId' | 'stop'>;
+  const info = JSON.parse(firstLine) as Omit<SandboxProcess, 'env' | 'requests' | 'injectFault' | 'clearFaults' | 'api' | 'actionId' | 'blockId' | 'stop'>;
   const byName = <T extends { name: string }>(items: T[], name: string): T => {
     const found = items.find((item) => item.name === name);
     if (!found) throw new Error(`The sandbox fixture has nothing named ${name}`);
@@ -68,6 +70,9 @@ export async function startSandboxProcess(timeScale: number): Promise<SandboxPro
         body: JSON.stringify(spec),
       });
       if (response.status !== 201) throw new Error(`The sandbox refused the fault: ${await response.text()}`);
+    },
+    async clearFaults() {
+      await fetch(`${info.baseUrl}/__sandbox/faults`, { method: 'DELETE', headers: { authorization: `Bearer ${info.adminToken}` } });
     },
     api: (path) => fetch(`${info.baseUrl}/api/${info.tenantId}/${info.projectId}${path}`, { headers: { authorization: `Bearer ${info.token}` } }),
     actionId: (name) => byName(info.actions, name).actionId,

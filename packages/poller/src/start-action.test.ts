@@ -1,0 +1,191 @@
+// A lost execute answer, against the sandbox's fault injection: `phase: "after"` is the case
+// where execute ran and its answer was lost; `before` the case where it never ran.
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, NotFoundError, type ActionExecution, type MindzieClient } from '@mindzie/client';
+import type { FaultSpec, Sandbox } from '@mindzie/sandbox';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ExecuteAnswerLostError, ExecuteOutcomeUnknownError, ExecutionNotCreatedError } from './errors.js';
+import { runAction } from './node.js';
+import { candidatesIn } from './reconcile.js';
+import { startAction } from './start-action.js';
+import { eventually, idOf, quick, sandboxWithClient } from './test-support.js';
+
+let sandbox: Sandbox;
+let client: MindzieClient;
+let folder: string;
+
+beforeAll(async () => {
+  ({ sandbox } = await sandboxWithClient(10));
+  // A short per-request limit, so a stalled execute is given up quickly (the poller never retries it).
+  const { baseUrl, token, tenantId, projectId } = sandbox;
+  client = createClient({ baseUrl, token, tenantId, projectId, timeoutMs: 1_000 });
+});
+afterAll(() => sandbox.close());
+beforeEach(async () => {
+  sandbox.admin.reset();
+  folder = await mkdtemp(join(tmpdir(), 'poller-lost-'));
+  return () => rm(folder, { recursive: true, force: true });
+});
+
+const action = (name: string) => idOf(sandbox.actions, name);
+const executes = () => sandbox.admin.requests({ operationId: 'executeAction' });
+const historyReads = () => sandbox.admin.requests({ operationId: 'listActionExecutions' });
+/** Long enough to be sure on a busy machine, short enough for a test that has to wait it out. */
+const reconcile = { windowMs: 1_500 };
+
+const created: Array<[string, FaultSpec]> = [
+  ['a 503 after execute ran', { kind: 'status', status: 503, phase: 'after' }],
+  ['a reset after execute ran', { kind: 'reset', phase: 'after' }],
+  ['a stall past the request limit after execute ran', { kind: 'stall', phase: 'after' }],
+  ['a cut 200 body that looks complete', { kind: 'truncate', afterBytes: 40, length: 'cut' }],
+  ['a 200 body cut short of its Content-Length', { kind: 'truncate', afterBytes: 40 }],
+  ['an HTML page on a 200 after execute ran', { kind: 'body', body: '<html>Bad gateway</html>', phase: 'after' }],
+];
+const notCreated: Array<[string, FaultSpec]> = [
+  ['a 503 before execute ran', { kind: 'status', status: 503 }],
+  ['a 429 before execute ran', { kind: 'status', status: 429, retryAfter: 0 }],
+  ['a reset before execute ran', { kind: 'reset' }],
+  ['a stall past the request limit before execute ran', { kind: 'stall' }],
+];
+
+describe('runAction when execute created the execution but its answer was lost', () => {
+  it.each(created)('adopts it after %s, then waits and saves the package as usual', async (_, fault) => {
+    sandbox.admin.injectFault({ ...fault, operationId: 'executeAction' });
+    const told: Array<[string, boolean]> = [];
+    const result = await runAction(client, action('Daily sales report'), {
+      ...quick,
+      reconcile,
+      download: { directory: folder },
+      onExecuted: (e, how) => told.push([e.actionExecutionId, how.adopted]),
+    });
+    const id = result.execution.actionExecutionId;
+    expect(result).toMatchObject({ adopted: true, execution: { status: 'Completed' } });
+    expect(result.recoveredFrom).toBeInstanceOf(Error);
+    expect(told).toEqual([[id, true]]);
+    expect(await readdir(folder)).toEqual([`${id}.zip`]);
+    expect(executes()).toHaveLength(1);
+    const history = await client.listActionExecutions(action('Daily sales report'));
+    expect(history.filter((e) => e.actionExecutionId === id)).toHaveLength(1);
+  });
+
+  it('does not search when execute answered: one read of the last execution before, no history read', async () => {
+    const result = await runAction(client, action('Daily sales report'), { ...quick, reconcile });
+    expect(result.adopted).toBe(false);
+    expect(result).not.toHaveProperty('recoveredFrom');
+    expect(sandbox.admin.requests({ operationId: 'getLastActionExecution' })).toHaveLength(1);
+    expect(historyReads()).toHaveLength(0);
+  });
+});
+
+describe('runAction when execute created nothing', () => {
+  it.each(notCreated)('says "most likely not created" after %s, adopting nothing', async (_, fault) => {
+    sandbox.admin.injectFault({ ...fault, operationId: 'executeAction' });
+    const told: unknown[] = [];
+    const error = await runAction(client, action('Daily sales report'), { ...quick, reconcile, onExecuted: (e) => told.push(e) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExecutionNotCreatedError);
+    const lost = error as ExecutionNotCreatedError;
+    expect(lost).toMatchObject({ executionCreated: false, safeToRunAgain: true, candidates: [], actionId: action('Daily sales report') });
+    expect(lost.message).toMatch(/most likely not created, and it is reasonable to run it again/);
+    expect(lost.message).toContain('e0000000-0000-4000-8000-000000000002'); // the last execution seen before
+    expect(lost.lookedForMs).toBeGreaterThanOrEqual(reconcile.windowMs);
+    expect(lost.cause).toBeInstanceOf(Error);
+    expect(told).toEqual([]);
+    expect(executes()).toHaveLength(1);
+    expect(historyReads().length).toBeGreaterThanOrEqual(2);
+    expect(sandbox.admin.requests({ operationId: 'getActionExecution' })).toHaveLength(0);
+  });
+
+  it('passes on a refused execute (404) at once, without searching', async () => {
+    await expect(runAction(client, action('Archived export'), { ...quick, reconcile })).rejects.toBeInstanceOf(NotFoundError);
+    expect(executes()).toHaveLength(1);
+    expect(historyReads()).toHaveLength(0);
+  });
+});
+
+describe('runAction when what happened cannot be told', () => {
+  it('adopts nothing and lists both when two new executions appear (another client ran the action too)', async () => {
+    const id = action('Daily sales report');
+    // Execute is held 3 s by the server, then its answer is lost; meanwhile (once the server
+    // has it) another client runs the action, so both exist before the search starts. A client
+    // with the default 30-s request limit, so ours is not given up while it is held.
+    const { baseUrl, token, tenantId, projectId } = sandbox;
+    const patient = createClient({ baseUrl, token, tenantId, projectId });
+    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'latency', ms: 3_000 });
+    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'reset', phase: 'after' });
+    const running = runAction(patient, id, { ...quick, reconcile }).catch((e: unknown) => e);
+    await eventually(() => executes().length === 1, 10_000);
+    const other = await patient.executeAction(id);
+    const error = (await running) as ExecuteOutcomeUnknownError;
+    expect(error).toBeInstanceOf(ExecuteOutcomeUnknownError);
+    expect(error).toMatchObject({ why: 'several-candidates', executionCreated: 'unknown', safeToRunAgain: false });
+    expect(error.candidates.map((e) => e.actionExecutionId)).toContain(other.actionExecutionId);
+    expect(error.candidates).toHaveLength(2);
+    for (const candidate of error.candidates) expect(error.message).toContain(candidate.actionExecutionId);
+    expect(error.message).toMatch(/none was adopted/);
+    expect(executes()).toHaveLength(2); // ours once, the other client's once
+  });
+
+  it('says so when the history cannot be read', async () => {
+    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'status', status: 503, phase: 'after' });
+    sandbox.admin.injectFault({ operationId: 'listActionExecutions', kind: 'status', status: 503, times: 'always' });
+    const error = (await runAction(client, action('Daily sales report'), { ...quick, reconcile }).catch((e: unknown) => e)) as ExecuteOutcomeUnknownError;
+    expect(error).toBeInstanceOf(ExecuteOutcomeUnknownError);
+    expect(error).toMatchObject({ why: 'history-unreadable', executionCreated: 'unknown' });
+    expect(error.historyError).toBeInstanceOf(Error);
+    expect(executes()).toHaveLength(1);
+  });
+
+  it('does not search with reconcile: false, and says the outcome is unknown', async () => {
+    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'status', status: 503, phase: 'after' });
+    const error = (await runAction(client, action('Daily sales report'), { ...quick, reconcile: false }).catch((e: unknown) => e)) as ExecuteOutcomeUnknownError;
+    expect(error).toBeInstanceOf(ExecuteOutcomeUnknownError);
+    expect(error).toBeInstanceOf(ExecuteAnswerLostError);
+    expect(error).toMatchObject({ why: 'reconcile-off', lookedForMs: 0, lastSeenBefore: undefined });
+    expect(error.message).toMatch(/Check the action's executions .* before running it again/);
+    expect(historyReads()).toHaveLength(0);
+    expect(sandbox.admin.requests({ operationId: 'getLastActionExecution' })).toHaveLength(0);
+    expect(executes()).toHaveLength(1);
+  });
+});
+
+describe('startAction', () => {
+  it('answers the new execution and whether it was adopted', async () => {
+    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'reset', phase: 'after' });
+    const started = await startAction(client, action('Daily sales report'), { reconcile });
+    expect(started.adopted).toBe(true);
+    const [newest] = await client.listActionExecutions(action('Daily sales report'));
+    expect(started.execution.actionExecutionId).toBe(newest!.actionExecutionId);
+    expect(executes()).toHaveLength(1);
+  });
+
+  it('refuses a bad reconcile option before sending anything', async () => {
+    for (const value of [null, 'yes', { windowMs: -1 }, { clockSkewMs: 'x' }]) {
+      await expect(startAction(client, action('Daily sales report'), { reconcile: value as never })).rejects.toMatchObject({ name: 'InvalidArgumentError', argument: 'reconcile' });
+    }
+    await expect(runAction(client, action('Daily sales report'), { reconcile: 5 as never })).rejects.toMatchObject({ argument: 'reconcile' });
+    expect(sandbox.admin.requests()).toHaveLength(0);
+  });
+});
+
+describe('candidatesIn (which executions a lost execute may have created)', () => {
+  const at = (id: string, dateStarted: string) => ({ actionExecutionId: id, dateStarted }) as ActionExecution;
+  const before = { lastSeen: at('A', '2026-01-01T10:00:00.000Z'), sentAt: Date.parse('2026-01-01T10:05:00.000Z') };
+
+  it('keeps executions newer than the one seen before and started since execute was sent, less the skew allowed', () => {
+    const items = [at('C', '2026-01-01T10:05:01.000Z'), at('B', '2026-01-01T10:04:00.000Z'), at('A', '2026-01-01T10:00:00.000Z'), at('Z', '2026-01-01T09:00:00.000Z')];
+    expect(candidatesIn(items, before, 0).map((e) => e.actionExecutionId)).toEqual(['C']);
+    // A server clock up to 2 min behind: B (10:04 by the server) may be ours.
+    expect(candidatesIn(items, before, 120_000).map((e) => e.actionExecutionId)).toEqual(['C', 'B']);
+  });
+
+  it('never takes the execution seen before (in either case) or one with an unreadable date', () => {
+    const items = [at('a', '2026-01-01T10:05:01.000Z'), at('D', 'not a date')];
+    expect(candidatesIn(items, before, 3_600_000)).toEqual([]);
+  });
+
+  it('takes any execution started since execute was sent when the action had none before', () => {
+    expect(candidatesIn([at('N', '2026-01-01T10:05:00.000Z')], { ...before, lastSeen: null }, 0)).toHaveLength(1);
+  });
+});
