@@ -6,10 +6,14 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yauzl from 'yauzl';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { exitCodes, type ExitName } from './exit-codes.js';
 import { mindzie, startMindzie, type MindzieRun } from './test-support/mindzie.js';
 import { startSandboxProcess, type SandboxProcess } from './test-support/sandbox.js';
+
+// Each test spawns real processes (up to seven `mindzie` runs and the sandbox's answers): on a
+// busy 2-core machine one run can take several seconds, so a test gets a minute, not 20 s.
+vi.setConfig({ testTimeout: 60_000 });
 
 const code = (name: ExitName) => exitCodes.find((row) => row.name === name)!.code;
 const unknownGuid = 'f0000000-0000-4000-8000-0000000000ff';
