@@ -9,6 +9,14 @@ const client = createClient({
 });
 const executionId = '11111111-2222-3333-4444-555555555555';
 
+// Optional: openapi-fetch middleware sees every attempt (retries included). Log method, path and
+// status, never headers (they carry the token). Tracing: client.use(tracingMiddleware()) from
+// '@mindzie/client/otel'.
+client.use({
+  onRequest: ({ request }) => console.log(`-> ${request.method} ${new URL(request.url).pathname}`),
+  onResponse: ({ response }) => console.log(`<- ${response.status}`),
+});
+
 try {
   const execution = await client.getActionExecution(executionId);
   console.log(execution.status, execution.notes ?? '');

@@ -1,9 +1,9 @@
 // One download to disk in a fresh process, so its peak RSS is the download's alone.
 // Prints {"seconds":…,"bytes":…,"maxRssMiB":…,"baselineRssMiB":…,"userCpu":…,"systemCpu":…,"minorFaults":…} as JSON.
 // With a third argument `fetch`, the client is given `fetch` (so the download goes through
-// fetch and web streams, not the client's own HTTP/1.1 transport).
+// fetch and web streams, not undici's request).
 import { performance } from 'node:perf_hooks';
-import { createClient } from '../dist/index.node.js'; // what Node loads for '@mindzie/client'
+import { createClient } from '../dist/index.js';
 import { downloadPackageToFile } from '../dist/node.js';
 
 const [baseUrl, directory, via] = process.argv.slice(2);

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 
 const packageMiB = Number(process.env.PACKAGE_MIB ?? 1024);
+/** A delay before each answer, as a real link would add (the per-call benchmark at 1 ms). */
+const latencyMs = Number(process.env.LATENCY_MS ?? 0);
 const block = randomBytes(1 << 20);
 const execution = JSON.stringify({
   actionId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
@@ -15,6 +17,7 @@ const execution = JSON.stringify({
 });
 
 const server = createServer(async (req, res) => {
+  if (latencyMs) await new Promise((resolve) => setTimeout(resolve, latencyMs));
   if (req.url.includes('/downloadpackage/')) {
     res.writeHead(200, {
       'Content-Type': 'application/zip',

@@ -2,41 +2,38 @@ import { MindzieError, NetworkError, TimeoutError, type RequestDescription } fro
 import { redactCause, redactText, redactValue } from './internal/redact.js';
 
 /**
- * One attempt of a call: its signal (the caller's abort joined with this attempt's own timer),
+ * One attempt of a call: its signal (the caller's abort joined with the attempt's own timer),
  * the token it sent, and how its failures become SDK errors. A class, not closures: one is made
  * for every attempt of every call.
  */
 export class Attempt {
-  /** The operation's template until the request exists, then its real method and path (set by `describe`). */
+  /** The operation's template until openapi-fetch built the request, then its method and path (`describeRequest`). */
   request: RequestDescription;
-  declare readonly timeoutMs: number;
-  declare readonly signal: AbortSignal;
+  declare readonly operationId: string;
   /** 0 for the first attempt, 1 for the first retry (OpenTelemetry's `http.request.resend_count`). */
   declare readonly number: number;
-  declare readonly operationId: string;
+  declare readonly timeoutMs: number;
+  declare readonly signal: AbortSignal;
   declare private readonly caller: AbortSignal | undefined;
-  /** The token this attempt sends, once the token function gave it: what its errors mask. */
+  /** The token this attempt sends, once the provider gave it: what its errors mask. */
   token: string | undefined;
-  /** Set when the token provider failed (or was cut short): nothing was sent. */
+  /** Set when the token provider failed: nothing was sent, and its error goes to the caller as it is. */
   tokenFailed = false;
-  /** Set when a download's reader takes the attempt over, which then disposes of it. */
+  /** Set when a download's reader takes the attempt over; it then disposes of it. */
   kept = false;
   private readonly controller = new AbortController();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timedOut = false;
 
-  constructor(init: { request: RequestDescription; operationId: string; number: number; caller: AbortSignal | undefined; timeoutMs: number }) {
+  constructor(init: Pick<Attempt, 'request' | 'operationId' | 'number' | 'timeoutMs'> & { caller?: AbortSignal }) {
     this.request = init.request;
     this.operationId = init.operationId;
     this.number = init.number;
     this.caller = init.caller;
     this.timeoutMs = init.timeoutMs;
     this.signal = this.controller.signal;
-    if (this.caller?.aborted) {
-      this.onAbort();
-    } else {
-      this.caller?.addEventListener('abort', this.onAbort);
-    }
+    if (this.caller?.aborted) this.onAbort();
+    else this.caller?.addEventListener('abort', this.onAbort);
     this.arm(`no complete response within ${this.timeoutMs} ms`);
   }
 
@@ -48,7 +45,7 @@ export class Attempt {
     this.timer = setTimeout(() => this.timeOut(what), this.timeoutMs);
   }
 
-  /** Aborts the attempt with a TimeoutError saying `what` (the timer's end, or a library's own idle timeout). */
+  /** Aborts the attempt with a TimeoutError saying `what` (its timer ran out, or a library's idle timeout). */
   timeOut(what: string): void {
     this.timedOut = true;
     this.controller.abort(new TimeoutError(`${this.describe()}: ${what}`, { request: this.request }));
@@ -64,20 +61,15 @@ export class Attempt {
     this.caller?.removeEventListener('abort', this.onAbort);
   }
 
-  /** The error for a failure of this attempt: the caller's abort reason, a TimeoutError, an SDK error, or a NetworkError. */
+  /** A failure of this attempt as thrown: the caller's abort reason, a TimeoutError, an SDK error or a NetworkError. */
   failure(cause: unknown): unknown {
     const { caller, token } = this;
-    if (caller?.aborted) {
-      return caller.reason;
-    }
-    if (this.timedOut) {
-      return this.signal.reason;
-    }
-    if (cause instanceof MindzieError) {
-      return cause;
-    }
+    if (caller?.aborted) return caller.reason;
+    if (this.timedOut) return this.signal.reason;
+    if (cause instanceof MindzieError) return cause;
     const message = `${this.describe()} failed: ${redactText(explain(cause), token)}`;
-    return new NetworkError(message, { request: this.request, cause: token ? redactCause(cause, token) : cause });
+    const safeCause = token ? redactCause(cause, token) : cause;
+    return new NetworkError(message, { request: this.request, cause: safeCause });
   }
 
   /** `GET /api/…`: how every message names the request (never the host, never a header). */
@@ -85,7 +77,7 @@ export class Attempt {
     return `${this.request.method} ${this.request.path}`;
   }
 
-  /** Takes the method and path of the request openapi-fetch built (no scheme, host or query). */
+  /** Takes the method and path (no scheme, host or query) of the request openapi-fetch built. */
   describeRequest(request: Request): void {
     this.request = { method: request.method, path: new URL(request.url).pathname };
   }
@@ -102,8 +94,9 @@ function explain(cause: unknown): string {
   return [(cause as Error)?.message ?? cause, inner?.message].filter(Boolean).join(': ');
 }
 
-/** The name under which a call hands its attempt to the middleware (openapi-fetch copies unknown init keys onto the Request). */
+/** The init key that hands a call's attempt to the middleware (openapi-fetch copies unknown keys onto the Request). */
 export const ATTEMPT = 'mindzieAttempt';
 
 /** The attempt a request belongs to, when the task client sent it (not for the raw client's requests). */
-export const attemptOf = (request: Request): Attempt | undefined => (request as Request & { [ATTEMPT]?: Attempt })[ATTEMPT];
+export const attemptOf = (request: Request): Attempt | undefined =>
+  (request as Request & { [ATTEMPT]?: Attempt })[ATTEMPT];

@@ -27,9 +27,8 @@ export interface PackageDownload {
 
 export interface MindzieClient {
   /**
-   * Starts the action and answers its new execution (`Queued`). Every call creates an execution,
-   * so it is **never retried automatically**: on a network error or a timeout, check
-   * `getLastActionExecution` before calling it again.
+   * Starts the action and answers its new execution (`Queued`). Every call creates an execution, so it
+   * is **never retried automatically**: after a network error or a timeout, check `getLastActionExecution`.
    */
   executeAction(actionId: string, options?: RequestOptions): Promise<ActionExecution>;
   /** The action's executions (newest first in the reference example). */
@@ -40,15 +39,9 @@ export interface MindzieClient {
   getActionExecution(executionId: string, options?: RequestOptions): Promise<ActionExecution>;
   /** Streams the execution's ZIP package; resolves once the response headers arrived. */
   downloadPackage(executionId: string, options?: RequestOptions): Promise<PackageDownload>;
-  /**
-   * Queues the block with optional run-time `parameters` (202). Every call creates an execution,
-   * so it is **never retried automatically**.
-   */
+  /** Queues the block with optional run-time `parameters` (202). Every call creates one: **never retried**. */
   executeBlock(blockId: string, body?: BlockExecuteRequest, options?: RequestOptions): Promise<BlockExecution>;
-  /**
-   * The block's executions. The vendor's current server answers an empty list with the message
-   * "Block execution history not yet implemented": treat that as "unsupported", not "still running".
-   */
+  /** The block's executions ("Block execution history not yet implemented" with an empty list means unsupported). */
   getBlockResults(blockId: string, options?: RequestOptions): Promise<BlockResults>;
   /** Adds openapi-fetch middleware (logging, tracing, headers); it sees every attempt, retries included. */
   use(...middleware: Middleware[]): void;
@@ -56,7 +49,7 @@ export interface MindzieClient {
   eject(...middleware: Middleware[]): void;
 }
 
-/** A download whose headers arrived: whoever reads `response`'s body owns `attempt` from here (idle timer, abort, dispose). */
+/** A download whose headers arrived: whoever reads its body owns `attempt` from here (idle timer, abort, dispose). */
 export interface PackageHead {
   response: Response;
   attempt: Attempt;
@@ -64,14 +57,14 @@ export interface PackageHead {
   size: number | undefined;
 }
 
-/**
- * For `@mindzie/client/node` only: the client's own download operation (checks, token, middleware,
- * retries, errors) with another `fetch` for its attempts. Not part of the public API.
- */
-export const clientInternals = new WeakMap<
-  MindzieClient,
-  { customFetch: boolean; downloadHead(executionId: string, options: RequestOptions | undefined, fetch: (request: Request, attempt: Attempt) => Promise<Response>): Promise<PackageHead> }
->();
+type AttemptFetch = (request: Request, attempt: Attempt) => Promise<Response>;
+
+/** For `@mindzie/client/node` only: the client's own download operation with another `fetch` for its attempts. */
+export const clientInternals = new WeakMap<MindzieClient, ClientInternals>();
+interface ClientInternals {
+  customFetch: boolean;
+  downloadHead(id: string, options: RequestOptions | undefined, fetch: AttemptFetch): Promise<PackageHead>;
+}
 
 /** The 404 reason that means "no execution yet" on the last-execution endpoint. */
 const NO_EXECUTION_YET: components['schemas']['ActionError']['error'] = "Can't find action";
@@ -79,93 +72,84 @@ const NO_EXECUTION_YET: components['schemas']['ActionError']['error'] = "Can't f
 /** Creates a client for one tenant and project. Throws InvalidArgumentError for bad options. */
 export function createClient(options: ClientOptions): MindzieClient {
   const settings = resolveOptions(options, VERSION);
-  const api = createOpenApiClient<paths>({ baseUrl: settings.origin + settings.basePath, fetch: settings.fetch, headers: settings.headers });
+  const { origin, basePath, fetch, headers } = settings;
+  const api = createOpenApiClient<paths>({ baseUrl: origin + basePath, fetch, headers });
   api.use(authMiddleware(settings.token), errorsMiddleware);
 
-  /** One call of an operation: every argument checked, then attempts (retried where safe), each through openapi-fetch. */
-  const call = async (name: OperationName, id: string, options: RequestOptions | undefined, extra: CallExtra = {}): Promise<unknown> => {
+  /** One call: every argument checked, then attempts through openapi-fetch, retried where safe. */
+  const call = async (name: OperationName, id: string, options?: RequestOptions, extra: CallExtra = {}) => {
     const operation: Operation = OPERATIONS[name];
     checkRequestOptions(options);
     checkGuid(operation.idName, id);
     const body = extra.body === undefined ? undefined : checkBlockRequest(extra.body);
-    const tenantId = options?.tenantId ?? settings.tenantId;
-    const projectId = options?.projectId ?? settings.projectId;
+    const { tenantId = settings.tenantId, projectId = settings.projectId, signal: caller } = options ?? {};
     const params = { path: { tenantId, projectId, [operation.idName]: id } };
     const maxRetries = operation.safeToRetry ? (options?.maxRetries ?? settings.maxRetries) : 0;
-    const caller = options?.signal;
     return withRetries(maxRetries, caller, async (number) => {
       caller?.throwIfAborted();
       const request = { method: operation.method, path: operation.path };
       const timeoutMs = options?.timeoutMs ?? settings.timeoutMs;
       const attempt = new Attempt({ request, operationId: operation.operationId, number, caller, timeoutMs });
-      const perAttemptFetch = extra.fetch && ((request: Request) => extra.fetch!(request, attempt));
       try {
-        // openapi-fetch types each path's params, body and answers; the row is checked against `paths` instead.
-        const { data, response } = await api.request(operation.method.toLowerCase() as 'get' | 'post', operation.path as never, {
+        // The row is checked against `paths` (operations.ts); openapi-fetch cannot type a path chosen at run time.
+        const method = operation.method.toLowerCase() as 'get';
+        const { data, response } = await api.request(method, operation.path as never, {
           params,
           body,
           headers: options?.headers,
           signal: attempt.signal,
           parseAs: operation.read == 'stream' ? 'stream' : 'text',
-          fetch: perAttemptFetch,
+          fetch: extra.fetch && ((request: Request) => extra.fetch!(request, attempt)),
           [ATTEMPT]: attempt,
         } as never);
         return readSuccess(operation, response as Response, data, attempt, id);
       } catch (caught) {
-        throw failureOf(caught, attempt);
+        // A token provider's own failure goes to the caller as it is.
+        throw attempt.tokenFailed && !attempt.signal.aborted ? caught : attempt.failure(caught);
       } finally {
-        if (!attempt.kept) {
-          attempt.dispose();
-        }
+        if (!attempt.kept) attempt.dispose();
       }
     });
   };
 
+  const task =
+    <T>(name: OperationName) =>
+    (id: string, options?: RequestOptions) =>
+      call(name, id, options) as Promise<T>;
+  const lastExecution = task<ActionExecution>('getLastActionExecution');
   const client: MindzieClient = {
-    executeAction: (actionId, options) => call('executeAction', actionId, options) as Promise<ActionExecution>,
-    listActionExecutions: (actionId, options) => call('listActionExecutions', actionId, options) as Promise<ActionExecution[]>,
+    executeAction: task('executeAction'),
+    listActionExecutions: task('listActionExecutions'),
     getLastActionExecution: (actionId, options) =>
-      (call('getLastActionExecution', actionId, options) as Promise<ActionExecution>).catch((error: unknown) => {
-        if (error instanceof NotFoundError && error.reason === NO_EXECUTION_YET) {
-          return null;
-        }
+      lastExecution(actionId, options).catch((error: unknown) => {
+        if (error instanceof NotFoundError && error.reason === NO_EXECUTION_YET) return null;
         throw error;
       }),
-    getActionExecution: (executionId, options) => call('getActionExecution', executionId, options) as Promise<ActionExecution>,
+    getActionExecution: task('getActionExecution'),
     downloadPackage: async (executionId, options) => {
-      const { response, attempt, filename, size } = (await call('downloadPackage', executionId, options)) as PackageHead;
+      const { response, attempt, filename, size } = await task<PackageHead>('downloadPackage')(executionId, options);
       return { stream: guardedBody(response, size, attempt), filename, size };
     },
-    executeBlock: (blockId, body, options) => call('executeBlock', blockId, options, { body }) as Promise<BlockExecution>,
-    getBlockResults: (blockId, options) => call('getBlockResults', blockId, options) as Promise<BlockResults>,
+    executeBlock: (id, body, options) => call('executeBlock', id, options, { body }) as Promise<BlockExecution>,
+    getBlockResults: task('getBlockResults'),
     use: (...middleware) => api.use(...middleware),
     eject: (...middleware) => api.eject(...middleware),
   };
   clientInternals.set(client, {
     customFetch: options.fetch !== undefined,
-    downloadHead: (executionId, options, fetch) => call('downloadPackage', executionId, options, { fetch }) as Promise<PackageHead>,
+    downloadHead: (id, options, fetch) => call('downloadPackage', id, options, { fetch }) as Promise<PackageHead>,
   });
   return client;
 }
 
 interface CallExtra {
   body?: BlockExecuteRequest | undefined;
-  fetch?: ((request: Request, attempt: Attempt) => Promise<Response>) | undefined;
+  fetch?: AttemptFetch | undefined;
 }
 
-/** The error a failed attempt ends with; a token provider's own failure goes to the caller as it is. */
-function failureOf(caught: unknown, attempt: Attempt): unknown {
-  if (attempt.tokenFailed && !attempt.signal.aborted) {
-    return caught;
-  }
-  return attempt.failure(caught);
-}
-
-/** What a success answer becomes: parsed JSON (checked where the task method relies on its shape), or a package head. */
+/** A success answer as the task method returns it: parsed JSON (its `items` for a list), or a package head. */
 function readSuccess(operation: Operation, response: Response, data: unknown, attempt: Attempt, id: string): unknown {
-  if (operation.read == 'stream') {
-    return packageHead(response, attempt, id);
-  }
+  if (operation.read == 'stream') return packageHead(response, attempt, id);
   const text = typeof data == 'string' ? data : '';
   let parsed: unknown;
   try {
@@ -174,25 +158,19 @@ function readSuccess(operation: Operation, response: Response, data: unknown, at
     // Masked before the cut: a cut token would escape the mask.
     throw unexpected(response, attempt, (attempt.redact(text) as string).slice(0, 2000));
   }
-  if (operation.read == 'json') {
-    return parsed;
-  }
+  if (operation.read == 'json') return parsed;
   const items = (parsed as components['schemas']['ActionExecutionList'] | null)?.items;
-  if (!Array.isArray(items)) {
-    throw unexpected(response, attempt, parsed);
-  }
+  if (!Array.isArray(items)) throw unexpected(response, attempt, parsed);
   return items;
 }
 
 function unexpected(response: Response, attempt: Attempt, body: unknown): ApiError {
-  return new ApiError(`Unexpected body from ${attempt.describe()} (${response.status})`, {
-    status: response.status,
-    body: attempt.redact(body),
-    request: attempt.request,
-  });
+  const { status } = response;
+  const init = { status, body: attempt.redact(body), request: attempt.request };
+  return new ApiError(`Unexpected body from ${attempt.describe()} (${status})`, init);
 }
 
-/** Once the headers arrived: the file name and size, and the attempt handed to the body's reader (its timer off until the first read). */
+/** Once the headers arrived: file name and size; the body's reader takes the attempt (timer off until it reads). */
 function packageHead(response: Response, attempt: Attempt, executionId: string): PackageHead {
   attempt.kept = true;
   attempt.disarm();

@@ -3,10 +3,7 @@ import type { operations, paths } from './generated/openapi.js';
 
 type Method = 'get' | 'post';
 
-/** How a success body becomes what the task method answers. */
-export type Read = 'json' | 'items' | 'stream';
-
-/** One row: checked against the contract, so a path, method or parameter it does not define fails to compile. */
+/** One row, checked against the contract: a path, method or path parameter it does not define fails to compile. */
 export type Operation = {
   [P in keyof paths]: {
     [M in Method]: [NonNullable<paths[P][M]>] extends [never]
@@ -19,68 +16,28 @@ export type Operation = {
           idName: Exclude<keyof paths[P]['parameters']['path'], 'tenantId' | 'projectId'>;
           /** False for operations that create something: they are never retried. */
           safeToRetry: boolean;
-          read: Read;
+          /** What a success body becomes: parsed JSON, its `items`, or a stream. */
+          read: 'json' | 'items' | 'stream';
         };
   }[Method];
 }[keyof paths];
 
 export const OPERATIONS = {
-  executeAction: {
-    operationId: 'executeAction',
-    method: 'GET',
-    path: '/api/{tenantId}/{projectId}/action/execute/{actionId}',
-    idName: 'actionId',
-    safeToRetry: false,
-    read: 'json',
-  },
-  listActionExecutions: {
-    operationId: 'listActionExecutions',
-    method: 'GET',
-    path: '/api/{tenantId}/{projectId}/actionexecution/action/{actionId}',
-    idName: 'actionId',
-    safeToRetry: true,
-    read: 'items',
-  },
-  getLastActionExecution: {
-    operationId: 'getLastActionExecution',
-    method: 'GET',
-    path: '/api/{tenantId}/{projectId}/actionexecution/lastaction/{actionId}',
-    idName: 'actionId',
-    safeToRetry: true,
-    read: 'json',
-  },
-  getActionExecution: {
-    operationId: 'getActionExecution',
-    method: 'GET',
-    path: '/api/{tenantId}/{projectId}/actionexecution/{executionId}',
-    idName: 'executionId',
-    safeToRetry: true,
-    read: 'json',
-  },
-  downloadPackage: {
-    operationId: 'downloadActionExecutionPackage',
-    method: 'GET',
-    path: '/api/{tenantId}/{projectId}/actionexecution/downloadpackage/{executionId}',
-    idName: 'executionId',
-    safeToRetry: true,
-    read: 'stream',
-  },
-  executeBlock: {
-    operationId: 'executeBlock',
-    method: 'POST',
-    path: '/api/{tenantId}/{projectId}/block/{blockId}/execute',
-    idName: 'blockId',
-    safeToRetry: false,
-    read: 'json',
-  },
-  getBlockResults: {
-    operationId: 'getBlockResults',
-    method: 'GET',
-    path: '/api/{tenantId}/{projectId}/block/{blockId}/results',
-    idName: 'blockId',
-    safeToRetry: true,
-    read: 'json',
-  },
+  executeAction: { operationId: 'executeAction', method: 'GET', idName: 'actionId', safeToRetry: false, read: 'json',
+    path: '/api/{tenantId}/{projectId}/action/execute/{actionId}' },
+  listActionExecutions: { operationId: 'listActionExecutions', method: 'GET', idName: 'actionId', safeToRetry: true,
+    read: 'items', path: '/api/{tenantId}/{projectId}/actionexecution/action/{actionId}' },
+  getLastActionExecution: { operationId: 'getLastActionExecution', method: 'GET', idName: 'actionId', safeToRetry: true,
+    read: 'json', path: '/api/{tenantId}/{projectId}/actionexecution/lastaction/{actionId}' },
+  getActionExecution: { operationId: 'getActionExecution', method: 'GET', idName: 'executionId', safeToRetry: true,
+    read: 'json', path: '/api/{tenantId}/{projectId}/actionexecution/{executionId}' },
+  downloadPackage: { operationId: 'downloadActionExecutionPackage', method: 'GET', idName: 'executionId',
+    safeToRetry: true, read: 'stream',
+    path: '/api/{tenantId}/{projectId}/actionexecution/downloadpackage/{executionId}' },
+  executeBlock: { operationId: 'executeBlock', method: 'POST', idName: 'blockId', safeToRetry: false, read: 'json',
+    path: '/api/{tenantId}/{projectId}/block/{blockId}/execute' },
+  getBlockResults: { operationId: 'getBlockResults', method: 'GET', idName: 'blockId', safeToRetry: true,
+    read: 'json', path: '/api/{tenantId}/{projectId}/block/{blockId}/results' },
 } as const satisfies Record<string, Operation>;
 
 export type OperationName = keyof typeof OPERATIONS;

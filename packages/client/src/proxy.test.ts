@@ -85,7 +85,7 @@ describe('behind an HTTP proxy (undici\'s ProxyAgent as the dispatcher of a fetc
       token: TOKEN,
       tenantId: ids.tenantId,
       projectId: ids.projectId,
-      fetch: (url, init) => fetch(url, { ...init, dispatcher } as RequestInit),
+      fetch: (request, init) => fetch(request, { ...init, dispatcher } as RequestInit),
     });
     try {
       const execution = await client.getActionExecution(ids.executionId);

@@ -9,7 +9,7 @@ export const MAX_DELAY_MS = 8_000;
 /** A `Retry-After` longer than this is not waited for: the error goes to the caller, who can schedule. */
 export const MAX_RETRY_AFTER_MS = 60_000;
 
-/** Whether a failed attempt of a request that is safe to repeat deserves another one (NetworkError includes TimeoutError). */
+/** Whether a failed attempt of a safe request deserves another one (NetworkError includes TimeoutError). */
 export const isRetryable = (error: unknown): boolean =>
   error instanceof NetworkError || (error instanceof ApiError && RETRYABLE_STATUSES.includes(error.status));
 
@@ -18,10 +18,8 @@ export const isRetryable = (error: unknown): boolean =>
  * a wait longer than MAX_RETRY_AFTER_MS. The server's `Retry-After` wins; otherwise a capped
  * exponential backoff with "equal jitter" (half fixed, half random) so clients spread out.
  */
-export function retryDelayMs(attempt: number, retryAfterMs: number | undefined, random: () => number = Math.random): number | undefined {
-  if (retryAfterMs !== undefined) {
-    return retryAfterMs <= MAX_RETRY_AFTER_MS ? retryAfterMs : undefined;
-  }
+export function retryDelayMs(attempt: number, retryAfterMs: number | undefined, random = Math.random) {
+  if (retryAfterMs !== undefined) return retryAfterMs <= MAX_RETRY_AFTER_MS ? retryAfterMs : undefined;
   const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
   return Math.round((ceiling * (1 + random())) / 2);
 }
@@ -37,28 +35,27 @@ export const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    if (signal?.aborted) {
-      onAbort();
-    } else {
-      signal?.addEventListener('abort', onAbort);
-    }
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort);
   });
 
 /**
- * Runs `attempt` (number 0, 1, …) until it succeeds, it fails with an error not worth another
- * try, or `maxRetries` retries are spent; `maxRetries` is 0 for calls that are not safe to repeat.
- * A caller's abort during the backoff rejects with its reason.
+ * Runs `run(0)`, `run(1)`, … until one succeeds, one fails with an error not worth another
+ * try, or `maxRetries` retries are spent (0 for calls that are not safe to repeat). A caller's abort
+ * during the backoff rejects with its reason.
  */
-export async function withRetries<T>(maxRetries: number, signal: AbortSignal | undefined, attempt: (number: number) => Promise<T>): Promise<T> {
-  for (let number = 0; ; number++) {
+export async function withRetries<T>(
+  maxRetries: number,
+  signal: AbortSignal | undefined,
+  run: (n: number) => Promise<T>,
+): Promise<T> {
+  for (let n = 0; ; n++) {
     try {
-      return await attempt(number);
+      return await run(n);
     } catch (error) {
-      const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
-      const delay = number < maxRetries && !signal?.aborted && isRetryable(error) ? retryDelayMs(number, retryAfterMs) : undefined;
-      if (delay === undefined) {
-        throw error;
-      }
+      const spent = n >= maxRetries || signal?.aborted;
+      const delay = spent || !isRetryable(error) ? undefined : retryDelayMs(n, (error as ApiError).retryAfterMs);
+      if (delay === undefined) throw error;
       await sleep(delay, signal);
     }
   }

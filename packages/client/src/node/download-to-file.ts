@@ -4,7 +4,7 @@ import { link, open, rename, stat, unlink, type FileHandle } from 'node:fs/promi
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Attempt } from '../attempt.js';
+import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 import { clientInternals, type MindzieClient } from '../client.js';
 import { InvalidArgumentError, MindzieError, NetworkError } from '../errors.js';
 import { safeFilename } from '../internal/content-disposition.js';
@@ -36,15 +36,12 @@ export interface DownloadedFile {
 const WRITE_BUFFER_BYTES = 1024 * 1024;
 
 /**
- * Saves an execution's ZIP package to a file, atomically: the bytes go to a temporary file
- * in the target folder, which is renamed into place only when the whole body arrived with
- * the announced size. On any failure (network, timeout, abort, size mismatch, disk) the
- * temporary file is removed and nothing is left behind. The server's file name is reduced
- * to one path segment, so it cannot escape the folder.
- *
- * Unless the client was given its own `fetch`, the request goes out through undici's `request`
- * (the client's token, middleware, timeouts, retries and errors all apply) and its body is piped
- * into the file; with a `fetch`, through that fetch and the client's web stream.
+ * Saves an execution's ZIP package to a file, atomically: the bytes go to a temporary file in the
+ * target folder, renamed into place only when the whole body arrived with the announced size. On
+ * any failure (network, timeout, abort, size mismatch, disk) the temporary file is removed. The
+ * server's file name is reduced to one path segment, so it cannot escape the folder. Unless the
+ * client has its own `fetch`, the request goes out through undici (client.ts's token, middleware,
+ * timeouts, retries and errors all apply) and its body is piped into the file.
  */
 export async function downloadPackageToFile(
   client: MindzieClient,
@@ -53,31 +50,27 @@ export async function downloadPackageToFile(
 ): Promise<DownloadedFile> {
   const { overwrite = false, onProgress } = options;
   if (options.path !== undefined && options.directory !== undefined) {
-    throw new InvalidArgumentError('path', 'pass either path or directory, not both');
+    throw invalid('path', 'pass either path or directory, not both');
   }
   if (onProgress !== undefined && typeof onProgress !== 'function') {
-    throw new InvalidArgumentError('onProgress', 'onProgress must be a function');
+    throw invalid('onProgress', 'onProgress must be a function');
   }
   const explicit = options.path === undefined ? undefined : resolve(checkString('path', options.path));
-  const directory = explicit ? dirname(explicit) : resolve(options.directory === undefined ? '.' : checkString('directory', options.directory));
+  const directory = explicit ? dirname(explicit) : resolve(checkString('directory', options.directory ?? '.'));
   await assertDirectory(explicit ? 'path' : 'directory', directory);
-  if (explicit && !overwrite) {
-    await assertAbsent(explicit);
-  }
+  if (explicit && !overwrite) await assertAbsent(explicit);
 
   const source = await openPackage(client, executionId, { signal: options.signal, timeoutMs: options.timeoutMs });
   const temp = join(directory, `.${safeFilename(source.filename) || 'package'}.${randomBytes(6).toString('hex')}.part`);
   let handle: FileHandle | undefined;
   try {
     const target = explicit ?? fileIn(directory, source.filename, `${executionId}.zip`);
-    if (!overwrite) {
-      await assertAbsent(target);
-    }
+    if (!overwrite) await assertAbsent(target);
     handle = await open(temp, 'wx');
     trackUnfinished(temp);
     const counter = countBytes(source.size, onProgress);
     const file = handle.createWriteStream({ highWaterMark: WRITE_BUFFER_BYTES });
-    await pipeline(source.body, counter, file).catch((error: unknown) => {
+    await pipeline(source.body, counter, file).catch((error) => {
       // The disk's errors and the progress callback's pass as they are; the body's become the SDK's.
       const own = error === counter.callbackError || typeof (error as { syscall?: unknown }).syscall == 'string';
       throw own ? error : source.failure(error, counter.bytes);
@@ -109,33 +102,31 @@ interface PackageSource {
   dispose(): void;
 }
 
-async function openPackage(client: MindzieClient, executionId: string, options: RequestOptions): Promise<PackageSource> {
+async function openPackage(client: MindzieClient, id: string, options: RequestOptions): Promise<PackageSource> {
   const internals = clientInternals.get(client);
-  if (internals && !internals.customFetch) {
-    const { response, attempt, filename, size } = await internals.downloadHead(executionId, options, undiciFetch);
-    // A middleware that replaced the response leaves undici's body unclaimed: then read the response's.
-    const body = downloadBodies.get(attempt) ?? Readable.fromWeb(asNodeWeb(response.body ?? new Blob().stream()));
-    return { filename, size, body, failure: (cause, bytes) => bodyFailure(cause, bytes, attempt), dispose: () => attempt.dispose() };
+  if (!internals || internals.customFetch) {
+    // A custom fetch, or a client this package did not make: its guarded web stream (its errors are the SDK's).
+    const { stream, filename, size } = await client.downloadPackage(id, options);
+    return { filename, size, body: fromWeb(stream), failure: (cause) => cause, dispose: () => {} };
   }
-  // A custom fetch (or a client this package did not make): its guarded web stream, whose errors are already the SDK's.
-  const { stream, filename, size } = await client.downloadPackage(executionId, options);
-  return { filename, size, body: Readable.fromWeb(asNodeWeb(stream)), failure: (cause) => cause, dispose: () => {} };
+  const { response, attempt, filename, size } = await internals.downloadHead(id, options, undiciFetch);
+  // A middleware that replaced the response leaves undici's body unclaimed: then read the response's.
+  const body = downloadBodies.get(attempt) ?? fromWeb(response.body ?? new Blob().stream());
+  const failure = (cause: unknown, bytes: number) => {
+    // undici's idle timeout (not counting time the file writes hold the body paused) is the attempt's.
+    if ((cause as { code?: unknown })?.code === 'UND_ERR_BODY_TIMEOUT') {
+      attempt.timeOut(`no data for ${attempt.timeoutMs} ms after ${bytes} bytes`);
+    }
+    return attempt.failure(cause);
+  };
+  return { filename, size, body, failure, dispose: () => attempt.dispose() };
 }
 
-/** A failure of undici's body as an SDK error: its idle timeout a TimeoutError, the caller's abort its reason. */
-function bodyFailure(cause: unknown, bytes: number, attempt: Attempt): unknown {
-  if ((cause as { code?: unknown } | undefined)?.code === 'UND_ERR_BODY_TIMEOUT') {
-    attempt.timeOut(`no data for ${attempt.timeoutMs} ms after ${bytes} bytes`);
-  }
-  return attempt.failure(cause);
-}
+const fromWeb = (stream: ReadableStream<Uint8Array>) => Readable.fromWeb(stream as NodeWebStream<Uint8Array>);
 
-/** The DOM's ReadableStream type and Node's describe the same object. */
-const asNodeWeb = (stream: ReadableStream<Uint8Array>) => stream as unknown as import('node:stream/web').ReadableStream<Uint8Array>;
-
-/** Counts the bytes on their way to the file, reports progress, and stops a body longer than announced. */
 type Counter = Transform & { bytes: number; callbackError?: unknown };
 
+/** Counts the bytes on their way to the file, reports progress, and stops a body longer than announced. */
 function countBytes(size: number | undefined, onProgress: DownloadToFileOptions['onProgress']): Counter {
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -157,23 +148,19 @@ function countBytes(size: number | undefined, onProgress: DownloadToFileOptions[
 }
 
 /**
- * Temporary files of the downloads under way. A process that exits before a download settles
- * (a second Ctrl-C, `process.exit` in a handler) gets no chance to remove them
- * asynchronously; its 'exit' event removes them synchronously, so no partial file outlives it.
+ * Temporary files of the downloads under way. A process that exits before a download settles (a
+ * second Ctrl-C, `process.exit` in a handler) cannot remove them asynchronously; its 'exit' event
+ * removes them synchronously, so no partial file outlives it.
  */
 const unfinished = new Set<string>();
 
 function trackUnfinished(temp: string): void {
-  if (unfinished.size === 0) {
-    process.on('exit', removeUnfinished);
-  }
+  if (unfinished.size === 0) process.on('exit', removeUnfinished);
   unfinished.add(temp);
 }
 
 function untrackUnfinished(temp: string): void {
-  if (unfinished.delete(temp) && unfinished.size === 0) {
-    process.off('exit', removeUnfinished);
-  }
+  if (unfinished.delete(temp) && unfinished.size === 0) process.off('exit', removeUnfinished);
 }
 
 function removeUnfinished(): void {
@@ -186,19 +173,13 @@ function removeUnfinished(): void {
 
 /** Moves the finished file into place; without overwrite, never replaces a file that appeared meanwhile. */
 async function commit(temp: string, target: string, overwrite: boolean): Promise<void> {
-  if (overwrite) {
-    return rename(temp, target);
-  }
+  if (overwrite) return rename(temp, target);
   try {
     await link(temp, target); // fails with EEXIST instead of replacing
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') {
-      throw exists(target);
-    }
-    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(code ?? '')) {
-      throw error;
-    }
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') throw exists(target);
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(code)) throw error;
     await assertAbsent(target); // a file system without hard links: check, then rename
     return rename(temp, target);
   }
@@ -207,32 +188,23 @@ async function commit(temp: string, target: string, overwrite: boolean): Promise
 
 function fileIn(directory: string, suggested: string, fallback: string): string {
   const target = resolve(directory, safeFilename(suggested) || fallback);
-  if (dirname(target) !== directory) {
-    throw new MindzieError(`Refusing to write outside ${directory}`);
-  }
+  if (dirname(target) !== directory) throw new MindzieError(`Refusing to write outside ${directory}`);
   return target;
 }
 
 async function assertDirectory(argument: string, directory: string): Promise<void> {
   const info = await stat(directory).catch(() => undefined);
-  if (!info?.isDirectory()) {
-    throw new InvalidArgumentError(argument, `${directory} is not an existing directory`);
-  }
+  if (!info?.isDirectory()) throw invalid(argument, `${directory} is not an existing directory`);
 }
 
 async function assertAbsent(file: string): Promise<void> {
-  if (await stat(file).then(() => true, () => false)) {
-    throw exists(file);
-  }
+  if (await stat(file).then(() => true, () => false)) throw exists(file);
 }
 
-function exists(file: string): InvalidArgumentError {
-  return new InvalidArgumentError('overwrite', `${file} already exists; pass overwrite: true to replace it`);
-}
+const invalid = (argument: string, message: string) => new InvalidArgumentError(argument, message);
+const exists = (file: string) => invalid('overwrite', `${file} already exists; pass overwrite: true to replace it`);
 
 function checkString(argument: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') {
-    throw new InvalidArgumentError(argument, `${argument} must be a non-empty string`);
-  }
+  if (typeof value !== 'string' || value === '') throw invalid(argument, `${argument} must be a non-empty string`);
   return value;
 }

@@ -8,8 +8,9 @@ import type { Attempt } from '../attempt.js';
 const MAX_REDIRECTIONS = 20;
 
 let agent: Dispatcher | undefined;
-/** One keep-alive agent for every download, following redirects as the library does (credentials dropped across origins). */
-const downloads = (): Dispatcher => (agent ??= new Agent().compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS })));
+/** One keep-alive agent for all downloads, following redirects undici's way (credentials dropped across origins). */
+const downloads = (): Dispatcher =>
+  (agent ??= new Agent().compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS })));
 
 /** The body of each download attempt that succeeded, for the reader that pipes it into the file. */
 export const downloadBodies = new WeakMap<Attempt, Readable>();
