@@ -19,7 +19,6 @@ const headers = { Authorization: `Bearer ${token}` };
 const openapi = createOpenApiClient({ baseUrl });
 const client = createClient({ baseUrl, token, ...ids });
 const clientWithoutUserAgent = createClient({ baseUrl, token, ...ids, userAgent: '' });
-const shared = new AbortController();
 const withTimeout = async (run) => {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), 30_000);
@@ -30,14 +29,18 @@ const withTimeout = async (run) => {
   }
 };
 
+const noop = { onRequest: () => undefined, onResponse: () => undefined };
+const openapiWithMiddleware = createOpenApiClient({ baseUrl });
+openapiWithMiddleware.use(noop, { ...noop });
+const path = '/api/{tenantId}/{projectId}/actionexecution/{executionId}';
+const params = { path: { ...ids, executionId } };
+
 const variants = {
   'fetch (baseline)': async () => (await fetch(url, { headers })).json(),
-  'fetch + User-Agent header': async () => (await fetch(url, { headers: { ...headers, 'User-Agent': '@mindzie/client/0.1.0' } })).json(),
-  'fetch + new controller, no timer': async () => (await fetch(url, { headers, signal: new AbortController().signal })).json(),
-  'fetch + one shared signal': async () => (await fetch(url, { headers, signal: shared.signal })).json(),
   'fetch + signal + timer': () => withTimeout(async (signal) => (await fetch(url, { headers, signal })).json()),
-  'openapi-fetch GET': async () =>
-    (await openapi.GET('/api/{tenantId}/{projectId}/actionexecution/{executionId}', { params: { path: { ...ids, executionId } }, headers })).data,
+  'openapi-fetch GET': async () => (await openapi.GET(path, { params, headers })).data,
+  'openapi-fetch GET + 2 no-op middlewares': async () => (await openapiWithMiddleware.GET(path, { params, headers })).data,
+  'openapi-fetch GET + signal + timer': () => withTimeout(async (signal) => (await openapi.GET(path, { params, headers, signal })).data),
   'client, no User-Agent': () => clientWithoutUserAgent.getActionExecution(executionId),
   'client (default)': () => client.getActionExecution(executionId),
 };

@@ -7,8 +7,8 @@ import { redactCause, redactText, redactValue } from './internal/redact.js';
  * for every attempt of every call.
  */
 export class Attempt {
-  /** The operation's template until openapi-fetch built the request, then its method and path (`describeRequest`). */
-  request: RequestDescription;
+  declare private readonly template: RequestDescription;
+  private sent: Request | undefined;
   declare readonly operationId: string;
   /** 0 for the first attempt, 1 for the first retry (OpenTelemetry's `http.request.resend_count`). */
   declare readonly number: number;
@@ -26,7 +26,7 @@ export class Attempt {
   private timedOut = false;
 
   constructor(init: Pick<Attempt, 'request' | 'operationId' | 'number' | 'timeoutMs'> & { caller?: AbortSignal }) {
-    this.request = init.request;
+    this.template = init.request;
     this.operationId = init.operationId;
     this.number = init.number;
     this.caller = init.caller;
@@ -77,9 +77,15 @@ export class Attempt {
     return `${this.request.method} ${this.request.path}`;
   }
 
-  /** Takes the method and path (no scheme, host or query) of the request openapi-fetch built. */
+  /** Keeps the request openapi-fetch built, to describe it when something fails. */
   describeRequest(request: Request): void {
-    this.request = { method: request.method, path: new URL(request.url).pathname };
+    this.sent = request;
+  }
+
+  /** The operation's template until the request was built, then its method and path (no scheme, host or query). */
+  get request(): RequestDescription {
+    const { sent } = this;
+    return sent ? { method: sent.method, path: new URL(sent.url).pathname } : this.template;
   }
 
   /** Masks the token in a body (text or parsed JSON) that goes into an error. */

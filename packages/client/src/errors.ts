@@ -56,10 +56,7 @@ export class ApiError extends MindzieError {
   /** Milliseconds the server asked to wait (`Retry-After`, seconds or HTTP date), when it said. */
   declare readonly retryAfterMs: number | undefined;
 
-  constructor(
-    message: string,
-    init: { status: number; body: unknown; request: RequestDescription; retryAfterMs?: number | undefined },
-  ) {
+  constructor(message: string, init: { status: number; body: unknown; request: RequestDescription; retryAfterMs?: number }) {
     super(message, { request: init.request });
     this.status = init.status;
     this.body = init.body;
@@ -75,14 +72,11 @@ export class UnauthorizedError extends ApiError {
 /** 404 with one of the documented reasons (or `undefined` when the body named none). */
 export class NotFoundError extends ApiError {
   override name = 'NotFoundError';
-  constructor(
-    message: string,
-    init: ConstructorParameters<typeof ApiError>[1] & { reason: NotFoundReason | undefined },
-  ) {
+  declare readonly reason: NotFoundReason | undefined;
+  constructor(message: string, init: ConstructorParameters<typeof ApiError>[1] & { reason: NotFoundReason | undefined }) {
     super(message, init);
     this.reason = init.reason;
   }
-  declare readonly reason: NotFoundReason | undefined;
 }
 
 /** 429: too many requests. `retryAfterMs` holds the server's hint when it gave one. */

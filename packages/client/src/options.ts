@@ -42,23 +42,8 @@ export interface RequestOptions {
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 2;
 
-/** The checked, normalised options a client runs on. */
-export interface Settings {
-  /** `https://host` and the sub-path to put before `/api` ('' or `/mindzie`). */
-  origin: string;
-  basePath: string;
-  tenantId: string;
-  projectId: string;
-  timeoutMs: number;
-  maxRetries: number;
-  fetch: typeof fetch;
-  headers: Record<string, string>;
-  /** The token for one attempt: a string when it is constant (no await on the hot path). */
-  token: () => string | Promise<string>;
-}
-
 /** Checks everything that can be checked before a request exists; throws InvalidArgumentError. */
-export function resolveOptions(options: ClientOptions, version: string): Settings {
+export function resolveOptions(options: ClientOptions, version: string) {
   check(isObject(options), 'options', 'an object');
   checkRequestOptions(options);
   let url: URL | undefined;
@@ -78,18 +63,18 @@ export function resolveOptions(options: ClientOptions, version: string): Setting
   const { token, userAgent = typeof (globalThis as { document?: unknown }).document != 'undefined' ? undefined : `@mindzie/client/${version}` } = options;
   check(typeof token == 'function' || validToken(token), 'token', 'a non-empty string without line breaks, or a function returning one');
   check(userAgent === undefined || validHeader('User-Agent', userAgent), 'userAgent', 'a one-line string');
-  const basePath = url!.pathname.replace(/\/+$/, '');
   return {
+    /** `https://host`, and the sub-path before `/api` ('' or `/mindzie`). */
     origin: url!.origin,
-    basePath,
+    basePath: url!.pathname.replace(/\/+$/, ''),
     tenantId: options.tenantId,
     projectId: options.projectId,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
     fetch: fetchImpl,
     headers: userAgent ? { ...options.headers, 'User-Agent': userAgent } : { ...options.headers },
-    // Trimmed, as a header value is on the wire: what is masked in errors is exactly what a
-    // server can echo back (a trailing space from a .env file would otherwise defeat the mask).
+    // Trimmed, as a header value is on the wire: what is masked in errors is exactly what a server
+    // can echo back (a trailing space from a .env file would defeat the mask). Constant: no await.
     token:
       typeof token == 'function'
         ? async () => {
