@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { unlinkSync } from 'node:fs';
-import { link, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { createWriteStream, open, unlinkSync, type WriteStream } from 'node:fs';
+import { link, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
 import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 import { clientInternals, type MindzieClient } from '../client.js';
 import { InvalidArgumentError, MindzieError, NetworkError } from '../errors.js';
@@ -62,20 +63,20 @@ export async function downloadPackageToFile(
 
   const source = await openPackage(client, executionId, { signal: options.signal, timeoutMs: options.timeoutMs });
   const temp = join(directory, `.${safeFilename(source.filename) || 'package'}.${randomBytes(6).toString('hex')}.part`);
-  let handle: FileHandle | undefined;
+  let file: WriteStream | undefined;
   try {
     const target = explicit ?? fileIn(directory, source.filename, `${executionId}.zip`);
     if (!overwrite) await assertAbsent(target);
-    handle = await open(temp, 'wx');
+    // A plain descriptor, not a FileHandle: a FileHandle's stream allocates a promise per write.
+    const fd = await openFile(temp, 'wx');
     trackUnfinished(temp);
+    file = createWriteStream(temp, { fd, highWaterMark: WRITE_BUFFER_BYTES });
     const counter = countBytes(source.body, source.size, onProgress);
-    const file = handle.createWriteStream({ highWaterMark: WRITE_BUFFER_BYTES });
     await pipeline(source.body, file).catch((error) => {
       // The disk's errors and the progress callback's pass as they are; the body's become the SDK's.
       const own = error === counter.callbackError || typeof (error as { syscall?: unknown }).syscall == 'string';
       throw own ? error : source.failure(error, counter.bytes);
     });
-    handle = undefined; // the write stream closed it
     if (source.size !== undefined && counter.bytes !== source.size) {
       throw new NetworkError(`The package has ${counter.bytes} bytes but Content-Length announced ${source.size}`);
     }
@@ -83,7 +84,7 @@ export async function downloadPackageToFile(
     return { path: target, bytes: counter.bytes, filename: basename(target) };
   } catch (error) {
     source.body.on('error', () => {}).destroy(); // stops the download when the failure is ours (disk, callback)
-    await handle?.close().catch(() => {});
+    if (file && !file.closed) await finished(file.destroy()).catch(() => {}); // closed before it is removed
     await unlink(temp).catch(() => {});
     throw error;
   } finally {
@@ -122,6 +123,7 @@ async function openPackage(client: MindzieClient, id: string, options: RequestOp
   return { filename, size, body, failure, dispose: () => attempt.dispose() };
 }
 
+const openFile = promisify(open);
 const fromWeb = (stream: ReadableStream<Uint8Array>) => Readable.fromWeb(stream as NodeWebStream<Uint8Array>);
 
 /** What `countBytes` counted, and the progress callback's own failure (passed to the caller as it is). */
