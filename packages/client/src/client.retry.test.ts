@@ -130,7 +130,8 @@ describe('execute-action and execute-block are never retried', () => {
   });
 
   it.each(creating)('%s: a timeout goes straight to the caller', async (_, call) => {
-    const { server, client } = await serve(() => {}, { maxRetries: 5, timeoutMs: 150 });
+    // 1 s, not less: on a loaded machine the request must reach the server before the attempt ends.
+    const { server, client } = await serve(() => {}, { maxRetries: 5, timeoutMs: 1000 });
     await expect(call(client)).rejects.toBeInstanceOf(TimeoutError);
     expect(server.requests).toHaveLength(1);
   });

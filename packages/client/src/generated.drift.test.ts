@@ -28,7 +28,7 @@ describe('generated contract types', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
-  });
+  }, 60_000); // openapi-typescript in a child process: seconds when the machine is busy
 
   it('are never committed: git ignores them and tracks nothing under src/generated', () => {
     const git = (...args: string[]) => execFileSync('git', args, { cwd: packageDir, encoding: 'utf8' });
