@@ -77,7 +77,8 @@ describe('downloadPackage', () => {
   });
 
   it('fails the stream with a TimeoutError when the server stalls mid-body', async () => {
-    const client = await serve({ body: randomPackage(512 * 1024), fault: 'stall-midway' }, { timeoutMs: 200 });
+    // Retries cover a slow start on a busy machine; a stream that fails midway is never retried.
+    const client = await serve({ body: randomPackage(512 * 1024), fault: 'stall-midway' }, { timeoutMs: 200, maxRetries: 3 });
     const download = await client.downloadPackage(ids.executionId);
     const error = await readAll(download.stream).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
@@ -89,7 +90,7 @@ describe('downloadPackage', () => {
     // the guard must not depend on that, or a stalled download hangs forever.
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
-    const client = await serve({ body: randomPackage(512 * 1024), fault: 'stall-midway' }, { timeoutMs: 300 });
+    const client = await serve({ body: randomPackage(512 * 1024), fault: 'stall-midway' }, { timeoutMs: 300, maxRetries: 3 });
     const download = await client.downloadPackage(ids.executionId);
     // Handle the rejection from the start: under load the gc loop below can outlast the 300 ms
     // timeout, and a rejection nobody listens to yet is an unhandled one.
