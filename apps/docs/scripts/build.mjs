@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { withBranding } from '../src/branding.mjs';
 import { readTypeScriptSamples, SAMPLE_LANGUAGES, withCodeSamples } from '../src/code-samples.mjs';
 import { withContentSecurityPolicy } from '../src/csp.mjs';
+import { readGuide, withGuide } from '../src/guide.mjs';
+import { REDOC_ROUTER, withoutPreRenderedPage } from '../src/hash-routes.mjs';
 import { withLocalAssets } from '../src/local-assets.mjs';
 
 const app = fileURLToPath(new URL('..', import.meta.url));
@@ -29,10 +31,13 @@ const redocOptions = {
     { title: 'OpenAPI (YAML)', url: 'openapi.yaml' },
   ],
   jsonSamplesExpandLevel: 3,
+  router: REDOC_ROUTER, // why: src/hash-routes.mjs
 };
 
 const bundle = JSON.parse(readFileSync(bundleJson, 'utf8'));
-const decorated = withBranding(withCodeSamples(bundle, readTypeScriptSamples(join(app, 'samples'))), {
+const guide = readGuide(join(app, 'guide'));
+const withSamples = withCodeSamples(bundle, readTypeScriptSamples(join(app, 'samples')));
+const decorated = withBranding(withGuide(withSamples, guide.markdown), {
   logoUrl: LOGO,
   altText: 'mindzie SDK',
 });
@@ -75,7 +80,7 @@ const rendered = readFileSync(page, 'utf8');
 // build-docs without --inlineBundle (or a future default) would load Redoc from its CDN.
 const external = rendered.match(/<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=["']?(?:https?:)?\/\/[^"'\s>]+/i);
 if (external) throw new Error(`the page loads something from elsewhere: ${external[0]}`);
-const local = withLocalAssets(rendered);
+const local = withLocalAssets(withoutPreRenderedPage(rendered));
 const { html, policy } = withContentSecurityPolicy(local.html);
 writeFileSync(page, html);
 

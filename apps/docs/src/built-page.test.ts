@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { curlSample, readTypeScriptSamples } from './code-samples.mjs';
 import { inlineScriptHashes } from './csp.mjs';
+import { readGuide } from './guide.mjs';
+import { REDOC_ROUTER } from './hash-routes.mjs';
 import { listOperations } from './operations.mjs';
 
 // Reads what the build shipped (dist/, built by turbo before the tests run): the page
@@ -45,16 +47,26 @@ describe('the built page', () => {
     expect(keys).toEqual(['TypeScript', 'cURL']);
   });
 
-  it('renders the contract unchanged apart from samples and the logo', () => {
+  it('renders the contract unchanged apart from samples, the logo and the guide before its description', () => {
+    const guide = readGuide(new URL('../guide/', import.meta.url).pathname);
+    expect(guide.files).toEqual(['run-and-wait.ts', 'download.ts', 'errors.ts']);
+    expect(definition.info.description.startsWith(guide.markdown.trim())).toBe(true);
     const strip = (doc: any) => {
       const copy = structuredClone(doc);
       delete copy.info['x-logo'];
+      copy.info.description = copy.info.description.slice(guide.markdown.trim().length).trim();
       for (const op of listOperations(copy)) delete op.operation['x-codeSamples'];
       return copy;
     };
-    expect(strip(definition)).toEqual(spec);
+    expect(strip(definition)).toEqual({ ...spec, info: { ...spec.info, description: spec.info.description.trim() } });
     expect(definition.info['x-logo']).toEqual({ url: 'logo.svg', altText: 'mindzie SDK' });
     expect(existsSync(new URL('logo.svg', dist))).toBe(true);
+  });
+
+  it('routes by hash and renders on the client (no pre-rendered path links)', () => {
+    expect(options.router).toBe(REDOC_ROUTER);
+    expect(html).toMatch(/<div id="redoc"><\/div>\s*<script type="module">/);
+    expect(html).not.toMatch(/href="\/(section|actions|action-executions|blocks)/);
   });
 
   it('ships the contract for download next to the page', () => {

@@ -145,4 +145,54 @@ describe('the built site in Chromium', () => {
     expectNothingOffsiteAndNoErrors(site);
     await page.context().close();
   }, 90_000);
+
+  it('opens every navigation link directly, from a server that rewrites nothing', async () => {
+    const site = await openSite({ viewport: { width: 1280, height: 900 } });
+    const links = await navigationLinks(site.page);
+    // One link per section of the description (the guide's and the contract's), tag and operation.
+    const sections = (spec.info.description as string).match(/^## /gm)?.length ?? 0;
+    const tags = new Set(operations.map((op) => op.operation.tags[0])).size;
+    expect(links.filter(({ href }) => href.startsWith('#/section/'))).toHaveLength(sections + guideSections);
+    expect(links.length).toBe(1 + sections + guideSections + tags + operations.length);
+    for (const op of operations) expect(links.map(({ label }) => label)).toContain(op.summary);
+    expect(links.filter(({ href }) => !href.startsWith('#/')), 'path routes 404 on a static host').toEqual([]);
+
+    for (const { href, label } of links) {
+      const page = await site.page.context().newPage();
+      const answer = await page.goto(new URL(href, server.url).href, { waitUntil: 'load' });
+      expect(answer?.status(), href).toBe(200);
+      const target = page.locator('h1, h2').filter({ hasText: new RegExp(`^${escape(label)}`) }).first();
+      await target.waitFor();
+      await expect.poll(() => target.evaluate((el) => el.getBoundingClientRect().top), href).toBeLessThan(200);
+      await page.close();
+    }
+    expectNothingOffsiteAndNoErrors(site);
+    await site.page.context().close();
+  }, 120_000);
 });
+
+const guideSections = (readFileSync(new URL('../guide/getting-started.md', import.meta.url), 'utf8').match(/^## /gm) ?? [])
+  .length;
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Every link of the navigation (each tag expanded), with its label as shown. */
+async function navigationLinks(page: Page) {
+  const found = new Map<string, string>();
+  const collect = async () => {
+    const shown = await page.$$eval('a[href]', (anchors) =>
+      anchors
+        .filter((a) => a.closest('[class*="menu-item-type-"]'))
+        .map((a) => ({ href: a.getAttribute('href') ?? '', label: (a as HTMLElement).innerText })),
+    );
+    // An operation's label ends with its method badge.
+    for (const { href, label } of shown) found.set(href, label.replace(/\s+(GET|POST|PUT|PATCH|DELETE)$/, '').trim());
+  };
+  await collect();
+  const groups = page.locator('.menu-item-type-group');
+  for (let index = 0; index < (await groups.count()); index += 1) {
+    await groups.nth(index).click();
+    await page.locator('.menu-item-type-operation').first().waitFor();
+    await collect();
+  }
+  return [...found].map(([href, label]) => ({ href, label }));
+}

@@ -69,4 +69,19 @@ describe('mindzie-sandbox', () => {
     expect(await run.exit).toBe(1);
     expect(run.output().stderr).toMatch(/could not start: .*ENOENT/);
   });
+
+  it('with --cors-origin lets that origin read answers from a browser', async () => {
+    const origin = 'http://app.localhost:5173';
+    const run = start('--json', '--cors-origin', origin);
+    const info = JSON.parse(await run.firstLine);
+    const listUrl = `${info.baseUrl}/api/${info.tenantId}/${info.projectId}/actionexecution/action/${info.actions[0].actionId}`;
+    const response = await fetch(listUrl, { headers: { origin, authorization: `Bearer ${info.token}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe(origin);
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+    const bad = start('--cors-origin', 'not an origin');
+    expect(await bad.exit).toBe(1);
+    expect(bad.output().stderr).toMatch(/corsOrigin must be \* or an origin/);
+  });
 });

@@ -6,12 +6,13 @@ import { exampleValue } from './spec.ts';
 
 const refused = exampleValue<{ error: string }>('ActionCannotCreateExecution').error;
 
-const usage = `Usage: mindzie-sandbox [--port N] [--host H] [--fixture FILE] [--time-scale N] [--json]
+const usage = `Usage: mindzie-sandbox [--port N] [--host H] [--fixture FILE] [--time-scale N] [--cors-origin O] [--json]
 
   --port N        port to listen on; 0 (default) picks a free one
   --host H        address to listen on (default 127.0.0.1)
   --fixture FILE  fixture JSON (default: the fixture that ships with the sandbox)
   --time-scale N  divide every scripted duration by N (60: a 10-minute run takes 10 s)
+  --cors-origin O let web pages of origin O (or * for any) call the API from a browser
   --json          print one JSON object on the first line of stdout, then nothing else
 `;
 
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
         host: { type: 'string' },
         fixture: { type: 'string' },
         'time-scale': { type: 'string' },
+        'cors-origin': { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
       ...(values.host !== undefined ? { host: values.host } : {}),
       ...(values.fixture !== undefined ? { fixture: values.fixture } : {}),
       ...(timeScale !== undefined ? { timeScale } : {}),
+      ...(values['cors-origin'] !== undefined ? { corsOrigin: values['cors-origin'] } : {}),
     });
   } catch (error) {
     process.stderr.write(`mindzie-sandbox: could not start: ${(error as Error).message}\n`);

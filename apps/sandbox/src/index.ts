@@ -20,6 +20,11 @@ export interface SandboxOptions {
   fixture?: Fixture | string;
   /** Divides every scripted duration: 60 makes a 10-minute execution take 10 s. Default 1. */
   timeScale?: number;
+  /**
+   * Lets a web page of this origin (e.g. `http://localhost:5173`, or `*` for any) call the
+   * API from a browser: CORS preflights are answered and responses readable. Off by default.
+   */
+  corsOrigin?: string;
 }
 
 /** What a seeded action will do, as printed on start-up. */

@@ -1,6 +1,7 @@
 // The HTTP server: routes and request validation generated from the bundled spec
 // (fastify-openapi-glue), one hook that logs, injects faults and checks the bearer token,
 // and the operations behind each operationId.
+import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
 import { adminPrefix, adminRoutes, type SandboxAdmin } from './admin.ts';
@@ -30,7 +31,22 @@ export interface ServerParts {
   adminToken: string;
   operations: Record<OperationId, Operation>;
   info: () => unknown;
+  /** The browser origin allowed by CORS (`*` for any); no CORS headers without it. */
+  corsOrigin?: string;
 }
+
+/** `*`, or a bare origin: scheme, host and optional port, nothing after. */
+export function isCorsOrigin(value: string): boolean {
+  if (value === '*') return true;
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}
+
+/** What a browser page needs to read from answers: file names, back-off hints, sizes. */
+const exposedHeaders = ['content-disposition', 'content-length', 'retry-after', 'www-authenticate'];
 
 /** Request bodies above this are refused with 413 (the largest valid body is a few KiB of parameters). */
 export const bodyLimit = 64 * 1024;
@@ -51,6 +67,11 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     forceCloseConnections: true,
     return503OnClosing: false,
   });
+  // Before the request hook: a preflight is answered here, unlogged and without a token
+  // (browsers send none), and every answer, a 401 included, carries the CORS headers.
+  if (parts.corsOrigin !== undefined) {
+    await app.register(cors, { origin: parts.corsOrigin, exposedHeaders, maxAge: 600 });
+  }
   app.decorateRequest('tenant', null);
   app.decorateRequest('logEntry', null);
   app.decorateRequest('faultAfter', null);

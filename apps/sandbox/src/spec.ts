@@ -1,7 +1,7 @@
 // The bundled contract, read once. Routes, validation, error strings and messages come
-// from here so the sandbox never restates what the spec defines.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// from here so the sandbox never restates what the spec defines. The build inlines the
+// bundle into dist/, so the published package needs no @mindzie/spec (which is private).
+import bundled from '@mindzie/spec/openapi.json';
 
 export interface OpenApiDocument {
   paths: Record<string, Record<string, unknown>>;
@@ -12,14 +12,9 @@ export interface OpenApiDocument {
   [key: string]: unknown;
 }
 
-const require = createRequire(import.meta.url);
-
-/** Path of the bundled document (spec/dist/openapi.json). */
-export const specPath: string = require.resolve('@mindzie/spec/openapi.json');
-
 /** A fresh copy of the bundled document (callers may mutate it). */
 export function loadSpec(): OpenApiDocument {
-  return JSON.parse(readFileSync(specPath, 'utf8')) as OpenApiDocument;
+  return structuredClone(bundled) as unknown as OpenApiDocument;
 }
 
 const spec = loadSpec();

@@ -8,12 +8,15 @@ import { cannotCreateExecution, defaultQueuedMs, loadFixture } from './fixture.t
 import type { Sandbox, SandboxOptions } from './index.ts';
 import { createOperations } from './operations.ts';
 import { RequestLog } from './request-log.ts';
-import { buildServer } from './server.ts';
+import { buildServer, isCorsOrigin } from './server.ts';
 import { SandboxState } from './state.ts';
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const timeScale = options.timeScale ?? 1;
   if (!(Number.isFinite(timeScale) && timeScale > 0)) throw new SandboxInputError(`timeScale must be a number > 0 (got ${timeScale})`);
+  if (options.corsOrigin !== undefined && !isCorsOrigin(options.corsOrigin)) {
+    throw new SandboxInputError(`corsOrigin must be * or an origin such as http://localhost:5173 (got ${options.corsOrigin})`);
+  }
   const fixture = loadFixture(options.fixture);
   const adminToken = fixture.adminToken ?? `sandbox-admin-${randomBytes(12).toString('hex')}`;
   const clock = new Clock();
@@ -54,7 +57,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const { admin: _admin, ...rest } = sandbox;
     return { baseUrl, ...rest };
   };
-  const app = await buildServer({ state, faults, log, admin, adminToken, operations: createOperations(state, clock), info });
+  const app = await buildServer({
+    state,
+    faults,
+    log,
+    admin,
+    adminToken,
+    operations: createOperations(state, clock),
+    info,
+    ...(options.corsOrigin === undefined ? {} : { corsOrigin: options.corsOrigin }),
+  });
   try {
     await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   } catch (error) {

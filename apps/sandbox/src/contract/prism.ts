@@ -4,9 +4,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createServer } from 'node:net';
-import { specPath } from '../spec.ts';
 
 const require = createRequire(import.meta.url);
+/** Path of the bundled document (spec/dist/openapi.json); Prism reads it from disk. */
+const specPath = require.resolve('@mindzie/spec/openapi.json');
 const prismBin = join(dirname(require.resolve('@stoplight/prism-cli/package.json')), 'dist', 'index.js');
 
 export interface RunningPrism {
