@@ -147,5 +147,5 @@ describe(`spec-driven fuzz (seed ${seed}, ${requestCount} requests)`, () => {
     const root = `${sandbox.baseUrl}/api/${sandbox.tenantId}/${sandbox.projectId}`;
     const after = await fetch(`${root}/actionexecution/action/${sandbox.actions[0]!.actionId}`, { headers: { authorization: `Bearer ${sandbox.token}` } });
     expect(after.status).toBe(200);
-  });
+  }, 120_000); // 400 real requests: ~5 s alone, 20+ s on a 2-core machine running other suites
 });
