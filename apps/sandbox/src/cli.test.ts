@@ -26,7 +26,8 @@ function start(...args: string[]) {
   return { child, firstLine, exit, output: () => ({ stdout, stderr }) };
 }
 
-describe('mindzie-sandbox', () => {
+// Each test starts Node processes that load the sandbox: seconds each on a loaded 2-core machine.
+describe('mindzie-sandbox', { timeout: 60_000 }, () => {
   it('with --json prints exactly one JSON object on the first line, serves it, and stops on SIGTERM', async () => {
     const run = start('--json', '--port', '0', '--time-scale', '60');
     const info = JSON.parse(await run.firstLine);
