@@ -1,6 +1,6 @@
 // Runs every check the project has (lint, typecheck, tests, release checks) through turbo,
-// then sums the per-package vitest reports into the one plain line CI reads:
-// `N passed, N failed`.
+// then the publish proof (scripts/verdaccio-proof.mjs), then sums the per-package vitest
+// reports into the one plain line CI reads: `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +27,9 @@ for (const dir of workspaces) rmSync(reportOf(dir), { force: true });
 
 const steps = [
   ['turbo', ['run', 'lint', 'typecheck', 'test', '--continue', '--output-logs=errors-only']],
+  // After the suites, not beside them: it builds and installs a whole copy (2-4 min alone),
+  // and the timing-sensitive suites should not share the 2 cores with it.
+  ['node', ['scripts/verdaccio-proof.mjs']],
   ['changeset', ['status']],
 ];
 const failedSteps = steps.filter(([cmd, args]) => run(cmd, args) !== 0).map(([cmd, args]) => `${cmd} ${args[0]}`);
