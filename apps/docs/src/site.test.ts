@@ -163,7 +163,7 @@ describe('the built site in Chromium', () => {
       expect(answer?.status(), href).toBe(200);
       const target = page.locator('h1, h2').filter({ hasText: new RegExp(`^${escape(label)}`) }).first();
       await target.waitFor();
-      await expect.poll(() => target.evaluate((el) => el.getBoundingClientRect().top), href).toBeLessThan(200);
+      await expect.poll(() => target.evaluate((el) => el.getBoundingClientRect().top), { message: href }).toBeLessThan(200);
       await page.close();
     }
     expectNothingOffsiteAndNoErrors(site);
