@@ -28,7 +28,10 @@ function mindzie(args, env) {
   say(dim(`  $ mindzie ${args.join(' ')}`));
   return new Promise((resolve, reject) => {
     // Asynchronous on purpose: the sandbox answers from this process's event loop.
-    const child = spawn(process.execPath, [mindzieBin, ...args], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [mindzieBin, ...args], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, ...env },
+    });
     child.once('error', reject);
     child.once('close', (code) => resolve(code ?? 1));
   });
@@ -37,7 +40,9 @@ function mindzie(args, env) {
 function zipEntries(file) {
   return new Promise((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true }, (error, zip) => {
-      if (error) return reject(error);
+      if (error) {
+        return reject(error);
+      }
       const entries = [];
       zip.on('entry', (entry) => {
         entries.push({ name: entry.fileName, bytes: entry.uncompressedSize });
@@ -70,12 +75,16 @@ try {
     MINDZIE_PROJECT_ID: sandbox.projectId,
   };
   say(`  ready at ${sandbox.baseUrl}; the CLI finds it through four environment variables:`);
-  for (const [name, value] of Object.entries(env)) say(dim(`    ${name}=${name === 'MINDZIE_TOKEN' ? '…' : value}`));
+  for (const [name, value] of Object.entries(env)) {
+    say(dim(`    ${name}=${name === 'MINDZIE_TOKEN' ? '…' : value}`));
+  }
   say(dim('  Against a real instance only those four change.'));
 
   const succeeding = sandbox.actions.find((action) => action.outcome === 'Completed');
   const failing = sandbox.actions.find((action) => action.outcome === 'Failed');
-  if (!succeeding || !failing) throw new Error('The sandbox fixture has no Completed or no Failed action to demonstrate');
+  if (!succeeding || !failing) {
+    throw new Error('The sandbox fixture has no Completed or no Failed action to demonstrate');
+  }
   // --no-json: readable output even when this demo's output is piped (CI logs).
   const readable = ['--no-json'];
 
@@ -83,19 +92,25 @@ try {
   const packages = `${join(work, 'packages')}/`;
   const ran = await mindzie(['action', 'run', succeeding.actionId, '--wait', '--download', packages, ...readable], env);
   say(dim(`  exit code ${describeExit(ran)}`));
-  if (ran !== 0) failures += 1;
+  if (ran !== 0) {
+    failures += 1;
+  }
 
   step('2/3 The files in the downloaded ZIP');
   const { readdir } = await import('node:fs/promises');
   for (const file of await readdir(packages)) {
     say(`  ${file}`);
-    for (const entry of await zipEntries(join(packages, file))) say(`    ${entry.name.padEnd(24)} ${String(entry.bytes).padStart(6)} bytes`);
+    for (const entry of await zipEntries(join(packages, file))) {
+      say(`    ${entry.name.padEnd(24)} ${String(entry.bytes).padStart(6)} bytes`);
+    }
   }
 
   step(`3/3 Run "${failing.name}", which the fixture makes fail: how a failure reads`);
   const failed = await mindzie(['action', 'run', failing.actionId, '--wait', ...readable], env);
   say(dim(`  exit code ${describeExit(failed)}: scripts and CI can branch on it (see mindzie --help)`));
-  if (failed !== exitCodes.find((row) => row.name === 'execution-failed').code) failures += 1;
+  if (failed !== exitCodes.find((row) => row.name === 'execution-failed').code) {
+    failures += 1;
+  }
 } finally {
   await sandbox.close();
   await rm(work, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 // then the publish proof (scripts/verdaccio-proof.mjs), then sums the per-package vitest
 // reports into the one plain line CI reads: `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 process.env.TURBO_TELEMETRY_DISABLED = '1';
@@ -17,13 +17,17 @@ const reportOf = (dir) => join(root, dir, 'test-results', 'vitest.json');
 const hasTests = (dir) => {
   const walk = (d) =>
     readdirSync(d, { withFileTypes: true }).some((e) =>
-      e.isDirectory() ? !['node_modules', 'dist'].includes(e.name) && walk(join(d, e.name)) : e.name.endsWith('.test.ts'),
+      e.isDirectory()
+        ? !['node_modules', 'dist'].includes(e.name) && walk(join(d, e.name))
+        : e.name.endsWith('.test.ts'),
     );
   return walk(join(root, dir));
 };
 
 // Stale reports must not count: turbo restores them from its cache on a hit.
-for (const dir of workspaces) rmSync(reportOf(dir), { force: true });
+for (const dir of workspaces) {
+  rmSync(reportOf(dir), { force: true });
+}
 
 const steps = [
   ['turbo', ['run', 'lint', 'typecheck', 'test', '--continue', '--output-logs=errors-only']],
@@ -39,7 +43,9 @@ let failed = 0;
 for (const dir of workspaces) {
   if (!existsSync(reportOf(dir))) {
     // A package with test files but no report never ran them (a missing script, a crash).
-    if (hasTests(dir)) failedSteps.push(`${dir} wrote no test report`);
+    if (hasTests(dir)) {
+      failedSteps.push(`${dir} wrote no test report`);
+    }
     continue;
   }
   const { numPassedTests, numFailedTests } = JSON.parse(readFileSync(reportOf(dir), 'utf8'));
@@ -47,8 +53,12 @@ for (const dir of workspaces) {
   passed += numPassedTests;
   failed += numFailedTests;
 }
-if (failedSteps.length) console.log(`failed steps: ${failedSteps.join(', ')}`);
+if (failedSteps.length) {
+  console.log(`failed steps: ${failedSteps.join(', ')}`);
+}
 // A failed step with no failed test (a lint, a build) still counts as one failure.
-if (failedSteps.length && failed === 0) failed = failedSteps.length;
+if (failedSteps.length && failed === 0) {
+  failed = failedSteps.length;
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed || failedSteps.length ? 1 : 0);

@@ -9,14 +9,23 @@
 // runs (CLI; client + poller on each runtime) against the published sandbox.
 // Run by the test command (scripts/test-all.mjs). KEEP_PROOF=1 keeps the temporary folder.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { runInChromium } from './proof/browser/run-in-chromium.mjs';
-import { ensureTools } from './proof/tools.mjs';
 import { check, run, step, timings } from './proof/steps.mjs';
+import { ensureTools } from './proof/tools.mjs';
 import { writeTypeChecks } from './proof/type-checks.mjs';
 import { startVerdaccio } from './proof/verdaccio.mjs';
 
@@ -46,7 +55,9 @@ async function startPublishedSandbox() {
   const args = [bin, '--json', '--time-scale', '60', '--cors-origin', '*'];
   const child = spawn(process.execPath, args, { cwd: consumer, stdio: ['ignore', 'pipe', 'inherit'] });
   cleanups.push(async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+    }
   });
   const firstLine = await new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
@@ -60,9 +71,13 @@ async function main() {
   const tools = await step('tools: Verdaccio 6.8, Node 22 and 24, Bun, Deno (cached)', async () => ensureTools());
 
   await step('copy the working tree, pnpm install --offline, git commit', async () => {
-    const { stdout } = await run('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root });
+    const { stdout } = await run('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
+      cwd: root,
+    });
     for (const file of stdout.split('\0').filter(Boolean)) {
-      if (!existsSync(join(root, file))) continue; // deleted, not yet committed
+      if (!existsSync(join(root, file))) {
+        continue; // deleted, not yet committed
+      }
       mkdirSync(dirname(join(copy, file)), { recursive: true });
       copyFileSync(join(root, file), join(copy, file));
     }
@@ -87,7 +102,9 @@ async function main() {
   });
   console.log(`    ${released.map((pkg) => `${pkg.name}@${pkg.version}`).join(', ')}`);
 
-  const registry = await step('start Verdaccio on a free port of 127.0.0.1', async () => startVerdaccio({ bin: tools.verdaccio }));
+  const registry = await step('start Verdaccio on a free port of 127.0.0.1', async () =>
+    startVerdaccio({ bin: tools.verdaccio }),
+  );
   cleanups.push(registry.close);
   const npmrc = join(work, 'publish.npmrc');
   writeFileSync(npmrc, `registry=${registry.url}\n//${new URL(registry.url).host}/:_authToken=${registry.token}\n`);
@@ -108,7 +125,10 @@ async function main() {
   const names = released.map((pkg) => pkg.name);
   await step('npm install every public package from Verdaccio into an empty folder', async () => {
     mkdirSync(consumer);
-    writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'proof-consumer', private: true, type: 'module' }));
+    writeFileSync(
+      join(consumer, 'package.json'),
+      JSON.stringify({ name: 'proof-consumer', private: true, type: 'module' }),
+    );
     // Only the @mindzie scope comes from Verdaccio; everything else from the usual registry.
     writeFileSync(join(consumer, '.npmrc'), `@mindzie:registry=${registry.url}\n`);
     // Optional peers too (e.g. @opentelemetry/api for @mindzie/client/otel), so every entry loads.
@@ -146,7 +166,9 @@ async function main() {
       const { checked } = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
       check(checked.length >= names.length, `only ${checked.length} entries checked`);
       const specifiers = checked.map((/** @type {{ specifier: string }} */ entry) => entry.specifier);
-      if (command === process.execPath) console.log(`    ${specifiers.join(', ')}`);
+      if (command === process.execPath) {
+        console.log(`    ${specifiers.join(', ')}`);
+      }
     });
   }
 
@@ -182,7 +204,11 @@ async function main() {
     const { stdout } = await run(join(consumer, 'node_modules', '.bin', 'mindzie'), args, { cwd: consumer, env });
     check(JSON.stringify(JSON.parse(stdout)).includes('"Completed"'), `the run did not complete: ${stdout}`);
     const files = readdirSync(out);
-    const zip = files.length === 1 && readFileSync(join(out, files[0] ?? '')).subarray(0, 2).toString() === 'PK';
+    const zip =
+      files.length === 1 &&
+      readFileSync(join(out, files[0] ?? ''))
+        .subarray(0, 2)
+        .toString() === 'PK';
     check(zip, `expected one ZIP in ${out}, found ${files}`);
   });
   for (const [label, command, args] of runtimes) {
@@ -197,7 +223,9 @@ async function main() {
 
   await step('Chromium: the browser build runs, waits, downloads and fails without showing a token', async () => {
     const outcome = await runInChromium({ consumer, sandbox: sandbox.info });
-    console.log(`    ${outcome.browser}: ${outcome.status}, ${outcome.filename}, ${outcome.error}, ${outcome.console} console lines`);
+    console.log(
+      `    ${outcome.browser}: ${outcome.status}, ${outcome.filename}, ${outcome.error}, ${outcome.console} console lines`,
+    );
   });
 
   console.log(`publish proof passed in ${((performance.now() - started) / 1000).toFixed(0)} s`);
@@ -215,9 +243,16 @@ try {
   console.error(`publish proof failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 } finally {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-  if (process.env.KEEP_PROOF) console.log(`kept ${work}`);
-  else rmSync(work, { recursive: true, force: true });
+  for (const cleanup of cleanups.reverse()) {
+    await cleanup().catch(() => {});
+  }
+  if (process.env.KEEP_PROOF) {
+    console.log(`kept ${work}`);
+  } else {
+    rmSync(work, { recursive: true, force: true });
+  }
   const summary = timings.map(({ name, seconds }) => `${name.split(':')[0]} ${seconds.toFixed(1)} s`);
-  if (summary.length) console.log(`timings: ${summary.join('; ')}`);
+  if (summary.length) {
+    console.log(`timings: ${summary.join('; ')}`);
+  }
 }

@@ -8,20 +8,26 @@ const bundle = JSON.parse(readFileSync(new URL('./dist/openapi.json', import.met
 const yamlBundle = parse(readFileSync(new URL('./dist/openapi.yaml', import.meta.url), 'utf8'));
 
 type Operation = { operationId: string; responses: Record<string, any>; requestBody?: any };
-const operations: Array<[string, string, Operation]> = Object.entries<any>(bundle.paths).flatMap(
-  ([path, item]) =>
-    ['get', 'post', 'put', 'patch', 'delete']
-      .filter((m) => item[m])
-      .map((m) => [path, m, item[m]] as [string, string, Operation]),
+const operations: Array<[string, string, Operation]> = Object.entries<any>(bundle.paths).flatMap(([path, item]) =>
+  ['get', 'post', 'put', 'patch', 'delete']
+    .filter((m) => item[m])
+    .map((m) => [path, m, item[m]] as [string, string, Operation]),
 );
 const op = (id: string) => {
   const found = operations.find(([, , o]) => o.operationId === id);
-  if (!found) throw new Error(`operation ${id} is missing`);
+  if (!found) {
+    throw new Error(`operation ${id} is missing`);
+  }
   return found;
 };
 const resolve = (node: any): any =>
   node && typeof node.$ref === 'string'
-    ? resolve(node.$ref.slice(2).split('/').reduce((n: any, k: string) => n[k], bundle))
+    ? resolve(
+        node.$ref
+          .slice(2)
+          .split('/')
+          .reduce((n: any, k: string) => n[k], bundle),
+      )
     : node;
 const exampleValues = (response: any, media = 'application/json') =>
   Object.values<any>(resolve(response).content[media].examples ?? {}).map((e) => resolve(e).value);
@@ -125,6 +131,8 @@ describe('the bundled contract', () => {
   it('requires bearer auth on every operation', () => {
     expect(bundle.security).toEqual([{ bearerAuth: [] }]);
     expect(bundle.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
-    for (const [, , o] of operations) expect((o as any).security, o.operationId).toBeUndefined();
+    for (const [, , o] of operations) {
+      expect((o as any).security, o.operationId).toBeUndefined();
+    }
   });
 });

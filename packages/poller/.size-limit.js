@@ -3,7 +3,14 @@ const forNode = (config) => ({ ...config, platform: 'node' });
 const clientExports = Object.keys(await import('../client/dist/index.js')).join(', ');
 
 export default [
-  { name: '@mindzie/poller', path: 'dist/index.js', import: '*', gzip: true, ignore: ['@mindzie/client'], limit: '7.9 kB' },
+  {
+    name: '@mindzie/poller',
+    path: 'dist/index.js',
+    import: '*',
+    gzip: true,
+    ignore: ['@mindzie/client'],
+    limit: '7.9 kB',
+  },
   {
     name: '@mindzie/poller/node',
     path: 'dist/node.js',

@@ -23,8 +23,15 @@ export function run(cmd, args, { cwd, env = process.env, timeoutMs = 10 * 60_000
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (code === 0) resolve({ stdout, stderr });
-      else reject(new Error(`\`${[cmd, ...args].join(' ')}\` failed (${code ?? signal}):\n${stdout.slice(-4000)}\n${stderr.slice(-4000)}`));
+      if (code === 0) {
+        resolve({ stdout, stderr });
+      } else {
+        reject(
+          new Error(
+            `\`${[cmd, ...args].join(' ')}\` failed (${code ?? signal}):\n${stdout.slice(-4000)}\n${stderr.slice(-4000)}`,
+          ),
+        );
+      }
     });
   });
 }
@@ -55,5 +62,7 @@ export async function step(name, body) {
 
 /** @param {unknown} condition @param {string} message */
 export function check(condition, message) {
-  if (!condition) throw new Error(message);
+  if (!condition) {
+    throw new Error(message);
+  }
 }

@@ -23,9 +23,15 @@ export function ensureTools({ log = (/** @type {string} */ line) => console.log(
     deno: join(toolsDir, 'node_modules', '.bin', 'deno'),
   };
   const current = existsSync(manifest) && readFileSync(manifest, 'utf8') === content;
-  if (current && Object.values(paths).every((path) => existsSync(path))) return paths;
+  if (current && Object.values(paths).every((path) => existsSync(path))) {
+    return paths;
+  }
 
-  log(`installing ${Object.entries(wanted).map(([name, version]) => `${name}@${version}`).join(', ')} into ${toolsDir}`);
+  log(
+    `installing ${Object.entries(wanted)
+      .map(([name, version]) => `${name}@${version}`)
+      .join(', ')} into ${toolsDir}`,
+  );
   mkdirSync(toolsDir, { recursive: true });
   writeFileSync(manifest, content);
   const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], {
@@ -33,8 +39,12 @@ export function ensureTools({ log = (/** @type {string} */ line) => console.log(
     stdio: ['ignore', 'inherit', 'inherit'],
     timeout: 15 * 60_000,
   });
-  if (install.status !== 0) throw new Error(`npm install of the proof's tools failed (${install.status ?? install.signal})`);
+  if (install.status !== 0) {
+    throw new Error(`npm install of the proof's tools failed (${install.status ?? install.signal})`);
+  }
   const missing = Object.entries(paths).filter(([, path]) => !existsSync(path));
-  if (missing.length) throw new Error(`installed, but missing: ${missing.map(([name, path]) => `${name} (${path})`).join(', ')}`);
+  if (missing.length) {
+    throw new Error(`installed, but missing: ${missing.map(([name, path]) => `${name} (${path})`).join(', ')}`);
+  }
   return paths;
 }

@@ -22,8 +22,13 @@ export function writeTypeChecks(consumer, names) {
   for (const name of names) {
     const manifest = JSON.parse(readFileSync(join(consumer, 'node_modules', name, 'package.json'), 'utf8'));
     for (const [key, target] of Object.entries(manifest.exports ?? {})) {
-      if (key === './package.json') continue;
-      entries.push({ specifier: key === '.' ? name : `${name}/${key.slice(2)}`, requirable: hasCondition(target, 'require') });
+      if (key === './package.json') {
+        continue;
+      }
+      entries.push({
+        specifier: key === '.' ? name : `${name}/${key.slice(2)}`,
+        requirable: hasCondition(target, 'require'),
+      });
     }
   }
   const dir = join(consumer, 'types');
@@ -38,7 +43,14 @@ export function writeTypeChecks(consumer, names) {
     `${requirable.map(({ specifier }, index) => `import entry${index} = require('${specifier}');`).join('\n')}\n` +
       `export const entries = [${requirable.map((_, index) => `entry${index}`).join(', ')}];\n`,
   );
-  const common = { strict: true, noEmit: true, skipLibCheck: false, target: 'es2022', types: ['node'], lib: ['es2022', 'dom'] };
+  const common = {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: false,
+    target: 'es2022',
+    types: ['node'],
+    lib: ['es2022', 'dom'],
+  };
   const configs = {
     'tsconfig.nodenext.json': {
       compilerOptions: { ...common, module: 'nodenext', moduleResolution: 'nodenext' },
@@ -49,6 +61,8 @@ export function writeTypeChecks(consumer, names) {
       files: ['bundler.ts'],
     },
   };
-  for (const [file, config] of Object.entries(configs)) writeFileSync(join(dir, file), JSON.stringify(config, null, 2));
+  for (const [file, config] of Object.entries(configs)) {
+    writeFileSync(join(dir, file), JSON.stringify(config, null, 2));
+  }
   return Object.keys(configs).map((file) => join(dir, file));
 }

@@ -13,7 +13,9 @@ async function freePort() {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
   const address = server.address();
   await new Promise((resolve) => server.close(() => resolve(undefined)));
-  if (!address || typeof address === 'string') throw new Error('no free port');
+  if (!address || typeof address === 'string') {
+    throw new Error('no free port');
+  }
   return address.port;
 }
 
@@ -69,9 +71,13 @@ export async function startVerdaccio({ bin }) {
 async function waitUntilAnswering(url, child, output) {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`verdaccio exited (${child.exitCode}): ${output()}`);
+    if (child.exitCode !== null) {
+      throw new Error(`verdaccio exited (${child.exitCode}): ${output()}`);
+    }
     const ping = await fetch(new URL('-/ping', url)).catch(() => undefined);
-    if (ping?.ok) return;
+    if (ping?.ok) {
+      return;
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`verdaccio did not answer within 120 s: ${output()}`);
@@ -86,6 +92,8 @@ async function addUser(/** @type {string} */ url) {
     body: JSON.stringify({ name, password: `proof-${process.pid}-${Date.now()}` }),
   });
   const body = /** @type {{ token?: string }} */ (await response.json());
-  if (!response.ok || !body.token) throw new Error(`verdaccio refused the user (${response.status})`);
+  if (!response.ok || !body.token) {
+    throw new Error(`verdaccio refused the user (${response.status})`);
+  }
   return body.token;
 }

@@ -12,10 +12,17 @@ try {
   await runAction(client, 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee', { timeoutMs: 60_000 });
 } catch (error) {
   // One error tree; the token never appears in a message.
-  if (error instanceof ExecutionFailedError) console.error('failed:', error.reason);
-  else if (error instanceof WaitTimeoutError) console.error('still', error.lastSeen?.status);
-  else if (error instanceof NotFoundError) console.error('not found:', error.reason);
-  else if (error instanceof UnauthorizedError) console.error('check MINDZIE_TOKEN');
-  else if (error instanceof RateLimitError) console.error('retry in', error.retryAfterMs, 'ms');
-  else throw error;
+  if (error instanceof ExecutionFailedError) {
+    console.error('failed:', error.reason);
+  } else if (error instanceof WaitTimeoutError) {
+    console.error('still', error.lastSeen?.status);
+  } else if (error instanceof NotFoundError) {
+    console.error('not found:', error.reason);
+  } else if (error instanceof UnauthorizedError) {
+    console.error('check MINDZIE_TOKEN');
+  } else if (error instanceof RateLimitError) {
+    console.error('retry in', error.retryAfterMs, 'ms');
+  } else {
+    throw error;
+  }
 }

@@ -21,6 +21,9 @@ try {
   });
   console.log(`completed at ${done.dateEnded}`);
 } catch (error) {
-  if (error instanceof ExecutionFailedError) console.error(`failed: ${error.reason}`);
-  else throw error;
+  if (error instanceof ExecutionFailedError) {
+    console.error(`failed: ${error.reason}`);
+  } else {
+    throw error;
+  }
 }

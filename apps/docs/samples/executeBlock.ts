@@ -23,6 +23,9 @@ try {
   console.log(done.result);
 } catch (error) {
   // Servers without block history cannot say when a block is done.
-  if (error instanceof UnsupportedError) console.warn(error.message);
-  else throw error;
+  if (error instanceof UnsupportedError) {
+    console.warn(error.message);
+  } else {
+    throw error;
+  }
 }

@@ -21,8 +21,11 @@ try {
   const execution = await client.getActionExecution(executionId);
   console.log(execution.status, execution.notes ?? '');
 } catch (error) {
-  if (error instanceof NotFoundError) console.error(`no execution ${executionId}`);
-  else throw error;
+  if (error instanceof NotFoundError) {
+    console.error(`no execution ${executionId}`);
+  } else {
+    throw error;
+  }
 }
 
 // Or poll it until Completed or Failed: backoff with jitter, one deadline,
@@ -34,4 +37,6 @@ const finished = await waitForActionExecution(client, executionId, {
   signal: stop.signal,
   returnFailed: true, // resolve with a Failed execution instead of throwing
 });
-if (finished.status === 'Failed') console.error(`failed: ${finished.notes}`);
+if (finished.status === 'Failed') {
+  console.error(`failed: ${finished.notes}`);
+}

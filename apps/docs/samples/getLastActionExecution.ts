@@ -11,5 +11,8 @@ const client = createClient({
 // client answers null. Check this before executing again after a lost answer.
 const actionId = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 const last = await client.getLastActionExecution(actionId);
-if (last === null) console.log('the action has not run yet');
-else console.log(last.actionExecutionId, last.status, last.dateEnded ?? 'running');
+if (last === null) {
+  console.log('the action has not run yet');
+} else {
+  console.log(last.actionExecutionId, last.status, last.dateEnded ?? 'running');
+}

@@ -79,12 +79,16 @@ const page = join(dist, 'index.html');
 const rendered = readFileSync(page, 'utf8');
 // build-docs without --inlineBundle (or a future default) would load Redoc from its CDN.
 const external = rendered.match(/<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=["']?(?:https?:)?\/\/[^"'\s>]+/i);
-if (external) throw new Error(`the page loads something from elsewhere: ${external[0]}`);
+if (external) {
+  throw new Error(`the page loads something from elsewhere: ${external[0]}`);
+}
 const local = withLocalAssets(withoutPreRenderedPage(rendered));
 const { html, policy } = withContentSecurityPolicy(local.html);
 writeFileSync(page, html);
 
-for (const file of [LOGO, ...local.files]) copyFileSync(join(app, 'assets', file), join(dist, file));
+for (const file of [LOGO, ...local.files]) {
+  copyFileSync(join(app, 'assets', file), join(dist, file));
+}
 copyFileSync(bundleJson, join(dist, 'openapi.json'));
 copyFileSync(bundleYaml, join(dist, 'openapi.yaml'));
 

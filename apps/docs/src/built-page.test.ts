@@ -17,12 +17,16 @@ let options: any;
 
 const embedded = (name: string) => {
   const match = html.match(new RegExp(`const ${name} = (.*);\\n`));
-  if (!match?.[1]) throw new Error(`dist/index.html embeds no ${name}`);
+  if (!match?.[1]) {
+    throw new Error(`dist/index.html embeds no ${name}`);
+  }
   return JSON.parse(match[1]);
 };
 
 beforeAll(() => {
-  if (!existsSync(new URL('index.html', dist))) throw new Error('dist/index.html is missing: run the build first');
+  if (!existsSync(new URL('index.html', dist))) {
+    throw new Error('dist/index.html is missing: run the build first');
+  }
   html = readFileSync(new URL('index.html', dist), 'utf8');
   definition = embedded('__redoc_definition');
   options = embedded('__redoc_options');
@@ -36,7 +40,10 @@ describe('the built page', () => {
     const built = new Map(listOperations(definition).map((op) => [op.operationId, op]));
     for (const op of specOperations) {
       const codeSamples = built.get(op.operationId)?.operation['x-codeSamples'] ?? [];
-      expect(codeSamples.map((s: any) => s.label), op.operationId).toEqual(['TypeScript', 'cURL']);
+      expect(
+        codeSamples.map((s: any) => s.label),
+        op.operationId,
+      ).toEqual(['TypeScript', 'cURL']);
       expect(codeSamples[0].source, op.operationId).toBe(samples.get(op.operationId));
       expect(codeSamples[1].source, op.operationId).toBe(curlSample(spec, op));
     }
@@ -55,7 +62,9 @@ describe('the built page', () => {
       const copy = structuredClone(doc);
       delete copy.info['x-logo'];
       copy.info.description = copy.info.description.slice(guide.markdown.trim().length).trim();
-      for (const op of listOperations(copy)) delete op.operation['x-codeSamples'];
+      for (const op of listOperations(copy)) {
+        delete op.operation['x-codeSamples'];
+      }
       return copy;
     };
     expect(strip(definition)).toEqual({ ...spec, info: { ...spec.info, description: spec.info.description.trim() } });
@@ -72,7 +81,9 @@ describe('the built page', () => {
   it('ships the contract for download next to the page', () => {
     expect(JSON.parse(readFileSync(new URL('openapi.json', dist), 'utf8'))).toEqual(spec);
     expect(options.downloadUrls.map((d: { url: string }) => d.url)).toEqual(['openapi.json', 'openapi.yaml']);
-    for (const { url } of options.downloadUrls) expect(existsSync(new URL(url, dist)), url).toBe(true);
+    for (const { url } of options.downloadUrls) {
+      expect(existsSync(new URL(url, dist)), url).toBe(true);
+    }
   });
 
   it('declares a policy that allows no other origin and only its own inline scripts', () => {
@@ -88,8 +99,12 @@ describe('the built page', () => {
     expect(directives['script-src']?.length).toBeGreaterThan(0);
     // No host, scheme wildcard or http(s) source anywhere; data: only for images and fonts.
     for (const [name, sources] of Object.entries(directives)) {
-      for (const source of sources ?? []) expect(source, name).toMatch(/^'(self|none|unsafe-inline|sha256-[A-Za-z0-9+/=]+)'$|^data:$/);
-      if ((sources ?? []).includes('data:')) expect(['img-src', 'font-src']).toContain(name);
+      for (const source of sources ?? []) {
+        expect(source, name).toMatch(/^'(self|none|unsafe-inline|sha256-[A-Za-z0-9+/=]+)'$|^data:$/);
+      }
+      if ((sources ?? []).includes('data:')) {
+        expect(['img-src', 'font-src']).toContain(name);
+      }
     }
     expect(html.indexOf('http-equiv="Content-Security-Policy"')).toBeLessThan(html.search(/<script/i));
   });

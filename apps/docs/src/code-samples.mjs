@@ -27,7 +27,9 @@ export function readTypeScriptSamples(directory) {
   /** @type {Map<string, string>} */
   const samples = new Map();
   for (const file of readdirSync(directory).sort()) {
-    if (!file.endsWith('.ts') || file.endsWith('.d.ts')) continue;
+    if (!file.endsWith('.ts') || file.endsWith('.d.ts')) {
+      continue;
+    }
     samples.set(file.slice(0, -'.ts'.length), readFileSync(join(directory, file), 'utf8').trimEnd());
   }
   return samples;
@@ -37,7 +39,11 @@ export function readTypeScriptSamples(directory) {
  * The shell variable a cURL sample uses for a parameter: `tenantId` → `TENANT_ID`.
  * @param {string} name
  */
-export const shellVariable = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/\W/g, '_').toUpperCase();
+export const shellVariable = (name) =>
+  name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/\W/g, '_')
+    .toUpperCase();
 const singleQuoted = (/** @type {string} */ text) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /**
@@ -46,11 +52,15 @@ const singleQuoted = (/** @type {string} */ text) => `'${text.replace(/'/g, `'\\
  */
 function serverUrl(doc) {
   const server = doc.servers?.[0];
-  if (!server?.url) throw new Error('the bundle names no server, so a cURL sample has no URL');
+  if (!server?.url) {
+    throw new Error('the bundle names no server, so a cURL sample has no URL');
+  }
   return server.url
     .replace(/\{(\w+)\}/g, (/** @type {string} */ _, /** @type {string} */ name) => {
       const value = server.variables?.[name]?.default;
-      if (value === undefined) throw new Error(`server variable ${name} has no default`);
+      if (value === undefined) {
+        throw new Error(`server variable ${name} has no default`);
+      }
       return value;
     })
     .replace(/\/$/, '');
@@ -78,8 +88,12 @@ function usesBearerToken(doc, op) {
  */
 function jsonBodyExample(doc, op) {
   const media = resolveRef(doc, op.operation.requestBody)?.content?.['application/json'];
-  if (!media) return undefined;
-  if (media.example !== undefined) return media.example;
+  if (!media) {
+    return undefined;
+  }
+  if (media.example !== undefined) {
+    return media.example;
+  }
   const first = Object.values(media.examples ?? {})[0];
   return first === undefined ? {} : resolveRef(doc, first)?.value;
 }
@@ -107,7 +121,9 @@ export function curlSample(doc, op) {
   const variables = [];
   const variable = (/** @type {string} */ name) => {
     const shell = shellVariable(name);
-    if (!variables.includes(shell)) variables.push(shell);
+    if (!variables.includes(shell)) {
+      variables.push(shell);
+    }
     return shell;
   };
 
@@ -122,8 +138,12 @@ export function curlSample(doc, op) {
 
   const file = answersWithFile(doc, op);
   const options = [file ? '-sS --fail --remote-name --remote-header-name' : '-sS --fail-with-body'];
-  if (op.method !== 'get') options.push(`-X ${op.method.toUpperCase()}`);
-  if (token) options.push(`-H "Authorization: Bearer $${token}"`);
+  if (op.method !== 'get') {
+    options.push(`-X ${op.method.toUpperCase()}`);
+  }
+  if (token) {
+    options.push(`-H "Authorization: Bearer $${token}"`);
+  }
   for (const header of op.parameters.filter((p) => p.in === 'header' && p.required)) {
     options.push(`-H "${header.name}: $${variable(header.name)}"`);
   }
@@ -153,7 +173,9 @@ export class SampleMismatchError extends Error {
     super(
       [
         missing.length ? `no TypeScript sample for ${missing.map((id) => `${id} (samples/${id}.ts)`).join(', ')}` : '',
-        orphaned.length ? `samples for operations the spec does not have: ${orphaned.map((id) => `samples/${id}.ts`).join(', ')}` : '',
+        orphaned.length
+          ? `samples for operations the spec does not have: ${orphaned.map((id) => `samples/${id}.ts`).join(', ')}`
+          : '',
       ]
         .filter(Boolean)
         .join('; '),
@@ -177,7 +199,9 @@ export function withCodeSamples(doc, typescriptSamples) {
   const ids = new Set(operations.map((op) => op.operationId));
   const missing = [...ids].filter((id) => !typescriptSamples.has(id));
   const orphaned = [...typescriptSamples.keys()].filter((id) => !ids.has(id));
-  if (missing.length || orphaned.length) throw new SampleMismatchError(missing, orphaned);
+  if (missing.length || orphaned.length) {
+    throw new SampleMismatchError(missing, orphaned);
+  }
 
   for (const op of operations) {
     op.operation['x-codeSamples'] = [

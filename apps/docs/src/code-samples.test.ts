@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,7 +28,10 @@ describe('x-codeSamples injection', () => {
     const decorated = withCodeSamples(bundle, samples);
     for (const op of listOperations(decorated)) {
       const codeSamples = op.operation['x-codeSamples'];
-      expect(codeSamples.map((s: { label: string }) => s.label), op.operationId).toEqual(['TypeScript', 'cURL']);
+      expect(
+        codeSamples.map((s: { label: string }) => s.label),
+        op.operationId,
+      ).toEqual(['TypeScript', 'cURL']);
       expect(codeSamples[0].source).toBe(readFileSync(join(samplesDir, `${op.operationId}.ts`), 'utf8').trimEnd());
       expect(codeSamples[1].source).toBe(curlSample(bundle, op));
     }
@@ -55,7 +58,9 @@ describe('x-codeSamples injection', () => {
   it('has exactly one TypeScript sample file per operation, each using the client', () => {
     const files = readdirSync(samplesDir).filter((f) => f.endsWith('.ts'));
     expect(files.map((f) => f.replace(/\.ts$/, '')).sort()).toEqual(operations.map((op) => op.operationId).sort());
-    for (const [id, source] of samples) expect(source, id).toMatch(/from '@mindzie\/client'/);
+    for (const [id, source] of samples) {
+      expect(source, id).toMatch(/from '@mindzie\/client'/);
+    }
   });
 });
 
@@ -69,9 +74,17 @@ describe('the cURL samples, run with curl', () => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      received.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString() });
+      received.push({
+        method: request.method ?? '',
+        url: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString(),
+      });
       // The name is only read by samples that save the answer as a file.
-      response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Disposition': 'attachment; filename="answer.zip"' });
+      response.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Content-Disposition': 'attachment; filename="answer.zip"',
+      });
       response.end('{}');
     });
   });
@@ -83,7 +96,10 @@ describe('the cURL samples, run with curl', () => {
   }, 300_000);
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const serverUrl = bundle.servers[0].url.replace(/\{(\w+)\}/g, (_: string, name: string) => bundle.servers[0].variables[name].default);
+  const serverUrl = bundle.servers[0].url.replace(
+    /\{(\w+)\}/g,
+    (_: string, name: string) => bundle.servers[0].variables[name].default,
+  );
 
   it.each(operations.map((op) => [op.operationId, op] as const))('%s sends the documented request', async (_, op) => {
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', [TOKEN_VARIABLE]: 'sample-token' };
@@ -98,7 +114,11 @@ describe('the cURL samples, run with curl', () => {
     try {
       received.length = 0;
       // Asynchronously: the recording server runs in this process. A failing curl rejects.
-      const run = await promisify(execFile)('sh', ['-euc', script.replaceAll(serverUrl, origin)], { cwd, env, timeout: 15_000 });
+      const run = await promisify(execFile)('sh', ['-euc', script.replaceAll(serverUrl, origin)], {
+        cwd,
+        env,
+        timeout: 15_000,
+      });
       expect(run.stderr).toBe('');
 
       expect(received).toHaveLength(1);
@@ -115,8 +135,11 @@ describe('the cURL samples, run with curl', () => {
         expect(request.body).toBe('');
       }
       // File answers are saved under the server's name; JSON answers go to stdout.
-      if (script.includes('--remote-header-name')) expect(readdirSync(cwd)).toEqual(['answer.zip']);
-      else expect(run.stdout).toBe('{}');
+      if (script.includes('--remote-header-name')) {
+        expect(readdirSync(cwd)).toEqual(['answer.zip']);
+      } else {
+        expect(run.stdout).toBe('{}');
+      }
     } finally {
       rmSync(cwd, { recursive: true, force: true });
     }

@@ -13,7 +13,10 @@ const MARKER = '<!-- content-security-policy -->';
  */
 export function inlineScriptHashes(html) {
   return [...html.matchAll(INLINE_SCRIPT)].map(
-    ([, body]) => `'sha256-${createHash('sha256').update(body ?? '', 'utf8').digest('base64')}'`,
+    ([, body]) =>
+      `'sha256-${createHash('sha256')
+        .update(body ?? '', 'utf8')
+        .digest('base64')}'`,
   );
 }
 
@@ -42,9 +45,13 @@ export function contentSecurityPolicy(html) {
  */
 export function withContentSecurityPolicy(html) {
   const at = html.indexOf(MARKER);
-  if (at < 0) throw new Error(`the page template has no ${MARKER} marker`);
+  if (at < 0) {
+    throw new Error(`the page template has no ${MARKER} marker`);
+  }
   const firstScript = html.search(/<script/i);
-  if (firstScript >= 0 && firstScript < at) throw new Error('the policy marker must come before the first script');
+  if (firstScript >= 0 && firstScript < at) {
+    throw new Error('the policy marker must come before the first script');
+  }
   const policy = contentSecurityPolicy(html);
   return { html: html.replace(MARKER, `<meta http-equiv="Content-Security-Policy" content="${policy}">`), policy };
 }

@@ -7,7 +7,10 @@ const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).di
 
 describe('the page content security policy', () => {
   it('allows each inline script by the hash of its exact text, and no script with a src', () => {
-    const html = page('<!-- content-security-policy --><script>a()</script>', '<script type="module">\n  b()\n</script><script src="x.js"></script>');
+    const html = page(
+      '<!-- content-security-policy --><script>a()</script>',
+      '<script type="module">\n  b()\n</script><script src="x.js"></script>',
+    );
     expect(inlineScriptHashes(html)).toEqual([sha256('a()'), sha256('\n  b()\n')]);
     const { policy } = withContentSecurityPolicy(html);
     expect(policy).toContain(`script-src ${sha256('a()')} ${sha256('\n  b()\n')};`);
@@ -22,6 +25,8 @@ describe('the page content security policy', () => {
 
   it('refuses a template without the marker or with a script before it', () => {
     expect(() => withContentSecurityPolicy(page('<script>a()</script>'))).toThrow(/marker/);
-    expect(() => withContentSecurityPolicy(page('<script>a()</script><!-- content-security-policy -->'))).toThrow(/before the first script/);
+    expect(() => withContentSecurityPolicy(page('<script>a()</script><!-- content-security-policy -->'))).toThrow(
+      /before the first script/,
+    );
   });
 });

@@ -25,7 +25,9 @@ export const CHROMIUM_ARGS = [
  * @returns {string} binary
  */
 export function ensureDebianPackage(binary, debianPackage, { log = (line) => console.log(line) } = {}) {
-  if (existsSync(binary)) return binary;
+  if (existsSync(binary)) {
+    return binary;
+  }
   /** @type {Array<[string, string[]]>} */
   const steps = [
     ['apt-get', ['update']],
@@ -47,7 +49,9 @@ export function ensureDebianPackage(binary, debianPackage, { log = (line) => con
       throw new Error(`\`${[cmd, ...args].join(' ')}\` failed (${result.status ?? result.signal}): ${why}`);
     }
   }
-  if (!existsSync(binary)) throw new Error(`apt-get installed ${debianPackage} but ${binary} is still missing`);
+  if (!existsSync(binary)) {
+    throw new Error(`apt-get installed ${debianPackage} but ${binary} is still missing`);
+  }
   return binary;
 }
 

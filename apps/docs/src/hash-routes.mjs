@@ -15,6 +15,8 @@ const PRE_RENDERED = /(<div id="redoc">)[\s\S]*?(<\/div>\s*<script type="module"
  * @param {string} html
  */
 export function withoutPreRenderedPage(html) {
-  if (!PRE_RENDERED.test(html)) throw new Error('the page has no pre-rendered <div id="redoc"> before its module script');
+  if (!PRE_RENDERED.test(html)) {
+    throw new Error('the page has no pre-rendered <div id="redoc"> before its module script');
+  }
   return html.replace(PRE_RENDERED, '$1$2');
 }

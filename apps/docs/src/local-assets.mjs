@@ -18,7 +18,9 @@ export function withLocalAssets(html) {
   const files = [];
   let result = html;
   for (const [remote, local] of Object.entries(LOCAL_COPIES)) {
-    if (!result.includes(remote)) continue;
+    if (!result.includes(remote)) {
+      continue;
+    }
     result = result.split(remote).join(local);
     files.push(local);
   }

@@ -15,6 +15,8 @@ describe('withLocalAssets', () => {
   });
 
   it('has every local copy in assets/', () => {
-    for (const file of Object.values(LOCAL_COPIES)) expect(existsSync(new URL(`../assets/${file}`, import.meta.url)), file).toBe(true);
+    for (const file of Object.values(LOCAL_COPIES)) {
+      expect(existsSync(new URL(`../assets/${file}`, import.meta.url)), file).toBe(true);
+    }
   });
 });

@@ -26,14 +26,18 @@ export function resolveRef(doc, node) {
   const seen = new Set();
   while (current && typeof current.$ref === 'string') {
     const ref = current.$ref;
-    if (!ref.startsWith('#/') || seen.has(ref)) throw new Error(`cannot resolve $ref ${ref}`);
+    if (!ref.startsWith('#/') || seen.has(ref)) {
+      throw new Error(`cannot resolve $ref ${ref}`);
+    }
     seen.add(ref);
     current = ref
       .slice(2)
       .split('/')
       .map((key) => key.replace(/~1/g, '/').replace(/~0/g, '~'))
       .reduce((/** @type {Node | undefined} */ n, key) => n?.[key], doc);
-    if (current === undefined) throw new Error(`$ref ${ref} points nowhere`);
+    if (current === undefined) {
+      throw new Error(`$ref ${ref} points nowhere`);
+    }
   }
   return current;
 }

@@ -28,7 +28,10 @@ describe('listOperations', () => {
 
   it('merges path-level parameters, the operation winning for the same name and place', () => {
     const [get, post] = listOperations(doc);
-    expect(get?.parameters.map((p) => `${p.in}:${p.name}=${p.example ?? ''}`)).toEqual(['path:id=from-component', 'query:q=']);
+    expect(get?.parameters.map((p) => `${p.in}:${p.name}=${p.example ?? ''}`)).toEqual([
+      'path:id=from-component',
+      'query:q=',
+    ]);
     expect(post?.parameters.map((p) => `${p.in}:${p.name}=${p.example ?? ''}`)).toEqual(['path:id=own', 'query:q=']);
   });
 

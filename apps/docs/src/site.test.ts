@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { curlSample, readTypeScriptSamples } from './code-samples.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from './debian-packages.mjs';
@@ -41,11 +41,17 @@ async function openSite(options: BrowserContextOptions): Promise<Watched> {
   const local = (url: string) => url.startsWith(server.url) || /^(data|blob):/.test(url);
   context.on('request', (request) => {
     watched.requests.push(request.url());
-    if (!local(request.url())) watched.offsite.push(request.url());
+    if (!local(request.url())) {
+      watched.offsite.push(request.url());
+    }
   });
-  await context.route('**/*', (route) => (local(route.request().url()) ? route.continue() : route.abort('blockedbyclient')));
+  await context.route('**/*', (route) =>
+    local(route.request().url()) ? route.continue() : route.abort('blockedbyclient'),
+  );
   watched.page.on('console', (message) => {
-    if (message.type() === 'error') watched.consoleErrors.push(message.text().slice(0, 500));
+    if (message.type() === 'error') {
+      watched.consoleErrors.push(message.text().slice(0, 500));
+    }
   });
   watched.page.on('pageerror', (error) => watched.consoleErrors.push(`uncaught: ${error.message}`));
   watched.page.setDefaultTimeout(10_000);
@@ -65,16 +71,24 @@ function expectNothingOffsiteAndNoErrors({ requests, offsite, consoleErrors }: W
 }
 
 const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-const heading = (page: Page, text: string) => page.locator('h1, h2').filter({ hasText: exactly(text) }).first();
+const heading = (page: Page, text: string) =>
+  page
+    .locator('h1, h2')
+    .filter({ hasText: exactly(text) })
+    .first();
 
 /** Opens an operation from the navigation (behind the menu button on a phone), as a reader would. */
 async function goToOperation(page: Page, op: (typeof operations)[number], { phone = false } = {}) {
-  if (phone) await page.getByRole('button', { name: 'Open navigation menu' }).click();
+  if (phone) {
+    await page.getByRole('button', { name: 'Open navigation menu' }).click();
+  }
   const tag = page.locator(`[data-text="${op.operation.tags[0]}"]`);
   const group = page.locator('.menu-item-type-group').filter({ has: tag });
   await group.waitFor();
   // A collapsed tag shows a right-pointing chevron; expand it to reach its operations.
-  if (await group.locator('[data-component-name="icons/ChevronRightIcon/ChevronRightIcon"]').first().isVisible()) await group.click();
+  if (await group.locator('[data-component-name="icons/ChevronRightIcon/ChevronRightIcon"]').first().isVisible()) {
+    await group.click();
+  }
   const item = page.locator('.menu-item-type-operation').filter({ hasText: op.summary });
   await item.click();
   await heading(page, op.summary).waitFor();
@@ -84,9 +98,15 @@ async function goToOperation(page: Page, op: (typeof operations)[number], { phon
 /** Picks a sample language in the operation's request-samples panel; returns the code shown. */
 async function showSample(page: Page, path: string, label: string) {
   const panel = page.locator('.panel-request-samples').filter({ has: page.getByText(path, { exact: true }) });
-  await panel.locator('button[aria-haspopup="menu"]').filter({ hasText: /^(TypeScript|cURL)$/ }).click();
+  await panel
+    .locator('button[aria-haspopup="menu"]')
+    .filter({ hasText: /^(TypeScript|cURL)$/ })
+    .click();
   await page.getByRole('menuitem', { name: label, exact: true }).click();
-  await panel.locator('button[aria-haspopup="menu"]').filter({ hasText: new RegExp(`^${label}$`) }).waitFor();
+  await panel
+    .locator('button[aria-haspopup="menu"]')
+    .filter({ hasText: new RegExp(`^${label}$`) })
+    .waitFor();
   return (await panel.locator('[data-component-name="CodeBlock/CodeBlock"]').innerText()).trim();
 }
 
@@ -134,13 +154,19 @@ describe('the built site in Chromium', () => {
       const panel = page.locator('.panel-request-samples').filter({ has: page.getByText(op.path, { exact: true }) });
       await panel.scrollIntoViewIfNeeded();
       const box = await panel.boundingBox();
-      expect(box && box.x >= 0 && box.x + box.width <= 390, `${op.operationId} samples panel ${JSON.stringify(box)}`).toBe(true);
+      expect(
+        box && box.x >= 0 && box.x + box.width <= 390,
+        `${op.operationId} samples panel ${JSON.stringify(box)}`,
+      ).toBe(true);
       expect(await overflow(), op.operationId).toBeLessThanOrEqual(0);
     }
     const first = operations[0]!;
     await goToOperation(page, first, { phone: true });
     expect(await showSample(page, first.path, 'cURL')).toBe(curlSample(spec, first));
-    await page.locator('.panel-request-samples').filter({ has: page.getByText(first.path, { exact: true }) }).scrollIntoViewIfNeeded();
+    await page
+      .locator('.panel-request-samples')
+      .filter({ has: page.getByText(first.path, { exact: true }) })
+      .scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${results}docs-phone-samples.png` });
     expectNothingOffsiteAndNoErrors(site);
     await page.context().close();
@@ -154,16 +180,26 @@ describe('the built site in Chromium', () => {
     const tags = new Set(operations.map((op) => op.operation.tags[0])).size;
     expect(links.filter(({ href }) => href.startsWith('#/section/'))).toHaveLength(sections + guideSections);
     expect(links.length).toBe(1 + sections + guideSections + tags + operations.length);
-    for (const op of operations) expect(links.map(({ label }) => label)).toContain(op.summary);
-    expect(links.filter(({ href }) => !href.startsWith('#/')), 'path routes 404 on a static host').toEqual([]);
+    for (const op of operations) {
+      expect(links.map(({ label }) => label)).toContain(op.summary);
+    }
+    expect(
+      links.filter(({ href }) => !href.startsWith('#/')),
+      'path routes 404 on a static host',
+    ).toEqual([]);
 
     for (const { href, label } of links) {
       const page = await site.page.context().newPage();
       const answer = await page.goto(new URL(href, server.url).href, { waitUntil: 'load' });
       expect(answer?.status(), href).toBe(200);
-      const target = page.locator('h1, h2').filter({ hasText: new RegExp(`^${escape(label)}`) }).first();
+      const target = page
+        .locator('h1, h2')
+        .filter({ hasText: new RegExp(`^${escape(label)}`) })
+        .first();
       await target.waitFor();
-      await expect.poll(() => target.evaluate((el) => el.getBoundingClientRect().top), { message: href }).toBeLessThan(200);
+      await expect
+        .poll(() => target.evaluate((el) => el.getBoundingClientRect().top), { message: href })
+        .toBeLessThan(200);
       await page.close();
     }
     expectNothingOffsiteAndNoErrors(site);
@@ -172,8 +208,9 @@ describe('the built site in Chromium', () => {
   }, 600_000);
 });
 
-const guideSections = (readFileSync(new URL('../guide/getting-started.md', import.meta.url), 'utf8').match(/^## /gm) ?? [])
-  .length;
+const guideSections = (
+  readFileSync(new URL('../guide/getting-started.md', import.meta.url), 'utf8').match(/^## /gm) ?? []
+).length;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Every link of the navigation (each tag expanded), with its label as shown. */
@@ -186,7 +223,9 @@ async function navigationLinks(page: Page) {
         .map((a) => ({ href: a.getAttribute('href') ?? '', label: (a as HTMLElement).innerText })),
     );
     // An operation's label ends with its method badge.
-    for (const { href, label } of shown) found.set(href, label.replace(/\s+(GET|POST|PUT|PATCH|DELETE)$/, '').trim());
+    for (const { href, label } of shown) {
+      found.set(href, label.replace(/\s+(GET|POST|PUT|PATCH|DELETE)$/, '').trim());
+    }
   };
   await collect();
   // Expand each tag and wait for its operations to show before reading the links.

@@ -33,7 +33,9 @@ export async function startStaticServer({ root, port = 0, host = '127.0.0.1' }) 
     server.listen(port, host, () => resolve(undefined));
   });
   const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
+  if (!address || typeof address === 'string') {
+    throw new Error('the server has no TCP address');
+  }
   return {
     url: `http://${host}:${address.port}/`,
     port: address.port,

@@ -46,12 +46,20 @@ describe('the static server', () => {
 
   it('answers 404 for missing files and never serves a file outside its root', async () => {
     expect((await get('/missing.html')).status).toBe(404);
-    for (const path of ['/../secret.txt', '/..%2fsecret.txt', '/%2e%2e/secret.txt', '/site/..%5c..%5csecret.txt', '/%00']) {
+    for (const path of [
+      '/../secret.txt',
+      '/..%2fsecret.txt',
+      '/%2e%2e/secret.txt',
+      '/site/..%5c..%5csecret.txt',
+      '/%00',
+    ]) {
       const answer = await get(path);
       expect(answer.status, path).toBe(404);
       expect(answer.body, path).not.toContain('outside the root');
     }
-    for (const path of ['/..%2f..%2fetc%2fpasswd', '/%E0%A4%A']) expect((await get(path)).status, path).toBe(404);
+    for (const path of ['/..%2f..%2fetc%2fpasswd', '/%E0%A4%A']) {
+      expect((await get(path)).status, path).toBe(404);
+    }
   });
 
   it('rewrites nothing: a path that is no file is a 404, not the index page', async () => {

@@ -33,13 +33,17 @@ export function createAdmin(state: SandboxState, faults: FaultRegistry, log: Req
     clearFaults: () => faults.clear(),
     requests(filter) {
       if (filter?.operationId !== undefined && !operationIds.includes(filter.operationId)) {
-        throw new SandboxInputError(`requests(): operationId "${filter.operationId}" is not in the spec (${operationIds.join(', ')})`);
+        throw new SandboxInputError(
+          `requests(): operationId "${filter.operationId}" is not in the spec (${operationIds.join(', ')})`,
+        );
       }
       return log.list(filter);
     },
     clearRequests: () => log.clear(),
     advanceTime(ms) {
-      if (!(Number.isFinite(ms) && ms >= 0)) throw new SandboxInputError(`advanceTime needs a number of ms >= 0 (got ${ms})`);
+      if (!(Number.isFinite(ms) && ms >= 0)) {
+        throw new SandboxInputError(`advanceTime needs a number of ms >= 0 (got ${ms})`);
+      }
       clock.advance(ms);
     },
     reset() {
@@ -77,7 +81,9 @@ export function adminRoutes(admin: SandboxAdmin, adminToken: string, info: () =>
       const query = request.query as Record<string, unknown>;
       const filter: RequestFilter = {};
       for (const key of ['method', 'operationId', 'path'] as const) {
-        if (typeof query[key] === 'string') filter[key] = query[key];
+        if (typeof query[key] === 'string') {
+          filter[key] = query[key];
+        }
       }
       return { requests: admin.requests(filter) };
     });

@@ -39,7 +39,9 @@ async function startSandboxProcess(): Promise<Server & { info: SandboxInfo }> {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('\n')) resolve(output.slice(0, output.indexOf('\n')));
+      if (output.includes('\n')) {
+        resolve(output.slice(0, output.indexOf('\n')));
+      }
     });
     child.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}`)));
   });
@@ -56,7 +58,9 @@ async function startPrismMock(): Promise<Server> {
 
 function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
+    if (child.exitCode !== null) {
+      return resolve();
+    }
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
@@ -108,7 +112,9 @@ async function main(): Promise<void> {
   const path = `/api/${tenantId}/${projectId}/actionexecution/e0000000-0000-4000-8000-000000000001`;
   const results = { sandbox: [] as Load[], prism: [] as Load[] };
   try {
-    for (const server of [sandbox, prism]) await load(`${server.baseUrl}${path}`, token, warmupSeconds);
+    for (const server of [sandbox, prism]) {
+      await load(`${server.baseUrl}${path}`, token, warmupSeconds);
+    }
     for (let run = 0; run < rounds; run++) {
       results.sandbox.push(await load(`${sandbox.baseUrl}${path}`, token, measureSeconds));
       results.prism.push(await load(`${prism.baseUrl}${path}`, token, measureSeconds));

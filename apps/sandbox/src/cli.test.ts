@@ -7,7 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 const bin = fileURLToPath(new URL('../bin/mindzie-sandbox.js', import.meta.url));
 let child: ChildProcessWithoutNullStreams | undefined;
 afterEach(() => {
-  if (child && child.exitCode === null) child.kill('SIGKILL');
+  if (child && child.exitCode === null) {
+    child.kill('SIGKILL');
+  }
   child = undefined;
 });
 
@@ -22,7 +24,9 @@ function start(...args: string[]) {
     child!.once('exit', (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
   });
   firstLine.catch(() => {}); // a test that expects an early exit awaits `exit` instead
-  const exit = once(child, 'exit').then(([code, signal]) => (code === null ? `${signal}: ${stderr}` : (code as number)));
+  const exit = once(child, 'exit').then(([code, signal]) =>
+    code === null ? `${signal}: ${stderr}` : (code as number),
+  );
   return { child, firstLine, exit, output: () => ({ stdout, stderr }) };
 }
 
@@ -31,14 +35,25 @@ describe('mindzie-sandbox', { timeout: 60_000 }, () => {
   it('with --json prints exactly one JSON object on the first line, serves it, and stops on SIGTERM', async () => {
     const run = start('--json', '--port', '0', '--time-scale', '60');
     const info = JSON.parse(await run.firstLine);
-    expect(Object.keys(info)).toEqual(expect.arrayContaining(['baseUrl', 'token', 'tenantId', 'projectId', 'actions', 'blocks']));
-    expect(info.actions[0]).toEqual(expect.objectContaining({ actionId: expect.any(String), name: expect.any(String), outcome: 'Completed' }));
-    expect(info.blocks[0]).toEqual(expect.objectContaining({ blockId: expect.any(String), name: expect.any(String), outcome: 'Success' }));
-    expect(info.actions.find((action: { name: string }) => action.name === 'Full reprocessing').durationMs).toBe(10_000);
+    expect(Object.keys(info)).toEqual(
+      expect.arrayContaining(['baseUrl', 'token', 'tenantId', 'projectId', 'actions', 'blocks']),
+    );
+    expect(info.actions[0]).toEqual(
+      expect.objectContaining({ actionId: expect.any(String), name: expect.any(String), outcome: 'Completed' }),
+    );
+    expect(info.blocks[0]).toEqual(
+      expect.objectContaining({ blockId: expect.any(String), name: expect.any(String), outcome: 'Success' }),
+    );
+    expect(info.actions.find((action: { name: string }) => action.name === 'Full reprocessing').durationMs).toBe(
+      10_000,
+    );
 
-    const response = await fetch(`${info.baseUrl}/api/${info.tenantId}/${info.projectId}/actionexecution/action/${info.actions[0].actionId}`, {
-      headers: { authorization: `Bearer ${info.token}` },
-    });
+    const response = await fetch(
+      `${info.baseUrl}/api/${info.tenantId}/${info.projectId}/actionexecution/action/${info.actions[0].actionId}`,
+      {
+        headers: { authorization: `Bearer ${info.token}` },
+      },
+    );
     expect(response.status).toBe(200);
 
     run.child.kill('SIGTERM');
@@ -51,7 +66,9 @@ describe('mindzie-sandbox', { timeout: 60_000 }, () => {
     await run.firstLine;
     await expect.poll(() => run.output().stdout).toMatch(/Press Ctrl\+C/);
     const { stdout } = run.output();
-    for (const text of ['base URL', 'token', 'tenant id', 'project id', 'Daily sales report', 'Legacy server block']) expect(stdout).toContain(text);
+    for (const text of ['base URL', 'token', 'tenant id', 'project id', 'Daily sales report', 'Legacy server block']) {
+      expect(stdout).toContain(text);
+    }
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(0);
   });

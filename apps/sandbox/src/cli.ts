@@ -1,7 +1,7 @@
 // `mindzie-sandbox`: start the sandbox, print how to reach it, stop cleanly on SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
 import { cannotCreateExecution } from './fixture.ts';
-import { startSandbox, type Sandbox } from './index.ts';
+import { type Sandbox, startSandbox } from './index.ts';
 import { exampleValue } from './spec.ts';
 
 const refused = exampleValue<{ error: string }>('ActionCannotCreateExecution').error;
@@ -22,9 +22,13 @@ function fail(message: string): never {
 }
 
 function numberOption(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined) {
+    return undefined;
+  }
   const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed)) fail(`--${name} needs a number (got "${value}")`);
+  if (value.trim() === '' || !Number.isFinite(parsed)) {
+    fail(`--${name} needs a number (got "${value}")`);
+  }
   return parsed;
 }
 
@@ -81,7 +85,9 @@ async function main(): Promise<void> {
     return;
   }
   const port = numberOption('port', values.port);
-  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) fail(`--port must be 0..65535 (got ${port})`);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    fail(`--port must be 0..65535 (got ${port})`);
+  }
   const timeScale = numberOption('time-scale', values['time-scale']);
 
   let sandbox: Sandbox;
@@ -100,9 +106,13 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    if (stopping) {
+      return;
+    }
     stopping = true;
-    if (!values.json) process.stderr.write(`\n${signal}: stopping the sandbox\n`);
+    if (!values.json) {
+      process.stderr.write(`\n${signal}: stopping the sandbox\n`);
+    }
     sandbox.close().then(
       () => process.exit(0),
       () => process.exit(1),

@@ -34,8 +34,12 @@ export function scheduleTimeline(queuedAt: number, queuedMs: number, durationMs:
 }
 
 export function phaseAt(timeline: Timeline, now: number): Phase {
-  if (now < timeline.startsAt) return 'queued';
-  if (now < timeline.endsAt) return 'running';
+  if (now < timeline.startsAt) {
+    return 'queued';
+  }
+  if (now < timeline.endsAt) {
+    return 'running';
+  }
   return 'ended';
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxInputError, startSandbox, type Sandbox } from './index.ts';
+import { type Sandbox, SandboxInputError, startSandbox } from './index.ts';
 import { seeded } from './test-support.ts';
 
 // CORS behind the corsOrigin option, as a browser page on another origin meets it.
@@ -34,7 +34,9 @@ describe('CORS (corsOrigin)', () => {
   });
 
   it('lets the page read answers, a 401 and the headers a download needs included', async () => {
-    const ok = await fetch(lastExecutionUrl(withCors), { headers: { origin, authorization: `Bearer ${withCors.token}` } });
+    const ok = await fetch(lastExecutionUrl(withCors), {
+      headers: { origin, authorization: `Bearer ${withCors.token}` },
+    });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('access-control-allow-origin')).toBe(origin);
     expect(ok.headers.get('access-control-expose-headers')).toContain('content-disposition');

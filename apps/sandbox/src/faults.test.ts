@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from './index.ts';
+import { type Sandbox, startSandbox } from './index.ts';
 import { apiOf, seeded } from './test-support.ts';
 
 let sandbox: Sandbox;
@@ -22,12 +22,20 @@ async function completedExecution(): Promise<string> {
 
 describe('injected faults', () => {
   it('answer 429 with Retry-After for the next N matching requests, then normally', async () => {
-    sandbox.admin.injectFault({ operationId: 'listActionExecutions', kind: 'status', status: 429, retryAfter: 3, times: 2 });
+    sandbox.admin.injectFault({
+      operationId: 'listActionExecutions',
+      kind: 'status',
+      status: 429,
+      retryAfter: 3,
+      times: 2,
+    });
     const statuses = [];
     for (let i = 0; i < 3; i++) {
       const response = await api.get(historyPath());
       statuses.push(response.status);
-      if (response.status === 429) expect(response.headers.get('retry-after')).toBe('3');
+      if (response.status === 429) {
+        expect(response.headers.get('retry-after')).toBe('3');
+      }
     }
     expect(statuses).toEqual([429, 429, 200]);
     expect(sandbox.admin.requests().map((entry) => [entry.status, entry.fault])).toEqual([
@@ -47,7 +55,13 @@ describe('injected faults', () => {
   });
 
   it('match only the given method and path pattern', async () => {
-    sandbox.admin.injectFault({ method: 'POST', path: '/api/*/*/block/*/execute', kind: 'status', status: 503, times: 'always' });
+    sandbox.admin.injectFault({
+      method: 'POST',
+      path: '/api/*/*/block/*/execute',
+      kind: 'status',
+      status: 503,
+      times: 'always',
+    });
     expect((await api.get(historyPath())).status).toBe(200);
     const blockId = sandbox.blocks[0]!.blockId;
     expect((await api.post(`/block/${blockId}/execute`)).status).toBe(503);
@@ -76,7 +90,9 @@ describe('injected faults', () => {
   it('stall until the client gives up', async () => {
     sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'stall' });
     const id = await completedExecution();
-    await expect(api.get(`/actionexecution/${id}`, { signal: AbortSignal.timeout(300) })).rejects.toThrow(/aborted|timeout/i);
+    await expect(api.get(`/actionexecution/${id}`, { signal: AbortSignal.timeout(300) })).rejects.toThrow(
+      /aborted|timeout/i,
+    );
     expect((await api.get(`/actionexecution/${id}`)).status).toBe(200);
   });
 
@@ -95,13 +111,18 @@ describe('injected faults', () => {
     const failure = await (async () => {
       for (;;) {
         const { done, value } = await reader.read();
-        if (done) return undefined;
+        if (done) {
+          return undefined;
+        }
         received += value.byteLength;
       }
     })().catch((error: Error) => error);
     expect(failure).toBeInstanceOf(Error);
     expect(received).toBe(100);
-    expect(sandbox.admin.requests({ operationId: 'downloadActionExecutionPackage' }).at(-1)).toMatchObject({ status: 200, fault: 'truncate' });
+    expect(sandbox.admin.requests({ operationId: 'downloadActionExecutionPackage' }).at(-1)).toMatchObject({
+      status: 200,
+      fault: 'truncate',
+    });
   });
 
   it('cut a JSON answer short too', async () => {
@@ -124,8 +145,18 @@ describe('injected faults', () => {
   it('answer a given body instead (an HTML page on a 200), before or after the request is handled', async () => {
     sandbox.admin.injectFault({ operationId: 'listActionExecutions', kind: 'body', body: '<html>Bad gateway</html>' });
     const page = await api.get(historyPath());
-    expect([page.status, page.headers.get('content-type'), await page.text()]).toEqual([200, 'text/html; charset=utf-8', '<html>Bad gateway</html>']);
-    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'body', body: 'queued', contentType: 'text/plain', phase: 'after' });
+    expect([page.status, page.headers.get('content-type'), await page.text()]).toEqual([
+      200,
+      'text/html; charset=utf-8',
+      '<html>Bad gateway</html>',
+    ]);
+    sandbox.admin.injectFault({
+      operationId: 'executeAction',
+      kind: 'body',
+      body: 'queued',
+      contentType: 'text/plain',
+      phase: 'after',
+    });
     expect(await (await api.get(executePath())).text()).toBe('queued');
     expect((await (await api.get(historyPath())).json()).items).toHaveLength(3);
   });
@@ -139,12 +170,20 @@ describe('injected faults', () => {
   });
 
   it('are refused when malformed, naming the problem', () => {
-    expect(() => sandbox.admin.injectFault({ kind: 'status', status: 418 as 500 })).toThrow(/status must be one of 429, 500, 502, 503/);
+    expect(() => sandbox.admin.injectFault({ kind: 'status', status: 418 as 500 })).toThrow(
+      /status must be one of 429, 500, 502, 503/,
+    );
     expect(() => sandbox.admin.injectFault({ kind: 'truncate', afterBytes: -1 })).toThrow(/afterBytes/);
     expect(() => sandbox.admin.injectFault({ kind: 'latency', ms: 5, phase: 'after' })).toThrow(/phase "after"/);
-    expect(() => sandbox.admin.injectFault({ kind: 'truncate', afterBytes: 5, length: 'half' as 'cut' })).toThrow(/length must be/);
-    expect(() => sandbox.admin.injectFault({ kind: 'body', body: 5 as unknown as string })).toThrow(/body must be a string/);
-    expect(() => sandbox.admin.injectFault({ kind: 'body', body: '', status: 500 as 200 })).toThrow(/status must be one of 200, 202/);
+    expect(() => sandbox.admin.injectFault({ kind: 'truncate', afterBytes: 5, length: 'half' as 'cut' })).toThrow(
+      /length must be/,
+    );
+    expect(() => sandbox.admin.injectFault({ kind: 'body', body: 5 as unknown as string })).toThrow(
+      /body must be a string/,
+    );
+    expect(() => sandbox.admin.injectFault({ kind: 'body', body: '', status: 500 as 200 })).toThrow(
+      /status must be one of 200, 202/,
+    );
     expect(() => sandbox.admin.injectFault({ operationId: 'downloadPackage', kind: 'reset' })).toThrow(
       /operationId "downloadPackage" is not in the spec \(.*downloadActionExecutionPackage/,
     );
@@ -158,14 +197,20 @@ describe('the request log', () => {
     await api.get(historyPath());
     const executes = sandbox.admin.requests({ operationId: 'executeAction' });
     expect(executes).toHaveLength(1);
-    expect(executes[0]).toMatchObject({ method: 'GET', path: `${api.root}${executePath()}`.replace(sandbox.baseUrl, ''), status: 200 });
+    expect(executes[0]).toMatchObject({
+      method: 'GET',
+      path: `${api.root}${executePath()}`.replace(sandbox.baseUrl, ''),
+      status: 200,
+    });
     expect(Date.parse(executes[0]!.time)).not.toBeNaN();
   });
 
   it('records unknown paths and unauthorised requests, not admin calls', async () => {
     await fetch(`${sandbox.baseUrl}/nowhere`);
     await fetch(`${api.root}${historyPath()}`);
-    await fetch(`${sandbox.baseUrl}/__sandbox/requests`, { headers: { authorization: `Bearer ${sandbox.adminToken}` } });
+    await fetch(`${sandbox.baseUrl}/__sandbox/requests`, {
+      headers: { authorization: `Bearer ${sandbox.adminToken}` },
+    });
     expect(sandbox.admin.requests().map((entry) => [entry.operationId, entry.status])).toEqual([
       [null, 404],
       ['listActionExecutions', 401],
@@ -186,7 +231,10 @@ describe('the admin HTTP API', () => {
   });
 
   it('injects faults, lists requests, advances the clock and resets', async () => {
-    const created = await admin('/faults', { method: 'POST', body: JSON.stringify({ operationId: 'executeAction', kind: 'status', status: 503 }) });
+    const created = await admin('/faults', {
+      method: 'POST',
+      body: JSON.stringify({ operationId: 'executeAction', kind: 'status', status: 503 }),
+    });
     expect(created.status).toBe(201);
     expect((await api.get(executePath())).status).toBe(503);
     const { requests } = await (await admin('/requests?operationId=executeAction')).json();

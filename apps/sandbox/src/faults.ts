@@ -62,31 +62,58 @@ const bodyStatuses = new Set([200, 202]);
 const afterKinds = ['status', 'reset', 'stall', 'body'];
 const faultStatuses = new Set([429, 500, 502, 503]);
 
-
 /** Checks a fault that came from outside (JSON over the admin API or a test). */
 export function checkFaultSpec(spec: FaultSpec): FaultSpec {
   const fail = (what: string): never => {
     throw new SandboxInputError(`Invalid fault: ${what}`);
   };
-  if (typeof spec !== 'object' || spec === null) fail('must be an object');
-  if (!effectKinds.has(spec.kind)) fail(`kind must be one of ${[...effectKinds].join(', ')}`);
-  if (spec.kind === 'status' && !faultStatuses.has(spec.status)) fail(`status must be one of ${[...faultStatuses].join(', ')}`);
-  if (spec.kind === 'status' && spec.retryAfter !== undefined && !(Number.isInteger(spec.retryAfter) && spec.retryAfter >= 0)) {
+  if (typeof spec !== 'object' || spec === null) {
+    fail('must be an object');
+  }
+  if (!effectKinds.has(spec.kind)) {
+    fail(`kind must be one of ${[...effectKinds].join(', ')}`);
+  }
+  if (spec.kind === 'status' && !faultStatuses.has(spec.status)) {
+    fail(`status must be one of ${[...faultStatuses].join(', ')}`);
+  }
+  if (
+    spec.kind === 'status' &&
+    spec.retryAfter !== undefined &&
+    !(Number.isInteger(spec.retryAfter) && spec.retryAfter >= 0)
+  ) {
     fail('retryAfter must be a whole number of seconds >= 0');
   }
-  if (spec.kind === 'truncate' && !(Number.isInteger(spec.afterBytes) && spec.afterBytes >= 0)) fail('afterBytes must be a whole number >= 0');
-  if (spec.kind === 'truncate' && spec.length !== undefined && spec.length !== 'full' && spec.length !== 'cut') fail('length must be "full" or "cut"');
-  if (spec.kind === 'body' && typeof spec.body !== 'string') fail('body must be a string');
-  if (spec.kind === 'body' && spec.status !== undefined && !bodyStatuses.has(spec.status)) fail(`status must be one of ${[...bodyStatuses].join(', ')}`);
-  if (spec.kind === 'body' && spec.contentType !== undefined && typeof spec.contentType !== 'string') fail('contentType must be a string');
-  if (spec.kind === 'latency' && !(Number.isFinite(spec.ms) && spec.ms >= 0)) fail('ms must be a number >= 0');
+  if (spec.kind === 'truncate' && !(Number.isInteger(spec.afterBytes) && spec.afterBytes >= 0)) {
+    fail('afterBytes must be a whole number >= 0');
+  }
+  if (spec.kind === 'truncate' && spec.length !== undefined && spec.length !== 'full' && spec.length !== 'cut') {
+    fail('length must be "full" or "cut"');
+  }
+  if (spec.kind === 'body' && typeof spec.body !== 'string') {
+    fail('body must be a string');
+  }
+  if (spec.kind === 'body' && spec.status !== undefined && !bodyStatuses.has(spec.status)) {
+    fail(`status must be one of ${[...bodyStatuses].join(', ')}`);
+  }
+  if (spec.kind === 'body' && spec.contentType !== undefined && typeof spec.contentType !== 'string') {
+    fail('contentType must be a string');
+  }
+  if (spec.kind === 'latency' && !(Number.isFinite(spec.ms) && spec.ms >= 0)) {
+    fail('ms must be a number >= 0');
+  }
   if (spec.times !== undefined && spec.times !== 'always' && !(Number.isInteger(spec.times) && spec.times > 0)) {
     fail('times must be a whole number > 0 or "always"');
   }
-  if (spec.phase !== undefined && spec.phase !== 'before' && spec.phase !== 'after') fail('phase must be "before" or "after"');
-  if (spec.phase === 'after' && !afterKinds.includes(spec.kind)) fail(`phase "after" applies to ${afterKinds.join(', ')} only`);
+  if (spec.phase !== undefined && spec.phase !== 'before' && spec.phase !== 'after') {
+    fail('phase must be "before" or "after"');
+  }
+  if (spec.phase === 'after' && !afterKinds.includes(spec.kind)) {
+    fail(`phase "after" applies to ${afterKinds.join(', ')} only`);
+  }
   for (const key of ['method', 'path', 'operationId'] as const) {
-    if (spec[key] !== undefined && typeof spec[key] !== 'string') fail(`${key} must be a string`);
+    if (spec[key] !== undefined && typeof spec[key] !== 'string') {
+      fail(`${key} must be a string`);
+    }
   }
   if (spec.operationId !== undefined && !operationIds.includes(spec.operationId)) {
     fail(`operationId "${spec.operationId}" is not in the spec (${operationIds.join(', ')})`);
@@ -137,18 +164,31 @@ export class FaultRegistry {
 
   /** Picks and uses up the faults for one request (in the order they were added). */
   take(method: string, path: string, operationId: string | undefined): FaultPlan | undefined {
-    if (this.faults.length === 0) return undefined;
+    if (this.faults.length === 0) {
+      return undefined;
+    }
     let latencyMs = 0;
     let effect: FaultSpec | undefined;
     for (const fault of this.faults) {
       const { spec } = fault;
-      if (spec.kind !== 'latency' && effect) continue;
-      if (spec.method !== undefined && spec.method.toUpperCase() !== method) continue;
-      if (spec.operationId !== undefined && spec.operationId !== operationId) continue;
-      if (fault.path && !fault.path.test(path)) continue;
+      if (spec.kind !== 'latency' && effect) {
+        continue;
+      }
+      if (spec.method !== undefined && spec.method.toUpperCase() !== method) {
+        continue;
+      }
+      if (spec.operationId !== undefined && spec.operationId !== operationId) {
+        continue;
+      }
+      if (fault.path && !fault.path.test(path)) {
+        continue;
+      }
       fault.remaining -= 1;
-      if (spec.kind === 'latency') latencyMs += spec.ms;
-      else effect = spec;
+      if (spec.kind === 'latency') {
+        latencyMs += spec.ms;
+      } else {
+        effect = spec;
+      }
     }
     this.faults = this.faults.filter((fault) => fault.remaining > 0);
     return latencyMs > 0 || effect ? { latencyMs, effect } : undefined;

@@ -3,9 +3,9 @@
 // up front so a bad fixture fails with a message that names the field.
 import { readFileSync } from 'node:fs';
 import { SandboxInputError } from './errors.ts';
+import defaultFixtureJson from './fixtures/default.json';
 import type { components } from './generated/openapi.ts';
 import { actionExecutionStatusValues, blockExecutionStatusValues } from './generated/openapi.ts';
-import defaultFixtureJson from './fixtures/default.json';
 
 type ActionStatus = components['schemas']['ActionExecutionStatus'];
 type BlockStatus = components['schemas']['BlockExecutionStatus'];
@@ -120,57 +120,87 @@ function checkFixture(fixture: Fixture): void {
   const ids = new Set<string>();
   const tokens = new Set<string>();
   const checkId = (where: string, id: unknown) => {
-    if (typeof id !== 'string' || !guid.test(id)) fail(where, `must be a GUID (got ${JSON.stringify(id)})`);
+    if (typeof id !== 'string' || !guid.test(id)) {
+      fail(where, `must be a GUID (got ${JSON.stringify(id)})`);
+    }
     const key = (id as string).toLowerCase();
-    if (ids.has(key)) fail(where, `repeats the id ${key}`);
+    if (ids.has(key)) {
+      fail(where, `repeats the id ${key}`);
+    }
     ids.add(key);
   };
   const checkDuration = (where: string, value: unknown, optional: boolean) => {
-    if (value === undefined && optional) return;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(where, 'must be a number of ms >= 0');
+    if (value === undefined && optional) {
+      return;
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      fail(where, 'must be a number of ms >= 0');
+    }
   };
   const actionOutcomes: string[] = [...terminal(actionExecutionStatusValues), cannotCreateExecution];
   const blockOutcomes: string[] = terminal(blockExecutionStatusValues);
   const resultsModes: readonly string[] = ['history', 'notImplemented'];
 
-  if (!Array.isArray(fixture?.tenants) || fixture.tenants.length === 0) fail('tenants', 'must list at least one tenant');
+  if (!Array.isArray(fixture?.tenants) || fixture.tenants.length === 0) {
+    fail('tenants', 'must list at least one tenant');
+  }
   if (fixture.blockResults !== undefined && !resultsModes.includes(fixture.blockResults)) {
     fail('blockResults', `must be one of ${resultsModes.join(', ')}`);
   }
   fixture.tenants.forEach((tenant, t) => {
     const at = `tenants[${t}]`;
     checkId(`${at}.tenantId`, tenant.tenantId);
-    if (!Array.isArray(tenant.tokens) || tenant.tokens.length === 0) fail(`${at}.tokens`, 'must list at least one token');
+    if (!Array.isArray(tenant.tokens) || tenant.tokens.length === 0) {
+      fail(`${at}.tokens`, 'must list at least one token');
+    }
     for (const token of tenant.tokens) {
-      if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token)) fail(`${at}.tokens`, 'must be printable strings');
-      if (tokens.has(token)) fail(`${at}.tokens`, 'repeat a token of another tenant');
+      if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token)) {
+        fail(`${at}.tokens`, 'must be printable strings');
+      }
+      if (tokens.has(token)) {
+        fail(`${at}.tokens`, 'repeat a token of another tenant');
+      }
       tokens.add(token);
     }
-    if (!Array.isArray(tenant.projects) || tenant.projects.length === 0) fail(`${at}.projects`, 'must list at least one project');
+    if (!Array.isArray(tenant.projects) || tenant.projects.length === 0) {
+      fail(`${at}.projects`, 'must list at least one project');
+    }
     tenant.projects.forEach((project, p) => {
       const pat = `${at}.projects[${p}]`;
       checkId(`${pat}.projectId`, project.projectId);
       (project.actions ?? []).forEach((action, a) => {
         const aat = `${pat}.actions[${a}]`;
         checkId(`${aat}.actionId`, action.actionId);
-        if (!actionOutcomes.includes(action.outcome)) fail(`${aat}.outcome`, `must be one of ${actionOutcomes.join(', ')}`);
+        if (!actionOutcomes.includes(action.outcome)) {
+          fail(`${aat}.outcome`, `must be one of ${actionOutcomes.join(', ')}`);
+        }
         checkDuration(`${aat}.durationMs`, action.durationMs, false);
         checkDuration(`${aat}.queuedMs`, action.queuedMs, true);
         for (const [f, file] of (action.package ?? []).entries()) {
           const kinds = ['text', 'json', 'generatedBytes'].filter((k) => file[k as keyof FixtureFile] !== undefined);
-          if (typeof file.path !== 'string' || file.path === '') fail(`${aat}.package[${f}].path`, 'must be a file name');
-          if (kinds.length !== 1) fail(`${aat}.package[${f}]`, 'must have exactly one of text, json, generatedBytes');
-          if (file.generatedBytes !== undefined) checkDuration(`${aat}.package[${f}].generatedBytes`, file.generatedBytes, false);
+          if (typeof file.path !== 'string' || file.path === '') {
+            fail(`${aat}.package[${f}].path`, 'must be a file name');
+          }
+          if (kinds.length !== 1) {
+            fail(`${aat}.package[${f}]`, 'must have exactly one of text, json, generatedBytes');
+          }
+          if (file.generatedBytes !== undefined) {
+            checkDuration(`${aat}.package[${f}].generatedBytes`, file.generatedBytes, false);
+          }
         }
         for (const [h, past] of (action.history ?? []).entries()) {
           checkId(`${aat}.history[${h}].actionExecutionId`, past.actionExecutionId);
-          if (Number.isNaN(Date.parse(past.dateStarted))) fail(`${aat}.history[${h}].dateStarted`, 'must be a date-time');
+          if (Number.isNaN(Date.parse(past.dateStarted))) {
+            fail(`${aat}.history[${h}].dateStarted`, 'must be a date-time');
+          }
         }
       });
       (project.blocks ?? []).forEach((block, b) => {
         const bat = `${pat}.blocks[${b}]`;
         checkId(`${bat}.blockId`, block.blockId);
-        if (!blockOutcomes.includes(block.outcome)) fail(`${bat}.outcome`, `must be one of ${blockOutcomes.join(', ')}`);
+        if (!blockOutcomes.includes(block.outcome)) {
+          fail(`${bat}.outcome`, `must be one of ${blockOutcomes.join(', ')}`);
+        }
         checkDuration(`${bat}.durationMs`, block.durationMs, false);
         checkDuration(`${bat}.queuedMs`, block.queuedMs, true);
         if (block.results !== undefined && !resultsModes.includes(block.results)) {

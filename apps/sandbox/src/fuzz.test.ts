@@ -3,7 +3,7 @@
 // match the spec; every other answer must be a clear 4xx.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkResponse, operations } from './contract/response-validator.ts';
-import { getDefaultFixture, startSandbox, type Sandbox } from './index.ts';
+import { getDefaultFixture, type Sandbox, startSandbox } from './index.ts';
 
 const seed = 20_240_115;
 const requestCount = 400;
@@ -21,8 +21,7 @@ function random(seedValue: number) {
   };
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const chance = (p: number) => next() < p;
-  const guid = () =>
-    'xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx'.replace(/x/g, () => Math.floor(next() * 16).toString(16));
+  const guid = () => 'xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx'.replace(/x/g, () => Math.floor(next() * 16).toString(16));
   return { next, pick, chance, guid };
 }
 
@@ -42,13 +41,30 @@ function generator(sandbox: Sandbox) {
   const fixture = getDefaultFixture();
   const known = fixture.tenants.flatMap((tenant) =>
     tenant.projects.flatMap((project) => [
-      ...project.actions.flatMap((action) => [action.actionId, ...(action.history ?? []).map((past) => past.actionExecutionId)]),
+      ...project.actions.flatMap((action) => [
+        action.actionId,
+        ...(action.history ?? []).map((past) => past.actionExecutionId),
+      ]),
       ...project.blocks.map((block) => block.blockId),
     ]),
   );
   const tenants = fixture.tenants.map((tenant) => [tenant.tenantId, tenant.projects[0]!.projectId] as const);
-  const badIds = ['abc', '0', 'a'.repeat(300), '00000000-0000-0000-0000-00000000000g', '{00000000-0000-0000-0000-000000000000}',
-    '000000000000000000000000000000000', 'null', '%00', '%2F..%2F', 'ü-ñ', '-1', '1e3', '[]', "'; DROP TABLE--"];
+  const badIds = [
+    'abc',
+    '0',
+    'a'.repeat(300),
+    '00000000-0000-0000-0000-00000000000g',
+    '{00000000-0000-0000-0000-000000000000}',
+    '000000000000000000000000000000000',
+    'null',
+    '%00',
+    '%2F..%2F',
+    'ü-ñ',
+    '-1',
+    '1e3',
+    '[]',
+    "'; DROP TABLE--",
+  ];
   const validId = () => (rng.chance(0.6) ? rng.pick(known) : rng.chance(0.5) ? rng.guid() : rng.guid().toUpperCase());
   const anyId = () => (rng.chance(0.8) ? validId() : rng.pick(badIds));
   const tokens = [sandbox.token, sandbox.token, fixture.tenants[1]!.tokens[0]!, 'wrong', ''];
@@ -71,11 +87,18 @@ function generator(sandbox: Sandbox) {
 
   return (): FuzzRequest => {
     if (rng.chance(0.05)) {
-      return { method: rng.pick(['GET', 'POST', 'DELETE']), path: rng.pick(['/', '/api', '/api/x/y', '/__sandbox/faults', `/api/${rng.guid()}`]), headers: {}, valid: false };
+      return {
+        method: rng.pick(['GET', 'POST', 'DELETE']),
+        path: rng.pick(['/', '/api', '/api/x/y', '/__sandbox/faults', `/api/${rng.guid()}`]),
+        headers: {},
+        valid: false,
+      };
     }
     const operation = rng.pick(operations);
     const wrongMethod = rng.chance(0.08);
-    const method = wrongMethod ? rng.pick(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'].filter((m) => m !== operation.method)) : operation.method;
+    const method = wrongMethod
+      ? rng.pick(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'].filter((m) => m !== operation.method))
+      : operation.method;
     const [tenantId, projectId] = rng.chance(0.85) ? tenants[0]! : rng.chance(0.5) ? tenants[1]! : [anyId(), anyId()];
     const ids: string[] = [];
     const path = operation.pathTemplate.replace(/\{([^}]+)\}/g, (_whole, name: string) => {
@@ -85,12 +108,16 @@ function generator(sandbox: Sandbox) {
     });
     const headers: Record<string, string> = {};
     const token = rng.pick(tokens);
-    if (!rng.chance(0.1)) headers.authorization = rng.chance(0.95) ? `Bearer ${token}` : `Basic ${token}`;
+    if (!rng.chance(0.1)) {
+      headers.authorization = rng.chance(0.95) ? `Bearer ${token}` : `Basic ${token}`;
+    }
     let body: string | undefined;
     let bodyAllowed = true;
     if (method === 'POST' || (method !== 'GET' && method !== 'HEAD' && rng.chance(0.5))) {
       const [type, text, allowed] = rng.pick(bodies);
-      if (type) headers['content-type'] = type;
+      if (type) {
+        headers['content-type'] = type;
+      }
       body = text;
       bodyAllowed = allowed || method !== 'POST';
     }
@@ -121,11 +148,17 @@ describe(`spec-driven fuzz (seed ${seed}, ${requestCount} requests)`, () => {
       });
       const bytes = new Uint8Array(await response.arrayBuffer());
       const label = `${request.method} ${request.path.slice(0, 160)} → ${response.status}`;
-      if (response.status >= 500) problems.push(`5xx: ${label}`);
+      if (response.status >= 500) {
+        problems.push(`5xx: ${label}`);
+      }
       const path = request.path.split('?')[0]!;
       if (request.valid) {
         validCount += 1;
-        problems.push(...checkResponse(request.method, path, response.status, response.headers, bytes).violations.map((v) => `${label}: ${v}`));
+        problems.push(
+          ...checkResponse(request.method, path, response.status, response.headers, bytes).violations.map(
+            (v) => `${label}: ${v}`,
+          ),
+        );
       } else if (![400, 401, 404, 413, 415, 431].includes(response.status)) {
         problems.push(`unexpected status for an invalid request: ${label}`);
       } else if (response.status === 400 && !/"message":"[^"]+"/.test(new TextDecoder().decode(bytes))) {
@@ -135,7 +168,9 @@ describe(`spec-driven fuzz (seed ${seed}, ${requestCount} requests)`, () => {
     const queue = [...requests];
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
-        for (let request = queue.shift(); request; request = queue.shift()) await run(request);
+        for (let request = queue.shift(); request; request = queue.shift()) {
+          await run(request);
+        }
       }),
     );
 
@@ -145,7 +180,9 @@ describe(`spec-driven fuzz (seed ${seed}, ${requestCount} requests)`, () => {
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
     // Still serving after all that.
     const root = `${sandbox.baseUrl}/api/${sandbox.tenantId}/${sandbox.projectId}`;
-    const after = await fetch(`${root}/actionexecution/action/${sandbox.actions[0]!.actionId}`, { headers: { authorization: `Bearer ${sandbox.token}` } });
+    const after = await fetch(`${root}/actionexecution/action/${sandbox.actions[0]!.actionId}`, {
+      headers: { authorization: `Bearer ${sandbox.token}` },
+    });
     expect(after.status).toBe(200);
   }, 120_000); // 400 real requests: ~5 s alone, 20+ s on a 2-core machine running other suites
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { getDefaultFixture, startSandbox, type Sandbox } from './index.ts';
+import { getDefaultFixture, type Sandbox, startSandbox } from './index.ts';
 import { apiOf, seeded } from './test-support.ts';
 
 let sandbox: Sandbox | undefined;
@@ -16,7 +16,9 @@ describe('startSandbox', () => {
     expect(sandbox.actions.map((action) => action.outcome)).toEqual(
       expect.arrayContaining(['Completed', 'Failed', 'CannotCreateExecution']),
     );
-    expect(sandbox.blocks.map((block) => block.outcome)).toEqual(expect.arrayContaining(['Success', 'Failed', 'Cancelled']));
+    expect(sandbox.blocks.map((block) => block.outcome)).toEqual(
+      expect.arrayContaining(['Success', 'Failed', 'Cancelled']),
+    );
     expect(sandbox.blocks.some((block) => block.results === 'notImplemented')).toBe(true);
     expect(seeded(sandbox.actions, 'Full reprocessing').durationMs).toBe(600_000);
   });
@@ -30,13 +32,17 @@ describe('startSandbox', () => {
     await expect(startSandbox({ timeScale: 0 })).rejects.toThrow(/timeScale/);
     const fixture = getDefaultFixture();
     fixture.tenants[0]!.projects[0]!.actions[0]!.actionId = 'not-a-guid';
-    await expect(startSandbox({ fixture })).rejects.toThrow(/tenants\[0\]\.projects\[0\]\.actions\[0\]\.actionId must be a GUID/);
+    await expect(startSandbox({ fixture })).rejects.toThrow(
+      /tenants\[0\]\.projects\[0\]\.actions\[0\]\.actionId must be a GUID/,
+    );
   });
 
   it('closes while a request is stalled', async () => {
     sandbox = await startSandbox();
     sandbox.admin.injectFault({ kind: 'stall' });
-    const pending = apiOf(sandbox).get(`/actionexecution/action/${sandbox.actions[0]!.actionId}`).catch((error: Error) => error);
+    const pending = apiOf(sandbox)
+      .get(`/actionexecution/action/${sandbox.actions[0]!.actionId}`)
+      .catch((error: Error) => error);
     await expect.poll(() => sandbox!.admin.requests().length).toBe(1);
     await sandbox.close();
     sandbox = undefined;
@@ -97,12 +103,15 @@ describe('executions', () => {
     let remaining = 2_000;
     await Promise.all(
       Array.from({ length: 16 }, async () => {
-        while (remaining-- > 0) expect((await api.get(`/action/execute/${long.actionId}`)).status).toBe(200);
+        while (remaining-- > 0) {
+          expect((await api.get(`/action/execute/${long.actionId}`)).status).toBe(200);
+        }
       }),
     );
     expect(timers() - timersBefore).toBeLessThan(5);
     const history = (await (await api.get(`/actionexecution/action/${long.actionId}`)).json()).items;
-    const inProgress = (execution: { status: string }) => execution.status === 'Queued' || execution.status === 'Running';
+    const inProgress = (execution: { status: string }) =>
+      execution.status === 'Queued' || execution.status === 'Running';
     expect(history.filter(inProgress)).toHaveLength(2_000);
     sandbox.admin.advanceTime(600_000);
     const later = (await (await api.get(`/actionexecution/action/${long.actionId}`)).json()).items;
@@ -130,8 +139,16 @@ describe('executions', () => {
       result: { rowsProcessed: 15230, alertsRaised: 3, parameters: { region: 'North' } },
       errorMessage: null,
     });
-    expect(await latest('Amount threshold alert')).toMatchObject({ status: 'Failed', result: null, errorMessage: expect.stringMatching(/Amount/) });
-    expect(await latest('Obsolete calculator')).toMatchObject({ status: 'Cancelled', result: null, errorMessage: null });
+    expect(await latest('Amount threshold alert')).toMatchObject({
+      status: 'Failed',
+      result: null,
+      errorMessage: expect.stringMatching(/Amount/),
+    });
+    expect(await latest('Obsolete calculator')).toMatchObject({
+      status: 'Cancelled',
+      result: null,
+      errorMessage: null,
+    });
   });
 
   it('of a block can answer its results like the vendor server does today', async () => {
@@ -186,16 +203,22 @@ describe('tenants', () => {
     expect((await mine.get(`/actionexecution/${otherExecution}`)).status).toBe(404);
 
     // With its own token, the other tenant sees its data.
-    const own = await fetch(`${sandbox.baseUrl}/api/${other.tenantId}/${otherProject.projectId}/actionexecution/${otherExecution}`, {
-      headers: { authorization: `Bearer ${other.tokens[0]}` },
-    });
+    const own = await fetch(
+      `${sandbox.baseUrl}/api/${other.tenantId}/${otherProject.projectId}/actionexecution/${otherExecution}`,
+      {
+        headers: { authorization: `Bearer ${other.tokens[0]}` },
+      },
+    );
     expect(own.status).toBe(200);
   });
 
   it('answer 401 with the free-text message for a missing or unknown token', async () => {
     sandbox = await startSandbox();
     const path = `${sandbox.baseUrl}/api/${sandbox.tenantId}/${sandbox.projectId}/actionexecution/action/${sandbox.actions[0]!.actionId}`;
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: sandbox.token }] as Record<string, string>[]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: sandbox.token }] as Record<
+      string,
+      string
+    >[]) {
       const response = await fetch(path, { headers });
       expect(response.status).toBe(401);
       expect(response.headers.get('content-type')).toMatch(/^text\/plain/);

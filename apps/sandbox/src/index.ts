@@ -4,10 +4,10 @@ import type { Fixture } from './fixture.ts';
 
 export type { SandboxAdmin } from './admin.ts';
 export { SandboxInputError } from './errors.ts';
-export type { Fault, FaultSpec, FaultMatch, FaultEffect } from './faults.ts';
+export type { Fault, FaultEffect, FaultMatch, FaultSpec } from './faults.ts';
 export type { Fixture, FixtureAction, FixtureBlock, FixtureFile, FixtureProject, FixtureTenant } from './fixture.ts';
 export { getDefaultFixture } from './fixture.ts';
-export type { RequestLogEntry, RequestFilter } from './request-log.ts';
+export type { RequestFilter, RequestLogEntry } from './request-log.ts';
 /** Starts a sandbox (default: free port on 127.0.0.1, the default fixture, time scale 1). */
 export { startSandbox } from './start.ts';
 

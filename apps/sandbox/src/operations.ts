@@ -31,7 +31,10 @@ type BlockResults = components['schemas']['BlockResults'];
 const notImplementedMessage = exampleValue<BlockResults>('BlockResultsNotImplemented').message;
 const historyMessage = exampleValue<BlockResults>('BlockResultsWithExecutions').message;
 
-const notFound = (example: string, id: string): Answer => ({ status: 404, body: errorBodyFromExample(example, id.toLowerCase()) });
+const notFound = (example: string, id: string): Answer => ({
+  status: 404,
+  body: errorBodyFromExample(example, id.toLowerCase()),
+});
 
 export function createOperations(state: SandboxState, clock: Clock): Record<OperationId, Operation> {
   const projectOf = ({ tenant, params }: OperationInput): ProjectState =>
@@ -42,8 +45,12 @@ export function createOperations(state: SandboxState, clock: Clock): Record<Oper
       const actionId = input.params.actionId!;
       const project = projectOf(input);
       const action = project.action(actionId);
-      if (!action) return notFound('ActionNotFound', actionId);
-      if (action.fixture.outcome === cannotCreateExecution) return notFound('ActionCannotCreateExecution', actionId);
+      if (!action) {
+        return notFound('ActionNotFound', actionId);
+      }
+      if (action.fixture.outcome === cannotCreateExecution) {
+        return notFound('ActionCannotCreateExecution', actionId);
+      }
       const record = state.startActionExecution(project, action);
       return { status: 200, body: actionExecutionView(record, clock.now()) };
     },
@@ -58,24 +65,32 @@ export function createOperations(state: SandboxState, clock: Clock): Record<Oper
     getLastActionExecution(input) {
       const actionId = input.params.actionId!;
       const last = projectOf(input).action(actionId)?.executions.at(-1);
-      if (!last) return notFound('LastExecutionNotFound', actionId);
+      if (!last) {
+        return notFound('LastExecutionNotFound', actionId);
+      }
       return { status: 200, body: actionExecutionView(last, clock.now()) };
     },
 
     getActionExecution(input) {
       const executionId = input.params.executionId!;
       const record = projectOf(input).actionExecution(executionId);
-      if (!record) return notFound('ExecutionCannotBeFound', executionId);
+      if (!record) {
+        return notFound('ExecutionCannotBeFound', executionId);
+      }
       return { status: 200, body: actionExecutionView(record, clock.now()) };
     },
 
     async downloadActionExecutionPackage(input) {
       const executionId = input.params.executionId!;
       const record = projectOf(input).actionExecution(executionId);
-      if (!record) return notFound('PackageExecutionNotFound', executionId);
+      if (!record) {
+        return notFound('PackageExecutionNotFound', executionId);
+      }
       const { action, timeline } = record;
       const completed = action.outcome === 'Completed' && phaseAt(timeline, clock.now()) === 'ended';
-      if (!completed || !action.package?.length) return notFound('PackageZipNotFound', executionId);
+      if (!completed || !action.package?.length) {
+        return notFound('PackageZipNotFound', executionId);
+      }
       const zip = await zipPackage(action.package, new Date(timeline.endsAt));
       return {
         status: 200,
@@ -91,7 +106,9 @@ export function createOperations(state: SandboxState, clock: Clock): Record<Oper
     executeBlock(input) {
       const blockId = input.params.blockId!;
       const block = projectOf(input).block(blockId);
-      if (!block) return notFound('BlockNotFound', blockId);
+      if (!block) {
+        return notFound('BlockNotFound', blockId);
+      }
       const parameters = (input.body as components['schemas']['BlockExecuteRequest'] | undefined)?.parameters;
       const record = state.startBlockExecution(block, parameters);
       return { status: 202, body: blockExecutionView(record, clock.now()) };
@@ -100,9 +117,13 @@ export function createOperations(state: SandboxState, clock: Clock): Record<Oper
     getBlockResults(input) {
       const blockId = input.params.blockId!;
       const block = projectOf(input).block(blockId);
-      if (!block) return notFound('BlockNotFound', blockId);
+      if (!block) {
+        return notFound('BlockNotFound', blockId);
+      }
       const id = blockId.toLowerCase();
-      if (block.resultsMode === 'notImplemented') return { status: 200, body: { blockId: id, message: notImplementedMessage, executions: [] } };
+      if (block.resultsMode === 'notImplemented') {
+        return { status: 200, body: { blockId: id, message: notImplementedMessage, executions: [] } };
+      }
       const now = clock.now();
       const executions = block.executions.map((record) => blockExecutionView(record, now)).reverse();
       return { status: 200, body: { blockId: id, message: historyMessage, executions } };

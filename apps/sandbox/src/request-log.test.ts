@@ -4,7 +4,9 @@ import { RequestLog } from './request-log.ts';
 describe('RequestLog', () => {
   it('keeps at least the last `capacity` entries, numbered in arrival order', () => {
     const log = new RequestLog(10);
-    for (let i = 0; i < 35; i++) log.record('GET', `/p/${i}`, 'getActionExecution');
+    for (let i = 0; i < 35; i++) {
+      log.record('GET', `/p/${i}`, 'getActionExecution');
+    }
     const entries = log.list();
     expect(entries.length).toBeGreaterThanOrEqual(10);
     expect(entries.length).toBeLessThan(20);

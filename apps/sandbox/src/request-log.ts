@@ -43,7 +43,9 @@ export class RequestLog {
     };
     this.entries.push(entry);
     // Trimmed in batches so a full log costs no copy per request.
-    if (this.entries.length >= 2 * this.capacity) this.entries = this.entries.slice(-this.capacity);
+    if (this.entries.length >= 2 * this.capacity) {
+      this.entries = this.entries.slice(-this.capacity);
+    }
     return entry;
   }
 

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from './index.ts';
+import { type Sandbox, startSandbox } from './index.ts';
 import { bodyLimit } from './server.ts';
 import { apiOf, seeded } from './test-support.ts';
 
@@ -36,7 +36,11 @@ describe('hardening', () => {
   });
 
   it('answers 400 to malformed JSON, saying so', async () => {
-    const response = await api.get(blockPath(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"parameters":' });
+    const response = await api.get(blockPath(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"parameters":',
+    });
     expect(response.status).toBe(400);
     expect((await response.json()).message).toMatch(/Malformed JSON/);
   });
@@ -51,7 +55,11 @@ describe('hardening', () => {
   });
 
   it('answers 415 to a body that is not JSON', async () => {
-    const response = await api.get(blockPath(), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const response = await api.get(blockPath(), {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello',
+    });
     expect(response.status).toBe(415);
   });
 
@@ -62,13 +70,19 @@ describe('hardening', () => {
     expect((await api.get(execute, { method: 'DELETE' })).status).toBe(404);
     expect((await api.get(execute, { method: 'HEAD' })).status).toBe(404);
     const history = await (await api.get(`/actionexecution/action/${sandbox.actions[0]!.actionId}`)).json();
-    expect(history.items.every((item: { actionExecutionId: string }) => item.actionExecutionId.startsWith('e0000000'))).toBe(true);
+    expect(
+      history.items.every((item: { actionExecutionId: string }) => item.actionExecutionId.startsWith('e0000000')),
+    ).toBe(true);
   });
 
   it('survives garbage on the wire and oversized headers', async () => {
     expect(await rawRequest('THIS IS NOT HTTP\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
-    expect(await rawRequest(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 431/);
-    expect(await rawRequest('POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n')).toMatch(/HTTP\/1\.1 400 Bad Request/);
+    expect(await rawRequest(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).toMatch(
+      /^HTTP\/1\.1 431/,
+    );
+    expect(await rawRequest('POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n')).toMatch(
+      /HTTP\/1\.1 400 Bad Request/,
+    );
     expect((await api.get(`/actionexecution/action/${sandbox.actions[0]!.actionId}`)).status).toBe(200);
   });
 });

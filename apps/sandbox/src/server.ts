@@ -37,7 +37,9 @@ export interface ServerParts {
 
 /** `*`, or a bare origin: scheme, host and optional port, nothing after. */
 export function isCorsOrigin(value: string): boolean {
-  if (value === '*') return true;
+  if (value === '*') {
+    return true;
+  }
   try {
     return new URL(value).origin === value;
   } catch {
@@ -81,16 +83,23 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   // body (the spec makes it optional); malformed JSON is a 400 that says so.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
-    if (text === '') return done(null, undefined);
+    if (text === '') {
+      return done(null, undefined);
+    }
     try {
       done(null, JSON.parse(text as string));
     } catch (error) {
-      done(Object.assign(new Error(`Malformed JSON body: ${(error as Error).message}`), { statusCode: 400 }), undefined);
+      done(
+        Object.assign(new Error(`Malformed JSON body: ${(error as Error).message}`), { statusCode: 400 }),
+        undefined,
+      );
     }
   });
 
   app.addHook('onRequest', (request, reply, done) => {
-    if (request.url.startsWith(`${adminPrefix}/`)) return done();
+    if (request.url.startsWith(`${adminPrefix}/`)) {
+      return done();
+    }
     const operationId = (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId ?? null;
     const queryAt = request.url.indexOf('?');
     const path = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
@@ -98,7 +107,9 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     request.logEntry = entry;
 
     const authenticate = () => {
-      if (operationId === null) return done(); // not the API's: the 404 handler answers
+      if (operationId === null) {
+        return done(); // not the API's: the 404 handler answers
+      }
       const token = bearer.exec(request.headers.authorization ?? '')?.[1];
       const tenant = token === undefined ? undefined : state.tenantForToken(token);
       if (!tenant) {
@@ -110,10 +121,14 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     };
 
     const plan = faults.size === 0 ? undefined : faults.take(request.method, path, operationId ?? undefined);
-    if (!plan) return authenticate();
+    if (!plan) {
+      return authenticate();
+    }
     const { effect } = plan;
     const proceed = () => {
-      if (!effect) return authenticate();
+      if (!effect) {
+        return authenticate();
+      }
       entry.fault = effect.kind;
       if (effect.kind === 'truncate') {
         request.truncateAt = { afterBytes: effect.afterBytes, length: effect.length ?? 'full' };
@@ -125,14 +140,21 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
       }
       applyFault(effect, request, reply);
     };
-    if (plan.latencyMs > 0) setTimeout(proceed, plan.latencyMs).unref();
-    else proceed();
+    if (plan.latencyMs > 0) {
+      setTimeout(proceed, plan.latencyMs).unref();
+    } else {
+      proceed();
+    }
   });
 
   app.addHook('onSend', (request, reply, payload, done) => {
     const entry = request.logEntry;
-    if (entry) entry.status = reply.statusCode;
-    if (request.truncateAt === null) return done(null, payload);
+    if (entry) {
+      entry.status = reply.statusCode;
+    }
+    if (request.truncateAt === null) {
+      return done(null, payload);
+    }
     done(null, cutAfter(request, reply, payload, request.truncateAt.afterBytes, request.truncateAt.length));
   });
 
@@ -151,7 +173,9 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
           return reply;
         }
         reply.code(answer.status);
-        if (answer.headers) reply.headers(answer.headers);
+        if (answer.headers) {
+          reply.headers(answer.headers);
+        }
         return reply.send(answer.body);
       },
     ]),
@@ -166,8 +190,13 @@ function applyFault(effect: FaultSpec, request: FastifyRequest, reply: FastifyRe
   switch (effect.kind) {
     case 'status': {
       const retryAfter = effect.retryAfter ?? (effect.status === 429 ? 1 : undefined);
-      if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
-      reply.code(effect.status).type('text/plain; charset=utf-8').send(`Fault injected by the sandbox: ${effect.status}`);
+      if (retryAfter !== undefined) {
+        reply.header('retry-after', String(retryAfter));
+      }
+      reply
+        .code(effect.status)
+        .type('text/plain; charset=utf-8')
+        .send(`Fault injected by the sandbox: ${effect.status}`);
       return;
     }
     case 'reset':

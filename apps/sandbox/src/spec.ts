@@ -31,7 +31,9 @@ export const operationIds: string[] = Object.values(spec.paths).flatMap((item) =
 /** The value of a named example under `components/examples`. */
 export function exampleValue<T>(name: string): T {
   const example = examples[name];
-  if (!example) throw new Error(`The spec has no example named ${name}`);
+  if (!example) {
+    throw new Error(`The spec has no example named ${name}`);
+  }
   return structuredClone(example.value) as T;
 }
 
@@ -42,7 +44,9 @@ export function exampleValue<T>(name: string): T {
 export function errorBodyFromExample<T extends object>(name: string, id: string): T {
   const body = exampleValue<Record<string, unknown>>(name);
   const idKeys = Object.keys(body).filter((key) => /id$/i.test(key));
-  if (idKeys.length !== 1) throw new Error(`Example ${name} should name exactly one id`);
+  if (idKeys.length !== 1) {
+    throw new Error(`Example ${name} should name exactly one id`);
+  }
   body[idKeys[0]!] = id;
   return body as T;
 }

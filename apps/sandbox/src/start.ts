@@ -2,8 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { createAdmin } from './admin.ts';
 import { Clock } from './clock.ts';
-import { FaultRegistry } from './faults.ts';
 import { SandboxInputError } from './errors.ts';
+import { FaultRegistry } from './faults.ts';
 import { cannotCreateExecution, defaultQueuedMs, loadFixture } from './fixture.ts';
 import type { Sandbox, SandboxOptions } from './index.ts';
 import { createOperations } from './operations.ts';
@@ -13,9 +13,13 @@ import { SandboxState } from './state.ts';
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const timeScale = options.timeScale ?? 1;
-  if (!(Number.isFinite(timeScale) && timeScale > 0)) throw new SandboxInputError(`timeScale must be a number > 0 (got ${timeScale})`);
+  if (!(Number.isFinite(timeScale) && timeScale > 0)) {
+    throw new SandboxInputError(`timeScale must be a number > 0 (got ${timeScale})`);
+  }
   if (options.corsOrigin !== undefined && !isCorsOrigin(options.corsOrigin)) {
-    throw new SandboxInputError(`corsOrigin must be * or an origin such as http://localhost:5173 (got ${options.corsOrigin})`);
+    throw new SandboxInputError(
+      `corsOrigin must be * or an origin such as http://localhost:5173 (got ${options.corsOrigin})`,
+    );
   }
   const fixture = loadFixture(options.fixture);
   const adminToken = fixture.adminToken ?? `sandbox-admin-${randomBytes(12).toString('hex')}`;
@@ -27,7 +31,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const tenant = fixture.tenants[0]!;
   const project = tenant.projects[0]!;
-  const scaled = (queuedMs: number | undefined, durationMs: number) => Math.round(((queuedMs ?? defaultQueuedMs) + durationMs) / timeScale);
+  const scaled = (queuedMs: number | undefined, durationMs: number) =>
+    Math.round(((queuedMs ?? defaultQueuedMs) + durationMs) / timeScale);
   const sandbox: Omit<Sandbox, 'baseUrl' | 'close'> = {
     token: tenant.tokens[0]!,
     tenantId: tenant.tenantId,
@@ -74,7 +79,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw error;
   }
   const address = app.server.address();
-  if (address === null || typeof address === 'string') throw new Error('The sandbox is not listening on a TCP port');
+  if (address === null || typeof address === 'string') {
+    throw new Error('The sandbox is not listening on a TCP port');
+  }
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   baseUrl = `http://${host}:${address.port}`;
 

@@ -1,8 +1,14 @@
 // The sandbox's memory: tenants and their tokens, projects, and every execution made
 // since start (or the last reset). Ids are matched case-insensitively, as GUIDs are.
 import { randomUUID } from 'node:crypto';
-import { type Clock, type Timeline, scheduleTimeline } from './clock.ts';
-import { type BlockResultsMode, defaultQueuedMs, type Fixture, type FixtureAction, type FixtureBlock } from './fixture.ts';
+import { type Clock, scheduleTimeline, type Timeline } from './clock.ts';
+import {
+  type BlockResultsMode,
+  defaultQueuedMs,
+  type Fixture,
+  type FixtureAction,
+  type FixtureBlock,
+} from './fixture.ts';
 
 export interface ActionExecutionRecord {
   actionExecutionId: string;
@@ -78,10 +84,17 @@ export class SandboxState {
         for (const action of project.actions ?? []) {
           const entry: ActionEntry = { fixture: action, executions: [] };
           projectState.actions.set(action.actionId.toLowerCase(), entry);
-          const past = [...(action.history ?? [])].sort((a, b) => Date.parse(a.dateStarted) - Date.parse(b.dateStarted));
+          const past = [...(action.history ?? [])].sort(
+            (a, b) => Date.parse(a.dateStarted) - Date.parse(b.dateStarted),
+          );
           for (const { actionExecutionId, dateStarted } of past) {
             // History keeps its real durations: it happened before the sandbox started.
-            const timeline = scheduleTimeline(Date.parse(dateStarted), action.queuedMs ?? defaultQueuedMs, action.durationMs, 1);
+            const timeline = scheduleTimeline(
+              Date.parse(dateStarted),
+              action.queuedMs ?? defaultQueuedMs,
+              action.durationMs,
+              1,
+            );
             const record = { actionExecutionId: actionExecutionId.toLowerCase(), action, timeline };
             entry.executions.push(record);
             projectState.actionExecutions.set(record.actionExecutionId, record);
@@ -96,7 +109,9 @@ export class SandboxState {
         }
         state.projects.set(project.projectId.toLowerCase(), projectState);
       }
-      for (const token of tenant.tokens) this.tenantsByToken.set(token, state);
+      for (const token of tenant.tokens) {
+        this.tenantsByToken.set(token, state);
+      }
     }
   }
 
@@ -106,13 +121,20 @@ export class SandboxState {
 
   /** The project if the token's tenant owns it; otherwise an empty project, so the answer is an ordinary 404. */
   project(tenant: TenantState, tenantId: string, projectId: string): ProjectState {
-    if (tenant.tenantId !== tenantId.toLowerCase()) return this.nothing;
+    if (tenant.tenantId !== tenantId.toLowerCase()) {
+      return this.nothing;
+    }
     return tenant.projects.get(projectId.toLowerCase()) ?? this.nothing;
   }
 
   startActionExecution(project: ProjectState, action: ActionEntry): ActionExecutionRecord {
     const { fixture } = action;
-    const timeline = scheduleTimeline(this.clock.now(), fixture.queuedMs ?? defaultQueuedMs, fixture.durationMs, this.timeScale);
+    const timeline = scheduleTimeline(
+      this.clock.now(),
+      fixture.queuedMs ?? defaultQueuedMs,
+      fixture.durationMs,
+      this.timeScale,
+    );
     const record = { actionExecutionId: randomUUID(), action: fixture, timeline };
     action.executions.push(record);
     project.actionExecutions.set(record.actionExecutionId, record);
@@ -121,7 +143,12 @@ export class SandboxState {
 
   startBlockExecution(block: BlockEntry, parameters: Record<string, unknown> | undefined): BlockExecutionRecord {
     const { fixture } = block;
-    const timeline = scheduleTimeline(this.clock.now(), fixture.queuedMs ?? defaultQueuedMs, fixture.durationMs, this.timeScale);
+    const timeline = scheduleTimeline(
+      this.clock.now(),
+      fixture.queuedMs ?? defaultQueuedMs,
+      fixture.durationMs,
+      this.timeScale,
+    );
     const record = { executionId: randomUUID(), block: fixture, timeline, parameters };
     block.executions.push(record);
     return record;

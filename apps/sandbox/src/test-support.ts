@@ -7,7 +7,8 @@ export function apiOf(sandbox: Sandbox, token = sandbox.token) {
   const headers = { authorization: `Bearer ${token}` };
   return {
     root,
-    get: (path: string, init: RequestInit = {}) => fetch(`${root}${path}`, { ...init, headers: { ...headers, ...init.headers } }),
+    get: (path: string, init: RequestInit = {}) =>
+      fetch(`${root}${path}`, { ...init, headers: { ...headers, ...init.headers } }),
     post: (path: string, body?: unknown, init: RequestInit = {}) =>
       fetch(`${root}${path}`, {
         ...init,
@@ -21,6 +22,8 @@ export function apiOf(sandbox: Sandbox, token = sandbox.token) {
 /** A seeded action or block of the default fixture, by name. */
 export function seeded<T extends { name: string }>(items: T[], name: string): T {
   const item = items.find((candidate) => candidate.name === name);
-  if (!item) throw new Error(`The fixture has nothing named ${name}`);
+  if (!item) {
+    throw new Error(`The fixture has nothing named ${name}`);
+  }
   return item;
 }

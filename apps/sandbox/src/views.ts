@@ -36,7 +36,9 @@ const blockMessages: Record<BlockStatus, string> = {
 function exampleMessage(status: BlockStatus): string {
   const example = exampleValue<Schemas['BlockResults']>('BlockResultsWithExecutions');
   const execution = example.executions.find((candidate) => candidate.status === status);
-  if (!execution) throw new Error(`The spec's BlockResultsWithExecutions example has no ${status} execution`);
+  if (!execution) {
+    throw new Error(`The spec's BlockResultsWithExecutions example has no ${status} execution`);
+  }
   return execution.message;
 }
 

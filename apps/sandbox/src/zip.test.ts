@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Entry, fromBufferPromise } from 'yauzl';
-import { getDefaultFixture, startSandbox, type Fixture, type Sandbox } from './index.ts';
+import { type Fixture, getDefaultFixture, type Sandbox, startSandbox } from './index.ts';
 import { apiOf, seeded } from './test-support.ts';
 import { generatedContent } from './zip.ts';
 
@@ -15,13 +15,18 @@ async function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
   const nextEntry = () =>
     new Promise<Entry | undefined>((resolve, reject) => {
-      zip.once('entry', resolve).once('end', () => resolve(undefined)).once('error', reject);
+      zip
+        .once('entry', resolve)
+        .once('end', () => resolve(undefined))
+        .once('error', reject);
       zip.readEntry();
     });
   for (let entry = await nextEntry(); entry; entry = await nextEntry()) {
     zip.removeAllListeners();
     const chunks: Buffer[] = [];
-    for await (const chunk of await zip.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
+    for await (const chunk of await zip.openReadStreamPromise(entry)) {
+      chunks.push(chunk as Buffer);
+    }
     files.set(entry.fileName, Buffer.concat(chunks));
   }
   return files;
@@ -29,7 +34,9 @@ async function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
 
 async function completedExecutionOf(actionName: string): Promise<{ id: string; api: ReturnType<typeof apiOf> }> {
   const api = apiOf(sandbox!);
-  const { actionExecutionId } = await (await api.get(`/action/execute/${seeded(sandbox!.actions, actionName).actionId}`)).json();
+  const { actionExecutionId } = await (
+    await api.get(`/action/execute/${seeded(sandbox!.actions, actionName).actionId}`)
+  ).json();
   sandbox!.admin.advanceTime(60_000);
   return { id: actionExecutionId, api };
 }
@@ -46,7 +53,9 @@ describe('result packages', () => {
     expect(bytes.length).toBe(Number(response.headers.get('content-length')));
 
     const files = await unzip(bytes);
-    const scripted = getDefaultFixture().tenants[0]!.projects[0]!.actions.find((action) => action.name === 'Daily sales report')!.package!;
+    const scripted = getDefaultFixture().tenants[0]!.projects[0]!.actions.find(
+      (action) => action.name === 'Daily sales report',
+    )!.package!;
     expect([...files.keys()]).toEqual(scripted.map((file) => file.path));
     expect(files.get('sales.csv')!.toString()).toBe(scripted[0]!.text);
     expect(JSON.parse(files.get('summary.json')!.toString())).toEqual(scripted[1]!.json);
@@ -58,7 +67,9 @@ describe('result packages', () => {
     action.package = [{ path: 'events.csv', generatedBytes: 3 * 1024 * 1024 + 17 }];
     sandbox = await startSandbox({ fixture });
     const { id, api } = await completedExecutionOf('Large export');
-    const files = await unzip(Buffer.from(await (await api.get(`/actionexecution/downloadpackage/${id}`)).arrayBuffer()));
+    const files = await unzip(
+      Buffer.from(await (await api.get(`/actionexecution/downloadpackage/${id}`)).arrayBuffer()),
+    );
     const events = files.get('events.csv')!;
     expect(events.length).toBe(3 * 1024 * 1024 + 17);
     expect(events.subarray(0, 16).toString()).toBe('row,source,text\n');
@@ -72,14 +83,18 @@ describe('result packages', () => {
     expect(announced).toBeGreaterThan(64 * 1024 * 1024);
     let received = 0;
     const reader = response.body!.getReader();
-    for (let read = await reader.read(); !read.done; read = await reader.read()) received += read.value.byteLength;
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      received += read.value.byteLength;
+    }
     expect(received).toBe(announced);
   });
 
   it('are not served before the execution completes', async () => {
     sandbox = await startSandbox();
     const api = apiOf(sandbox);
-    const { actionExecutionId } = await (await api.get(`/action/execute/${seeded(sandbox.actions, 'Daily sales report').actionId}`)).json();
+    const { actionExecutionId } = await (
+      await api.get(`/action/execute/${seeded(sandbox.actions, 'Daily sales report').actionId}`)
+    ).json();
     const response = await api.get(`/actionexecution/downloadpackage/${actionExecutionId}`);
     expect(response.status).toBe(404);
     expect((await response.json()).error).toBe('Zip file not found');
@@ -90,7 +105,9 @@ describe('generatedContent', () => {
   it('produces exactly the requested number of bytes, zero included', async () => {
     for (const size of [0, 1, 65_536, 65_537, 200_000]) {
       let total = 0;
-      for await (const chunk of generatedContent(size)) total += (chunk as Buffer).length;
+      for await (const chunk of generatedContent(size)) {
+        total += (chunk as Buffer).length;
+      }
       expect(total).toBe(size);
     }
   });

@@ -26,8 +26,11 @@ export function zipPackage(files: FixtureFile[], mtime: Date): Promise<PackageSt
     zip.once('error', reject);
     // @types/yazl leaves out the size argument the callback receives.
     const onSize = (size: number) => {
-      if (size < 0) reject(new Error('The package size could not be computed'));
-      else resolve({ stream: zip.outputStream as Readable, size });
+      if (size < 0) {
+        reject(new Error('The package size could not be computed'));
+      } else {
+        resolve({ stream: zip.outputStream as Readable, size });
+      }
     };
     zip.end(undefined, onSize as () => void);
   });
@@ -38,7 +41,9 @@ const chunkSize = 64 * 1024;
 const filler = (() => {
   const row = (n: number) => `${String(n).padStart(8, '0')},sandbox,generated row of a large package\n`;
   let text = 'row,source,text\n';
-  for (let n = 1; text.length < chunkSize; n++) text += row(n);
+  for (let n = 1; text.length < chunkSize; n++) {
+    text += row(n);
+  }
   return Buffer.from(text.slice(0, chunkSize), 'utf8');
 })();
 

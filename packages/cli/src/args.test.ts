@@ -41,7 +41,15 @@ describe('collectParam', () => {
     params = collectParam('filter={"region":"North"}', params);
     params = collectParam('expr=a=b', params);
     params = collectParam('empty=', params);
-    expect(params).toEqual({ limit: 10, dryRun: true, tags: ['a', 'b'], name: 'Q3 report', filter: { region: 'North' }, expr: 'a=b', empty: '' });
+    expect(params).toEqual({
+      limit: 10,
+      dryRun: true,
+      tags: ['a', 'b'],
+      name: 'Q3 report',
+      filter: { region: 'North' },
+      expr: 'a=b',
+      empty: '',
+    });
   });
 
   it('lets a later value of the same key win', () => {

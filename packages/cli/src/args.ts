@@ -13,8 +13,9 @@ const MAX_DURATION_MS = 2_147_483_647;
 export function parseDuration(text: string, option = '--timeout'): number {
   const trimmed = text.trim();
   let ms: number;
-  if (/^\d+(\.\d+)?$/.test(trimmed)) ms = Number(trimmed) * 1_000;
-  else {
+  if (/^\d+(\.\d+)?$/.test(trimmed)) {
+    ms = Number(trimmed) * 1_000;
+  } else {
     const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
     const consumed = parts.map((part) => part[0]).join('');
     if (parts.length === 0 || consumed !== trimmed) {
@@ -36,7 +37,9 @@ export function parseDuration(text: string, option = '--timeout'): number {
 export function collectParam(pair: string, previous: Record<string, unknown> = {}): Record<string, unknown> {
   const separator = pair.indexOf('=');
   const key = separator > 0 ? pair.slice(0, separator).trim() : '';
-  if (!key) throw new UsageError('--param', `Invalid --param "${pair}": expected key=value.`);
+  if (!key) {
+    throw new UsageError('--param', `Invalid --param "${pair}": expected key=value.`);
+  }
   const raw = pair.slice(separator + 1);
   let value: unknown = raw;
   try {

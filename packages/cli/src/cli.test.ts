@@ -1,15 +1,15 @@
 // End to end: the built `mindzie` bin against the real sandbox, both as processes.
 import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import yauzl from 'yauzl';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { exitCodes, type ExitName } from './exit-codes.js';
-import { mindzie, startMindzie, type MindzieRun } from './test-support/mindzie.js';
-import { startSandboxProcess, type SandboxProcess } from './test-support/sandbox.js';
+import yauzl from 'yauzl';
+import { type ExitName, exitCodes } from './exit-codes.js';
+import { type MindzieRun, mindzie, startMindzie } from './test-support/mindzie.js';
+import { type SandboxProcess, startSandboxProcess } from './test-support/sandbox.js';
 
 // Each test spawns real processes (up to seven `mindzie` runs and the sandbox's answers): on a
 // busy 2-core machine one run can take several seconds, so a test gets a minute, not 20 s.
@@ -29,7 +29,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sandbox?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
+  if (work) {
+    await rm(work, { recursive: true, force: true });
+  }
 });
 
 /** Runs mindzie against the sandbox with `--json` and parses stdout as the one document it must be. */
@@ -51,7 +53,9 @@ async function sha256(bytes: Uint8Array) {
 function zipEntries(file: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true }, (error, zip) => {
-      if (error || !zip) return reject(error);
+      if (error || !zip) {
+        return reject(error);
+      }
       const names: string[] = [];
       zip.on('entry', (entry: yauzl.Entry) => {
         names.push(entry.fileName);
@@ -81,7 +85,9 @@ describe('mindzie action run', () => {
     expect(saved.path).toBe(join(work, 'packages', `${execution.actionExecutionId}.zip`));
     const onDisk = await readFile(saved.path);
     expect(saved.bytes).toBe(onDisk.length);
-    const served = new Uint8Array(await (await sandbox.api(`/actionexecution/downloadpackage/${execution.actionExecutionId}`)).arrayBuffer());
+    const served = new Uint8Array(
+      await (await sandbox.api(`/actionexecution/downloadpackage/${execution.actionExecutionId}`)).arrayBuffer(),
+    );
     expect(await sha256(onDisk)).toBe(await sha256(served));
     expect((await zipEntries(saved.path)).sort()).toEqual(['logs/run.txt', 'sales.csv', 'summary.json']);
     expect((await sandbox.requests('executeAction')).length).toBe(before + 1);
@@ -140,7 +146,11 @@ describe('mindzie action run', () => {
     const run = await json(['action', 'run', sandbox.actionId('Full reprocessing'), '--wait', '--timeout', '1s']);
     expect(run.code).toBe(code('timed-out'));
     const id = run.document.execution.actionExecutionId;
-    expect(run.document.error).toMatchObject({ code: 'timed-out', executionId: id, resume: `mindzie execution wait ${id}` });
+    expect(run.document.error).toMatchObject({
+      code: 'timed-out',
+      executionId: id,
+      resume: `mindzie execution wait ${id}`,
+    });
     expect(run.stderr).toContain(`Resume with: mindzie execution wait ${id}`);
   });
 });
@@ -213,12 +223,25 @@ describe('mindzie execution', () => {
 describe('mindzie block', () => {
   it('runs a block with parameters, waits and shows its result', async () => {
     const blockId = sandbox.blockId('Revenue filter');
-    const run = await json(['block', 'run', blockId, '-p', 'limit=10', '-p', 'region=North', '--wait', '--timeout', '30s']);
+    const run = await json([
+      'block',
+      'run',
+      blockId,
+      '-p',
+      'limit=10',
+      '-p',
+      'region=North',
+      '--wait',
+      '--timeout',
+      '30s',
+    ]);
     expect(run.code).toBe(code('success'));
     expect(run.document.execution).toMatchObject({ blockId, status: 'Success', result: { rowsProcessed: 15230 } });
 
     const results = await json(['block', 'results', blockId]);
-    expect(results.document.executions.map((e: { executionId: string }) => e.executionId)).toContain(run.document.execution.executionId);
+    expect(results.document.executions.map((e: { executionId: string }) => e.executionId)).toContain(
+      run.document.execution.executionId,
+    );
   });
 
   it('queues a block without waiting, then follows it with block wait', async () => {
@@ -291,10 +314,26 @@ describe('block parameters on the wire', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const params = ['-p', 'limit=10', '-p', 'name=Q3 report', '-p', 'tags=["a","b"]', '-p', 'dryRun=true', '-p', 'filter={"region":"North"}'];
-      const run = await json(['block', 'run', blockId, ...params], { ...sandbox.env, MINDZIE_BASE_URL: `http://127.0.0.1:${port}` });
+      const params = [
+        '-p',
+        'limit=10',
+        '-p',
+        'name=Q3 report',
+        '-p',
+        'tags=["a","b"]',
+        '-p',
+        'dryRun=true',
+        '-p',
+        'filter={"region":"North"}',
+      ];
+      const run = await json(['block', 'run', blockId, ...params], {
+        ...sandbox.env,
+        MINDZIE_BASE_URL: `http://127.0.0.1:${port}`,
+      });
       expect(run.code).toBe(code('success'));
-      expect(bodies).toEqual([{ parameters: { limit: 10, name: 'Q3 report', tags: ['a', 'b'], dryRun: true, filter: { region: 'North' } } }]);
+      expect(bodies).toEqual([
+        { parameters: { limit: 10, name: 'Q3 report', tags: ['a', 'b'], dryRun: true, filter: { region: 'North' } } },
+      ]);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
@@ -312,7 +351,18 @@ describe('a server that answers null instead of an execution', () => {
       response.writeHead(200, { 'content-type': 'application/json' });
       if (request.url?.includes('/action/execute/')) {
         seen.executes += 1;
-        response.end(answersExecute ? JSON.stringify({ actionId, actionExecutionId: executionId, dateStarted: null, dateEnded: null, status: 'Queued', notes: null }) : 'null');
+        response.end(
+          answersExecute
+            ? JSON.stringify({
+                actionId,
+                actionExecutionId: executionId,
+                dateStarted: null,
+                dateEnded: null,
+                status: 'Queued',
+                notes: null,
+              })
+            : 'null',
+        );
       } else {
         seen.statusChecks += 1;
         response.end('null');
@@ -321,7 +371,10 @@ describe('a server that answers null instead of an execution', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const run = await json(['action', 'run', actionId, '--wait', '--timeout', '20s'], { ...sandbox.env, MINDZIE_BASE_URL: `http://127.0.0.1:${port}` });
+      const run = await json(['action', 'run', actionId, '--wait', '--timeout', '20s'], {
+        ...sandbox.env,
+        MINDZIE_BASE_URL: `http://127.0.0.1:${port}`,
+      });
       return { ...run, seen };
     } finally {
       await new Promise((resolve) => server.close(resolve));
@@ -350,7 +403,10 @@ describe('a server that answers null instead of an execution', () => {
 describe('settings and exit codes', () => {
   it('exits unauthorized for a refused token and never prints it', async () => {
     const token = 'wrong-token-4f1d9c';
-    const run = await json(['action', 'last', sandbox.actionId('Daily sales report')], { ...sandbox.env, MINDZIE_TOKEN: token });
+    const run = await json(['action', 'last', sandbox.actionId('Daily sales report')], {
+      ...sandbox.env,
+      MINDZIE_TOKEN: token,
+    });
     expect(run.code).toBe(code('unauthorized'));
     expect(run.document.error).toMatchObject({ code: 'unauthorized', status: 401 });
     expectNoTokenIn(run, token);
@@ -392,7 +448,10 @@ describe('settings and exit codes', () => {
     ['-teyJsecret-3c9f', "unknown option '-t…'"],
     ['-t=eyJsecret-3c9f', "unknown option '-t=…'"],
   ])('exits usage for an unknown option %s without printing its value', async (typed, message) => {
-    for (const args of [['action', 'run', unknownGuid, typed], [typed, 'action', 'last', unknownGuid]]) {
+    for (const args of [
+      ['action', 'run', unknownGuid, typed],
+      [typed, 'action', 'last', unknownGuid],
+    ]) {
       const run = await json(args);
       expect(run.code).toBe(code('usage'));
       expect(run.document.error.message).toBe(message);
@@ -401,19 +460,33 @@ describe('settings and exit codes', () => {
     }
   });
 
-  it.each(['0', '0.0001', '0.4ms', '600h'])('refuses --timeout %s with exit usage before any execute is sent', async (timeout) => {
-    const executes = async () => (await sandbox.requests('executeAction')).length + (await sandbox.requests('executeBlock')).length;
-    const before = await executes();
-    const action = await json(['action', 'run', sandbox.actionId('Daily sales report'), '--wait', '--timeout', timeout]);
-    expect(action.code).toBe(code('usage'));
-    expect(action.document.error).toMatchObject({ code: 'usage', argument: '--timeout' });
-    const block = await json(['block', 'run', sandbox.blockId('Revenue filter'), '--wait', '--timeout', timeout]);
-    expect(block.code).toBe(code('usage'));
-    expect(await executes()).toBe(before);
-  });
+  it.each(['0', '0.0001', '0.4ms', '600h'])(
+    'refuses --timeout %s with exit usage before any execute is sent',
+    async (timeout) => {
+      const executes = async () =>
+        (await sandbox.requests('executeAction')).length + (await sandbox.requests('executeBlock')).length;
+      const before = await executes();
+      const action = await json([
+        'action',
+        'run',
+        sandbox.actionId('Daily sales report'),
+        '--wait',
+        '--timeout',
+        timeout,
+      ]);
+      expect(action.code).toBe(code('usage'));
+      expect(action.document.error).toMatchObject({ code: 'usage', argument: '--timeout' });
+      const block = await json(['block', 'run', sandbox.blockId('Revenue filter'), '--wait', '--timeout', timeout]);
+      expect(block.code).toBe(code('usage'));
+      expect(await executes()).toBe(before);
+    },
+  );
 
   it('exits other when the server cannot be reached', async () => {
-    const run = await json(['action', 'last', sandbox.actionId('Daily sales report')], { ...sandbox.env, MINDZIE_BASE_URL: 'http://127.0.0.1:9' });
+    const run = await json(['action', 'last', sandbox.actionId('Daily sales report')], {
+      ...sandbox.env,
+      MINDZIE_BASE_URL: 'http://127.0.0.1:9',
+    });
     expect(run.code).toBe(code('other'));
     expect(run.document.error.name).toBe('NetworkError');
   });
@@ -435,7 +508,11 @@ describe('Ctrl-C while waiting', () => {
     const run = await running.done;
 
     expect(run.code).toBe(code('interrupted'));
-    expect(JSON.parse(run.stdout).error).toMatchObject({ code: 'interrupted', executionId: id, resume: `mindzie execution wait ${id}` });
+    expect(JSON.parse(run.stdout).error).toMatchObject({
+      code: 'interrupted',
+      executionId: id,
+      resume: `mindzie execution wait ${id}`,
+    });
     expect(run.stderr).toContain(`stopped waiting for execution ${id}`);
     expect(await executes()).toBe(before + 1);
     // not cancelled: the execution is still there and still going
@@ -451,7 +528,9 @@ describe('Ctrl-C while waiting', () => {
     // the request has arrived and has no answer yet
     for (let seen = 0; seen === 0; ) {
       await new Promise((resolve) => setTimeout(resolve, 25));
-      seen = (await sandbox.requests('executeAction')).filter((r) => r.path.endsWith(actionId) && r.status === null).length;
+      seen = (await sandbox.requests('executeAction')).filter(
+        (r) => r.path.endsWith(actionId) && r.status === null,
+      ).length;
     }
     running.child.kill('SIGINT');
     const run = await running.done;
@@ -479,7 +558,10 @@ describe('Ctrl-C while downloading', () => {
     expect(run.code).toBe(code('interrupted'));
     const { error, execution } = JSON.parse(run.stdout);
     expect(execution.status).toBe('Completed');
-    expect(error).toMatchObject({ code: 'interrupted', resume: `mindzie execution download ${execution.actionExecutionId}` });
+    expect(error).toMatchObject({
+      code: 'interrupted',
+      resume: `mindzie execution download ${execution.actionExecutionId}`,
+    });
     expect(await readdir(folder)).toEqual([]);
     // Ctrl-C may come before the download request reached the sandbox: its stall must not reach the next test.
     await sandbox.clearFaults();
@@ -510,16 +592,26 @@ describe('a lost execute answer', () => {
   it('says "most likely not created" when execute never ran, and that running it again is reasonable (exit other)', async () => {
     const actionId = sandbox.actionId('Daily sales report');
     const before = await executesOf(actionId);
-    const historyBefore = ((await (await sandbox.api(`/actionexecution/action/${actionId}`)).json()) as { items: unknown[] }).items.length;
+    const historyBefore = (
+      (await (await sandbox.api(`/actionexecution/action/${actionId}`)).json()) as { items: unknown[] }
+    ).items.length;
     await sandbox.injectFault({ operationId: 'executeAction', kind: 'status', status: 503 });
     const run = await json(['action', 'run', actionId, '--wait', '--reconcile-window', '1s']);
     expect(run.code).toBe(code('other'));
-    expect(run.document.error).toMatchObject({ name: 'ExecutionNotCreatedError', executionCreated: false, safeToRunAgain: true, candidates: [], check: `mindzie action history ${actionId}` });
+    expect(run.document.error).toMatchObject({
+      name: 'ExecutionNotCreatedError',
+      executionCreated: false,
+      safeToRunAgain: true,
+      candidates: [],
+      check: `mindzie action history ${actionId}`,
+    });
     expect(run.document.error.lookedForMs).toBeGreaterThanOrEqual(1_000);
     expect(run.document.error.hint).toContain('reasonable to run it again');
     expect(run.stderr).toContain('it was most likely NOT created');
     expect(await executesOf(actionId)).toBe(before + 1);
-    const historyAfter = ((await (await sandbox.api(`/actionexecution/action/${actionId}`)).json()) as { items: unknown[] }).items.length;
+    const historyAfter = (
+      (await (await sandbox.api(`/actionexecution/action/${actionId}`)).json()) as { items: unknown[] }
+    ).items.length;
     expect(historyAfter).toBe(historyBefore);
     expectNoTokenIn(run, sandbox.token);
   });
@@ -529,23 +621,42 @@ describe('a lost execute answer', () => {
     // Our execute is held 3 s by the sandbox, then its answer is lost; meanwhile another client runs the action.
     await sandbox.injectFault({ operationId: 'executeAction', kind: 'latency', ms: 3_000 });
     await sandbox.injectFault({ operationId: 'executeAction', kind: 'reset', phase: 'after' });
-    const running = startMindzie(['action', 'run', actionId, '--wait', '--json', '--reconcile-window', '2s'], sandbox.env, work);
+    const running = startMindzie(
+      ['action', 'run', actionId, '--wait', '--json', '--reconcile-window', '2s'],
+      sandbox.env,
+      work,
+    );
     for (let held = 0; held === 0; ) {
       await new Promise((resolve) => setTimeout(resolve, 25));
-      held = (await sandbox.requests('executeAction')).filter((r) => r.path.endsWith(actionId) && r.status === null).length;
+      held = (await sandbox.requests('executeAction')).filter(
+        (r) => r.path.endsWith(actionId) && r.status === null,
+      ).length;
     }
     const other = (await (await sandbox.api(`/action/execute/${actionId}`)).json()) as { actionExecutionId: string };
     const run = await running.done;
     expect(run.code).toBe(code('outcome-unknown'));
     const { error } = JSON.parse(run.stdout);
-    expect(error).toMatchObject({ code: 'outcome-unknown', exitCode: 7, name: 'ExecuteOutcomeUnknownError', why: 'several-candidates', executionCreated: 'unknown', safeToRunAgain: false });
+    expect(error).toMatchObject({
+      code: 'outcome-unknown',
+      exitCode: 7,
+      name: 'ExecuteOutcomeUnknownError',
+      why: 'several-candidates',
+      executionCreated: 'unknown',
+      safeToRunAgain: false,
+    });
     expect(error.candidates).toHaveLength(2);
-    expect(error.candidates.map((c: { actionExecutionId: string }) => c.actionExecutionId)).toContain(other.actionExecutionId);
+    expect(error.candidates.map((c: { actionExecutionId: string }) => c.actionExecutionId)).toContain(
+      other.actionExecutionId,
+    );
     expect(error.hint).toContain(`mindzie action history ${actionId}`);
     expect(run.stderr).toContain('none was adopted');
-    for (const candidate of error.candidates) expect(run.stderr).toContain(`candidate ${candidate.actionExecutionId}`);
+    for (const candidate of error.candidates) {
+      expect(run.stderr).toContain(`candidate ${candidate.actionExecutionId}`);
+    }
     // Nothing was followed: no status check of either.
-    const polls = (await sandbox.requests('getActionExecution')).filter((r) => error.candidates.some((c: { actionExecutionId: string }) => r.path.endsWith(c.actionExecutionId)));
+    const polls = (await sandbox.requests('getActionExecution')).filter((r) =>
+      error.candidates.some((c: { actionExecutionId: string }) => r.path.endsWith(c.actionExecutionId)),
+    );
     expect(polls).toEqual([]);
     expectNoTokenIn(run, sandbox.token);
   });
@@ -557,7 +668,11 @@ describe('a lost execute answer', () => {
     await sandbox.injectFault({ operationId: 'executeAction', kind: 'reset', phase: 'after' });
     const run = await json(['action', 'run', actionId, '--wait', '--no-reconcile']);
     expect(run.code).toBe(code('outcome-unknown'));
-    expect(run.document.error).toMatchObject({ name: 'ExecuteOutcomeUnknownError', why: 'reconcile-off', check: `mindzie action history ${actionId}` });
+    expect(run.document.error).toMatchObject({
+      name: 'ExecuteOutcomeUnknownError',
+      why: 'reconcile-off',
+      check: `mindzie action history ${actionId}`,
+    });
     expect(run.document.error.hint).toContain('Do not run it again before checking');
     expect(run.stderr).toContain('--no-reconcile');
     expect(await executesOf(actionId)).toBe(before + 1);
@@ -570,7 +685,11 @@ describe('a lost execute answer', () => {
     const run = await json(['action', 'run', actionId, '--download', `${join(work, 'unsaved')}/`]);
     expect(run.code).toBe(code('other'));
     const { error } = run.document;
-    expect(error).toMatchObject({ name: 'ServerError', executionCreated: true, resume: `mindzie execution download ${error.executionId}` });
+    expect(error).toMatchObject({
+      name: 'ServerError',
+      executionCreated: true,
+      resume: `mindzie execution download ${error.executionId}`,
+    });
     expect(run.stderr).toContain(`carry on with: mindzie execution download ${error.executionId}`);
   });
 });

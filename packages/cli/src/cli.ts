@@ -4,7 +4,9 @@ import { runCli } from './run.js';
 const interrupt = new AbortController();
 process.on('SIGINT', () => {
   // The first Ctrl-C stops the wait cleanly (runCli reports which execution); a second one is final.
-  if (interrupt.signal.aborted) process.exit(130);
+  if (interrupt.signal.aborted) {
+    process.exit(130);
+  }
   interrupt.abort(new Error('Interrupted (Ctrl-C)'));
 });
 

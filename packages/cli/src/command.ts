@@ -21,7 +21,9 @@ export class MindzieCommand extends Command {
   override unknownOption(flag: string): void {
     // `--name=value`, or `-x` with anything after it (`-xvalue`, `-x=value`).
     const name = /^(?:--[^=]+(?==)|-[^-](?=.))/s.exec(flag)?.[0];
-    if (name !== undefined) this.#unknown = { name, shown: `${name}${flag[name.length] === '=' ? '=' : ''}…` };
+    if (name !== undefined) {
+      this.#unknown = { name, shown: `${name}${flag[name.length] === '=' ? '=' : ''}…` };
+    }
     super.unknownOption(name ?? flag); // the suggestion comes from the name alone
   }
 

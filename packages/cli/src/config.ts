@@ -20,8 +20,18 @@ type Env = Record<string, string | undefined>;
 
 /** Each setting: its flag, its environment variable. The order is the order of the checks. */
 export const settings = [
-  { key: 'baseUrl', flag: '--base-url', env: 'MINDZIE_BASE_URL', what: 'the server, e.g. https://your-instance.mindziestudio.com' },
-  { key: 'token', flag: '--token', env: 'MINDZIE_TOKEN', what: 'the API token (prefer the environment: flags show in the process list)' },
+  {
+    key: 'baseUrl',
+    flag: '--base-url',
+    env: 'MINDZIE_BASE_URL',
+    what: 'the server, e.g. https://your-instance.mindziestudio.com',
+  },
+  {
+    key: 'token',
+    flag: '--token',
+    env: 'MINDZIE_TOKEN',
+    what: 'the API token (prefer the environment: flags show in the process list)',
+  },
   { key: 'tenantId', flag: '--tenant-id', env: 'MINDZIE_TENANT_ID', what: 'the tenant GUID' },
   { key: 'projectId', flag: '--project-id', env: 'MINDZIE_PROJECT_ID', what: 'the project GUID' },
 ] as const satisfies ReadonlyArray<{ key: keyof ConnectionSettings; flag: string; env: string; what: string }>;
@@ -31,7 +41,9 @@ export function resolveSettings(flags: ConnectionFlags, env: Env): ConnectionSet
   const resolved = {} as ConnectionSettings;
   for (const setting of settings) {
     const value = (flags[setting.key] ?? env[setting.env])?.trim();
-    if (!value) throw new MissingSettingError(setting.key, setting.flag, setting.env);
+    if (!value) {
+      throw new MissingSettingError(setting.key, setting.flag, setting.env);
+    }
     resolved[setting.key] = value;
   }
   if (!/^https?:\/\//i.test(resolved.baseUrl) || !URL.canParse(resolved.baseUrl)) {

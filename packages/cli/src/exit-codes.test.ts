@@ -32,7 +32,15 @@ describe('the exit code table', () => {
     const codes = exitCodes.map((row) => row.code);
     expect(new Set(codes).size).toBe(codes.length);
     expect(exitCodes.map((row) => row.name)).toEqual(
-      expect.arrayContaining(['success', 'execution-failed', 'timed-out', 'not-found', 'unauthorized', 'usage', 'other']),
+      expect.arrayContaining([
+        'success',
+        'execution-failed',
+        'timed-out',
+        'not-found',
+        'unauthorized',
+        'usage',
+        'other',
+      ]),
     );
   });
 
@@ -59,7 +67,9 @@ describe('the exit code table', () => {
 
   it('is the table the README documents, row for row', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const documented = [...readme.matchAll(/^\| (\d+) \| `([a-z-]+)` \| (.+) \|$/gm)].map(([, code, name, meaning]) => ({ code: Number(code), name, meaning }));
+    const documented = [...readme.matchAll(/^\| (\d+) \| `([a-z-]+)` \| (.+) \|$/gm)].map(
+      ([, code, name, meaning]) => ({ code: Number(code), name, meaning }),
+    );
     expect(documented).toEqual(exitCodes.map(({ code, name, meaning }) => ({ code, name, meaning })));
   });
 
@@ -72,9 +82,15 @@ describe('the exit code table', () => {
 
   it('is printed by --help', async () => {
     let stdout = '';
-    const code = await runCli(['--help'], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true }, env: {} });
+    const code = await runCli(['--help'], {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: () => true },
+      env: {},
+    });
     expect(code).toBe(0);
-    for (const row of exitCodes) expect(stdout).toMatch(new RegExp(`^\\s+${row.code}\\s+${row.name}\\s`, 'm'));
+    for (const row of exitCodes) {
+      expect(stdout).toMatch(new RegExp(`^\\s+${row.code}\\s+${row.name}\\s`, 'm'));
+    }
     expect(stdout).toContain('MINDZIE_TOKEN');
   });
 });

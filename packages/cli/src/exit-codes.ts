@@ -13,21 +13,53 @@ export const exitCodes = [
   {
     code: 1,
     name: 'other',
-    meaning: "Any other error: server error, network failure, rate limit, unsupported by the server; or execute's answer was lost and no execution appeared (most likely not created: safe to run again).",
+    meaning:
+      "Any other error: server error, network failure, rate limit, unsupported by the server; or execute's answer was lost and no execution appeared (most likely not created: safe to run again).",
     errors: [UnsupportedError],
   },
-  { code: 2, name: 'usage', meaning: 'Bad arguments or a missing setting; nothing was sent.', errors: [InvalidArgumentError] },
-  { code: 3, name: 'execution-failed', meaning: 'The execution ended Failed (or Cancelled); its notes are shown.', errors: [ExecutionFailedError] },
-  { code: 4, name: 'timed-out', meaning: 'The wait (--timeout) or a request ran out of time; the execution may still run.', errors: [TimeoutError] },
-  { code: 5, name: 'not-found', meaning: 'No such action, execution, block or package (404).', errors: [NotFoundError] },
-  { code: 6, name: 'unauthorized', meaning: 'The token was missing, expired or refused (401).', errors: [UnauthorizedError] },
+  {
+    code: 2,
+    name: 'usage',
+    meaning: 'Bad arguments or a missing setting; nothing was sent.',
+    errors: [InvalidArgumentError],
+  },
+  {
+    code: 3,
+    name: 'execution-failed',
+    meaning: 'The execution ended Failed (or Cancelled); its notes are shown.',
+    errors: [ExecutionFailedError],
+  },
+  {
+    code: 4,
+    name: 'timed-out',
+    meaning: 'The wait (--timeout) or a request ran out of time; the execution may still run.',
+    errors: [TimeoutError],
+  },
+  {
+    code: 5,
+    name: 'not-found',
+    meaning: 'No such action, execution, block or package (404).',
+    errors: [NotFoundError],
+  },
+  {
+    code: 6,
+    name: 'unauthorized',
+    meaning: 'The token was missing, expired or refused (401).',
+    errors: [UnauthorizedError],
+  },
   {
     code: 7,
     name: 'outcome-unknown',
-    meaning: "Execute was sent, its answer was lost and whether it created an execution is unknown (two new ones appeared, the history could not be read, or --no-reconcile): check with mindzie action history <actionId> before running it again.",
+    meaning:
+      'Execute was sent, its answer was lost and whether it created an execution is unknown (two new ones appeared, the history could not be read, or --no-reconcile): check with mindzie action history <actionId> before running it again.',
     errors: [ExecuteOutcomeUnknownError],
   },
-  { code: 130, name: 'interrupted', meaning: 'Ctrl-C; an execution already sent keeps running and is not repeated.', errors: [InterruptedError] },
+  {
+    code: 130,
+    name: 'interrupted',
+    meaning: 'Ctrl-C; an execution already sent keeps running and is not repeated.',
+    errors: [InterruptedError],
+  },
 ] as const satisfies ReadonlyArray<{ code: number; name: string; meaning: string; errors: readonly ErrorClass[] }>;
 
 export type ExitName = (typeof exitCodes)[number]['name'];
@@ -39,11 +71,16 @@ export function exitCode(name: ExitName): number {
 
 /** The row an error belongs to: the first whose classes it is an instance of, else `other`. */
 export function exitRowFor(error: unknown): (typeof exitCodes)[number] {
-  const row = exitCodes.find((candidate) => (candidate.errors as readonly ErrorClass[]).some((cls) => error instanceof cls));
+  const row = exitCodes.find((candidate) =>
+    (candidate.errors as readonly ErrorClass[]).some((cls) => error instanceof cls),
+  );
   return row ?? exitCodes.find((candidate) => candidate.name === 'other')!;
 }
 
 /** The table as plain text, for `--help`. */
 export function exitCodesHelp(): string {
-  return ['Exit codes:', ...exitCodes.map((row) => `  ${String(row.code).padStart(3)}  ${row.name.padEnd(17)}${row.meaning}`)].join('\n');
+  return [
+    'Exit codes:',
+    ...exitCodes.map((row) => `  ${String(row.code).padStart(3)}  ${row.name.padEnd(17)}${row.meaning}`),
+  ].join('\n');
 }

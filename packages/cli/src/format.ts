@@ -1,10 +1,16 @@
 // Small human formats for durations, sizes and rates.
 
 export function formatDuration(ms: number): string {
-  if (ms < 0) ms = 0;
-  if (ms < 10_000) return `${(ms / 1_000).toFixed(1)}s`;
+  if (ms < 0) {
+    ms = 0;
+  }
+  if (ms < 10_000) {
+    return `${(ms / 1_000).toFixed(1)}s`;
+  }
   const totalSeconds = Math.round(ms / 1_000);
-  if (totalSeconds < 60) return `${totalSeconds}s`;
+  if (totalSeconds < 60) {
+    return `${totalSeconds}s`;
+  }
   const hours = Math.floor(totalSeconds / 3_600);
   const minutes = Math.floor((totalSeconds % 3_600) / 60);
   const seconds = String(totalSeconds % 60).padStart(2, '0');
@@ -29,7 +35,9 @@ export function formatRate(bytes: number, ms: number): string {
 
 /** Duration between two ISO timestamps, or `undefined` while the second is missing. */
 export function durationBetween(start: string | null | undefined, end: string | null | undefined): number | undefined {
-  if (!start || !end) return undefined;
+  if (!start || !end) {
+    return undefined;
+  }
   const ms = Date.parse(end) - Date.parse(start);
   return Number.isFinite(ms) ? ms : undefined;
 }

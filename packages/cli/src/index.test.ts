@@ -3,7 +3,13 @@ import * as cli from './index.js';
 
 describe('the public surface of @mindzie/cli', () => {
   it('is runCli, the exit code table and the CLI error classes, nothing else', () => {
-    expect(Object.keys(cli).sort()).toEqual(['InterruptedError', 'MissingSettingError', 'UsageError', 'exitCodes', 'runCli']);
+    expect(Object.keys(cli).sort()).toEqual([
+      'InterruptedError',
+      'MissingSettingError',
+      'UsageError',
+      'exitCodes',
+      'runCli',
+    ]);
   });
 
   it('runs a command in-process and answers its exit code without touching process.exit', async () => {

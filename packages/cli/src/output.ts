@@ -33,7 +33,9 @@ export class Output {
 
   /** Never let this value reach the screen (the token). */
   redact(secret: string): void {
-    if (secret) this.secrets.push(secret);
+    if (secret) {
+      this.secrets.push(secret);
+    }
   }
 
   /** A log line on stderr. */
@@ -43,8 +45,11 @@ export class Output {
 
   /** The command's result: `document` as JSON, or `human()` as text. Called once per run. */
   result(document: object, human: () => string): void {
-    if (this.json) this.io.stdout.write(`${this.scrub(JSON.stringify(document, null, 2))}\n`);
-    else this.io.stdout.write(`${this.scrub(human())}\n`);
+    if (this.json) {
+      this.io.stdout.write(`${this.scrub(JSON.stringify(document, null, 2))}\n`);
+    } else {
+      this.io.stdout.write(`${this.scrub(human())}\n`);
+    }
   }
 
   private scrub(text: string): string {
@@ -53,7 +58,11 @@ export class Output {
 }
 
 function colorsWanted(stream: OutputStream, env: CliIo['env']): boolean {
-  if (env.NO_COLOR) return false;
-  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
+  if (env.NO_COLOR) {
+    return false;
+  }
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') {
+    return true;
+  }
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
 }

@@ -1,9 +1,23 @@
-import { ApiError, InvalidArgumentError, MindzieError, NotFoundError, UnauthorizedError, type ActionExecution } from '@mindzie/client';
-import { ExecuteAnswerLostError, ExecuteOutcomeUnknownError, ExecutionFailedError, ExecutionNotCreatedError, UnsupportedError, WaitTimeoutError } from '@mindzie/poller';
+import {
+  type ActionExecution,
+  ApiError,
+  InvalidArgumentError,
+  MindzieError,
+  NotFoundError,
+  UnauthorizedError,
+} from '@mindzie/client';
+import {
+  ExecuteAnswerLostError,
+  ExecuteOutcomeUnknownError,
+  ExecutionFailedError,
+  ExecutionNotCreatedError,
+  UnsupportedError,
+  WaitTimeoutError,
+} from '@mindzie/poller';
+import type { RunState } from './commands/context.js';
 import { InterruptedError } from './errors.js';
 import { exitRowFor } from './exit-codes.js';
 import { durationBetween, formatDuration } from './format.js';
-import type { RunState } from './commands/context.js';
 
 /**
  * Reports a failed run and answers its exit code. With `--json` stdout gets one document
@@ -16,10 +30,14 @@ export function reportError(error: unknown, state: RunState, options: { humanAlr
   if (output.json) {
     output.result({ error: describe(error, row, state), ...(execution === undefined ? {} : { execution }) }, () => '');
   }
-  if (options.humanAlreadyShown) return row.code;
+  if (options.humanAlreadyShown) {
+    return row.code;
+  }
   const c = output.errColor;
   const lines = [...humanLines(error, state), ...(state.hint === undefined ? [] : [state.hint])];
-  for (const [index, line] of lines.entries()) output.log(index === 0 ? `${c.red('✖')} ${line}` : `  ${line}`);
+  for (const [index, line] of lines.entries()) {
+    output.log(index === 0 ? `${c.red('✖')} ${line}` : `  ${line}`);
+  }
   return row.code;
 }
 
@@ -30,23 +48,47 @@ function describe(error: unknown, row: ReturnType<typeof exitRowFor>, state: Run
     name: error instanceof Error ? error.name : 'Error',
     message: error instanceof Error ? error.message : String(error),
   };
-  if (error instanceof ApiError) Object.assign(described, { status: error.status, method: error.method, path: error.path });
-  if (error instanceof NotFoundError) described.reason = error.reason ?? null;
-  if (error instanceof ExecutionFailedError) described.reason = error.reason;
-  if (error instanceof WaitTimeoutError) described.timeoutMs = error.timeoutMs;
-  if (error instanceof InvalidArgumentError) described.argument = error.argument;
-  if (error instanceof ExecuteAnswerLostError) Object.assign(described, lostAnswerFields(error));
-  if (state.executionId !== undefined) Object.assign(described, { executionCreated: true, executionId: state.executionId });
-  if (state.adopted !== undefined) Object.assign(described, state.adopted);
-  if (state.hint !== undefined) described.hint = state.hint;
+  if (error instanceof ApiError) {
+    Object.assign(described, { status: error.status, method: error.method, path: error.path });
+  }
+  if (error instanceof NotFoundError) {
+    described.reason = error.reason ?? null;
+  }
+  if (error instanceof ExecutionFailedError) {
+    described.reason = error.reason;
+  }
+  if (error instanceof WaitTimeoutError) {
+    described.timeoutMs = error.timeoutMs;
+  }
+  if (error instanceof InvalidArgumentError) {
+    described.argument = error.argument;
+  }
+  if (error instanceof ExecuteAnswerLostError) {
+    Object.assign(described, lostAnswerFields(error));
+  }
+  if (state.executionId !== undefined) {
+    Object.assign(described, { executionCreated: true, executionId: state.executionId });
+  }
+  if (state.adopted !== undefined) {
+    Object.assign(described, state.adopted);
+  }
+  if (state.hint !== undefined) {
+    described.hint = state.hint;
+  }
   // The execution exists: every failure from here on says how to carry on with it.
-  if (state.resume !== undefined && state.executionId !== undefined) described.resume = state.resume;
+  if (state.resume !== undefined && state.executionId !== undefined) {
+    described.resume = state.resume;
+  }
   return described;
 }
 
 /** What a lost execute answer left, for `--json`: whether an execution exists and how to check. */
 function lostAnswerFields(error: ExecuteAnswerLostError): Record<string, unknown> {
-  const brief = (e: ActionExecution) => ({ actionExecutionId: e.actionExecutionId, dateStarted: e.dateStarted, status: e.status });
+  const brief = (e: ActionExecution) => ({
+    actionExecutionId: e.actionExecutionId,
+    dateStarted: e.dateStarted,
+    status: e.status,
+  });
   return {
     actionId: error.actionId,
     executionCreated: error.executionCreated,
@@ -80,33 +122,68 @@ function humanLines(error: unknown, state: RunState): string[] {
   }
   if (error instanceof InterruptedError) {
     return [
-      error.executionId === undefined ? error.message : `Interrupted: stopped waiting for execution ${error.executionId}.`,
-      ...(error.executionId === undefined ? [] : ['It was not cancelled and keeps running on the server (the API has no cancel); nothing was sent twice.']),
+      error.executionId === undefined
+        ? error.message
+        : `Interrupted: stopped waiting for execution ${error.executionId}.`,
+      ...(error.executionId === undefined
+        ? []
+        : ['It was not cancelled and keeps running on the server (the API has no cancel); nothing was sent twice.']),
       ...(error.resumeCommand ? [`Resume with: ${error.resumeCommand}`] : []),
     ];
   }
-  if (error instanceof ExecuteAnswerLostError) return lostAnswerLines(error);
-  if (error instanceof UnauthorizedError) return [`Unauthorized (401): ${error.message}`, 'Check the token (MINDZIE_TOKEN or --token) and the tenant and project ids.'];
-  if (error instanceof NotFoundError) return [`Not found (404${error.reason ? `, "${error.reason}"` : ''}): ${error.method} ${error.path}`];
-  if (error instanceof UnsupportedError) {
-    return [error.message, ...(id === undefined ? [] : [`Execution ${id} was queued; this server cannot tell how it ends.`])];
+  if (error instanceof ExecuteAnswerLostError) {
+    return lostAnswerLines(error);
   }
-  const message = error instanceof MindzieError ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (error instanceof UnauthorizedError) {
+    return [
+      `Unauthorized (401): ${error.message}`,
+      'Check the token (MINDZIE_TOKEN or --token) and the tenant and project ids.',
+    ];
+  }
+  if (error instanceof NotFoundError) {
+    return [`Not found (404${error.reason ? `, "${error.reason}"` : ''}): ${error.method} ${error.path}`];
+  }
+  if (error instanceof UnsupportedError) {
+    return [
+      error.message,
+      ...(id === undefined ? [] : [`Execution ${id} was queued; this server cannot tell how it ends.`]),
+    ];
+  }
+  const message =
+    error instanceof MindzieError
+      ? error.message
+      : error instanceof Error
+        ? `${error.name}: ${error.message}`
+        : String(error);
   // The execution exists already: never run it again, carry on with it.
-  const carryOn = id !== undefined && state.resume !== undefined ? [`Execution ${id} was created; carry on with: ${state.resume}`] : [];
+  const carryOn =
+    id !== undefined && state.resume !== undefined
+      ? [`Execution ${id} was created; carry on with: ${state.resume}`]
+      : [];
   return [message, ...carryOn];
 }
 
 function lostAnswerLines(error: ExecuteAnswerLostError): string[] {
   const cause = error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : String(error.cause);
   const first = `Execute of action ${error.actionId} got no usable answer (${cause}).`;
-  const before = error.lastSeenBefore ? `the last one before was ${error.lastSeenBefore.actionExecutionId}` : 'it had none before';
+  const before = error.lastSeenBefore
+    ? `the last one before was ${error.lastSeenBefore.actionExecutionId}`
+    : 'it had none before';
   if (error instanceof ExecutionNotCreatedError) {
-    return [first, `No new execution appeared in its history for ${formatDuration(error.lookedForMs)} (${before}): it was most likely NOT created.`];
+    return [
+      first,
+      `No new execution appeared in its history for ${formatDuration(error.lookedForMs)} (${before}): it was most likely NOT created.`,
+    ];
   }
-  const candidates = error.candidates.map((e) => `  candidate ${e.actionExecutionId}, started ${e.dateStarted}, ${e.status}`);
+  const candidates = error.candidates.map(
+    (e) => `  candidate ${e.actionExecutionId}, started ${e.dateStarted}, ${e.status}`,
+  );
   if (error instanceof ExecuteOutcomeUnknownError && error.why === 'several-candidates') {
-    return [first, `Whether it created an execution is unknown: ${error.candidates.length} new executions appeared (another client may run this action too); none was adopted:`, ...candidates];
+    return [
+      first,
+      `Whether it created an execution is unknown: ${error.candidates.length} new executions appeared (another client may run this action too); none was adopted:`,
+      ...candidates,
+    ];
   }
   if (error instanceof ExecuteOutcomeUnknownError && error.why === 'reconcile-off') {
     return [first, 'Whether it created an execution is unknown (--no-reconcile: its history was not searched).'];

@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
-import { createCommands } from './commands/index.js';
 import type { RunState } from './commands/context.js';
+import { createCommands } from './commands/index.js';
 import { UsageError } from './errors.js';
 import { exitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -22,7 +22,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     if (error instanceof CommanderError) {
       // help and --version end this way too, successfully; commander already wrote its message.
-      if (error.exitCode === 0) return exitCode('success');
+      if (error.exitCode === 0) {
+        return exitCode('success');
+      }
       const usage = new UsageError('arguments', error.message.replace(/^error: /, ''));
       return reportError(usage, state, { humanAlreadyShown: true });
     }

@@ -12,13 +12,17 @@ const file = await open(join(directory, 'fetch.zip'), 'w');
 let bytes = 0;
 for (const reader = response.body.getReader(); ; ) {
   const { done, value } = await reader.read();
-  if (done) break;
+  if (done) {
+    break;
+  }
   await file.write(value);
   bytes += value.byteLength;
 }
 await file.close();
 const seconds = (performance.now() - started) / 1000;
-console.log(JSON.stringify({ seconds, bytes, maxRssMiB: process.resourceUsage().maxRSS / 1024, baselineRssMiB, ...cpuSeconds() }));
+console.log(
+  JSON.stringify({ seconds, bytes, maxRssMiB: process.resourceUsage().maxRSS / 1024, baselineRssMiB, ...cpuSeconds() }),
+);
 
 function cpuSeconds() {
   const { user, system } = process.cpuUsage();

@@ -39,8 +39,10 @@ const variants = {
   'fetch (baseline)': async () => (await fetch(url, { headers })).json(),
   'fetch + signal + timer': () => withTimeout(async (signal) => (await fetch(url, { headers, signal })).json()),
   'openapi-fetch GET': async () => (await openapi.GET(path, { params, headers })).data,
-  'openapi-fetch GET + 2 no-op middlewares': async () => (await openapiWithMiddleware.GET(path, { params, headers })).data,
-  'openapi-fetch GET + signal + timer': () => withTimeout(async (signal) => (await openapi.GET(path, { params, headers, signal })).data),
+  'openapi-fetch GET + 2 no-op middlewares': async () =>
+    (await openapiWithMiddleware.GET(path, { params, headers })).data,
+  'openapi-fetch GET + signal + timer': () =>
+    withTimeout(async (signal) => (await openapi.GET(path, { params, headers, signal })).data),
   'client, no User-Agent': () => clientWithoutUserAgent.getActionExecution(executionId),
   'client (default)': () => client.getActionExecution(executionId),
 };
@@ -48,7 +50,11 @@ const variants = {
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 const CALLS = Number(process.env.CALLS ?? 5000);
 try {
-  for (let i = 0; i < 300; i++) for (const call of Object.values(variants)) await call();
+  for (let i = 0; i < 300; i++) {
+    for (const call of Object.values(variants)) {
+      await call();
+    }
+  }
   const times = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
   for (let i = 0; i < CALLS; i++) {
     for (const [name, call] of Object.entries(variants)) {
@@ -59,7 +65,9 @@ try {
   }
   const baseline = median(times['fetch (baseline)']);
   for (const [name, values] of Object.entries(times)) {
-    console.log(`${name.padEnd(34)} ${median(values).toFixed(1).padStart(7)} µs  ${(median(values) / baseline).toFixed(3)}x`);
+    console.log(
+      `${name.padEnd(34)} ${median(values).toFixed(1).padStart(7)} µs  ${(median(values) / baseline).toFixed(3)}x`,
+    );
   }
 } finally {
   server.kill();

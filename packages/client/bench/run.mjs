@@ -35,7 +35,9 @@ const baseUrl = server.baseUrl;
 const token = 'bench-token-0123456789';
 
 try {
-  console.log(`node ${process.version}, ${CALLS} calls x ${ROUNDS} rounds, package ${PACKAGE_MIB} MiB x ${RUNS} runs\n`);
+  console.log(
+    `node ${process.version}, ${CALLS} calls x ${ROUNDS} rounds, package ${PACKAGE_MIB} MiB x ${RUNS} runs\n`,
+  );
   if (!process.env.ONLY) {
     await overhead(baseUrl, 'loopback, answered at once', 1.15);
     await overhead(slowServer.baseUrl, 'loopback, answered after 1 ms', 1.05);
@@ -51,7 +53,9 @@ async function overhead(baseUrl, how, goal) {
   const client = createClient({ baseUrl, token, ...ids });
   const rawFetch = async () => {
     const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
-    if (!response.ok) throw new Error(String(response.status));
+    if (!response.ok) {
+      throw new Error(String(response.status));
+    }
     return response.json();
   };
   const viaClient = () => client.getActionExecution(executionId);
@@ -62,7 +66,9 @@ async function overhead(baseUrl, how, goal) {
     await call();
     return (performance.now() - started) * 1000; // µs
   };
-  for (let i = 0; i < 200; i++) await rawFetch(), await viaClient(); // warm-up: connections, JIT
+  for (let i = 0; i < 200; i++) {
+    await rawFetch(), await viaClient(); // warm-up: connections, JIT
+  }
   const raw = [];
   const sdk = [];
   const roundRatios = [];
@@ -70,8 +76,11 @@ async function overhead(baseUrl, how, goal) {
     const roundRaw = [];
     const roundSdk = [];
     for (let i = 0; i < CALLS; i++) {
-      if (i % 2 === 0) roundRaw.push(await time(rawFetch)), roundSdk.push(await time(viaClient));
-      else roundSdk.push(await time(viaClient)), roundRaw.push(await time(rawFetch));
+      if (i % 2 === 0) {
+        roundRaw.push(await time(rawFetch)), roundSdk.push(await time(viaClient));
+      } else {
+        roundSdk.push(await time(viaClient)), roundRaw.push(await time(rawFetch));
+      }
     }
     roundRatios.push(median(roundSdk) / median(roundRaw));
     raw.push(...roundRaw);
@@ -81,7 +90,9 @@ async function overhead(baseUrl, how, goal) {
   console.log(`Per-call overhead (GET one execution, ${how}, sequential, ${CALLS * ROUNDS} calls each, interleaved)`);
   console.log(`  raw fetch + json():          median ${median(raw).toFixed(1)} µs/call`);
   console.log(`  client.getActionExecution(): median ${median(sdk).toFixed(1)} µs/call`);
-  console.log(`  ratio client / raw fetch:    ${ratio.toFixed(3)}x  (goal <= ${goal.toFixed(2)}x; per round: ${roundRatios.map((v) => v.toFixed(3)).join(' ')})\n`);
+  console.log(
+    `  ratio client / raw fetch:    ${ratio.toFixed(3)}x  (goal <= ${goal.toFixed(2)}x; per round: ${roundRatios.map((v) => v.toFixed(3)).join(' ')})\n`,
+  );
 }
 
 async function download() {
@@ -91,9 +102,13 @@ async function download() {
   const mib = (seconds) => bytes / 2 ** 20 / seconds;
   const runNode = (args, file) => {
     const result = spawnSync(process.execPath, [join(here, args[0]), ...args.slice(1)], { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`${args[0]} failed: ${result.stderr}`);
+    if (result.status !== 0) {
+      throw new Error(`${args[0]} failed: ${result.stderr}`);
+    }
     const figures = JSON.parse(result.stdout);
-    if (figures.bytes !== bytes || statSync(join(dir, file)).size !== bytes) throw new Error(`${args[0]} saved ${figures.bytes} bytes, expected ${bytes}`);
+    if (figures.bytes !== bytes || statSync(join(dir, file)).size !== bytes) {
+      throw new Error(`${args[0]} saved ${figures.bytes} bytes, expected ${bytes}`);
+    }
     rmSync(join(dir, file));
     return figures;
   };
@@ -102,20 +117,27 @@ async function download() {
     const started = performance.now();
     const fetched = spawnSync(CURL, ['-s', '-S', '-f', '-o', target, packageUrl]);
     const seconds = (performance.now() - started) / 1000;
-    if (fetched.status !== 0 || statSync(target).size !== bytes) throw new Error(`curl failed: ${fetched.stderr}`);
+    if (fetched.status !== 0 || statSync(target).size !== bytes) {
+      throw new Error(`curl failed: ${fetched.stderr}`);
+    }
     rmSync(target);
     return { seconds };
   };
   const contenders = {
     'downloadPackageToFile (undici)': () => runNode(['save-package.mjs', baseUrl, dir], `${executionId}.zip`),
-    'downloadPackageToFile (fetch given)': () => runNode(['save-package.mjs', baseUrl, dir, 'fetch'], `${executionId}.zip`),
+    'downloadPackageToFile (fetch given)': () =>
+      runNode(['save-package.mjs', baseUrl, dir, 'fetch'], `${executionId}.zip`),
     'bare undici request to file': () => runNode(['undici-to-file.mjs', packageUrl, dir], 'undici.zip'),
     'bare fetch to file': () => runNode(['fetch-to-file.mjs', packageUrl, dir], 'fetch.zip'),
     ...(existsSync(CURL) ? { 'curl -o': runCurl } : {}),
   };
   // ONLY=transport,curl (words matched against the names) runs a subset, e.g. for an A/B of two.
   const only = process.env.ONLY?.split(',');
-  for (const name of Object.keys(contenders)) if (only && !only.some((word) => name.includes(word))) delete contenders[name];
+  for (const name of Object.keys(contenders)) {
+    if (only && !only.some((word) => name.includes(word))) {
+      delete contenders[name];
+    }
+  }
   const results = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
   // Each download starts on a quiet disk: the previous one's dirty pages are flushed first, so the
   // kernel's writeback of one contender's file does not take CPU from the next one.
@@ -139,20 +161,38 @@ async function download() {
   const list = (values, digits = 0) => values.map((v) => v.toFixed(digits)).join(' ');
   const speed = (name) => median(results[name].map((r) => mib(r.seconds)));
   const sdk = results['downloadPackageToFile (undici)'];
-  console.log(`Saving a ${PACKAGE_MIB} MiB package to ${tmpdir()}, each in a fresh process, ${RUNS} runs in shuffled order (node + client loaded: ${sdk[0].baselineRssMiB.toFixed(1)} MiB)`);
+  console.log(
+    `Saving a ${PACKAGE_MIB} MiB package to ${tmpdir()}, each in a fresh process, ${RUNS} runs in shuffled order (node + client loaded: ${sdk[0].baselineRssMiB.toFixed(1)} MiB)`,
+  );
   for (const [name, runs] of Object.entries(results)) {
-    const rss = runs[0].maxRssMiB === undefined ? '' : `peak RSS max ${Math.max(...runs.map((r) => r.maxRssMiB)).toFixed(1)} MiB (${list(runs.map((r) => r.maxRssMiB), 1)})`;
+    const rss =
+      runs[0].maxRssMiB === undefined
+        ? ''
+        : `peak RSS max ${Math.max(...runs.map((r) => r.maxRssMiB)).toFixed(1)} MiB (${list(
+            runs.map((r) => r.maxRssMiB),
+            1,
+          )})`;
     const cpu =
       runs[0].userCpu === undefined
         ? ''
         : `  CPU s median user ${median(runs.map((r) => r.userCpu)).toFixed(2)} system ${median(runs.map((r) => r.systemCpu)).toFixed(2)}, page faults ${median(runs.map((r) => r.minorFaults))}`;
-    console.log(`  ${name.padEnd(36)} ${speed(name).toFixed(0).padStart(5)} MiB/s median (${list(runs.map((r) => mib(r.seconds)))})  ${rss}${cpu}`);
+    console.log(
+      `  ${name.padEnd(36)} ${speed(name).toFixed(0).padStart(5)} MiB/s median (${list(runs.map((r) => mib(r.seconds)))})  ${rss}${cpu}`,
+    );
   }
   console.log(`  goal: peak RSS of downloadPackageToFile <= 140 MiB, throughput >= 0.8x curl`);
   if (results['curl -o']) {
-    console.log(`  ratio downloadPackageToFile (undici) / curl:       ${(speed('downloadPackageToFile (undici)') / speed('curl -o')).toFixed(2)}x`);
-    if (results['downloadPackageToFile (fetch given)']) console.log(`  ratio downloadPackageToFile (fetch given) / curl: ${(speed('downloadPackageToFile (fetch given)') / speed('curl -o')).toFixed(2)}x`);
-  } else console.log(`  curl: not found at ${CURL}, no curl baseline`);
+    console.log(
+      `  ratio downloadPackageToFile (undici) / curl:       ${(speed('downloadPackageToFile (undici)') / speed('curl -o')).toFixed(2)}x`,
+    );
+    if (results['downloadPackageToFile (fetch given)']) {
+      console.log(
+        `  ratio downloadPackageToFile (fetch given) / curl: ${(speed('downloadPackageToFile (fetch given)') / speed('curl -o')).toFixed(2)}x`,
+      );
+    }
+  } else {
+    console.log(`  curl: not found at ${CURL}, no curl baseline`);
+  }
 }
 
 /** `items` in an order that depends only on `seed` (Fisher–Yates driven by mulberry32). */

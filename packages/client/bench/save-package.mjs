@@ -16,9 +16,20 @@ const client = createClient({
   ...(via === 'fetch' ? { fetch: globalThis.fetch } : {}),
 });
 const started = performance.now();
-const saved = await downloadPackageToFile(client, '11111111-2222-3333-4444-555555555555', { directory, overwrite: true });
+const saved = await downloadPackageToFile(client, '11111111-2222-3333-4444-555555555555', {
+  directory,
+  overwrite: true,
+});
 const seconds = (performance.now() - started) / 1000;
-console.log(JSON.stringify({ seconds, bytes: saved.bytes, maxRssMiB: process.resourceUsage().maxRSS / 1024, baselineRssMiB, ...cpuSeconds() }));
+console.log(
+  JSON.stringify({
+    seconds,
+    bytes: saved.bytes,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    baselineRssMiB,
+    ...cpuSeconds(),
+  }),
+);
 
 function cpuSeconds() {
   const { user, system } = process.cpuUsage();

@@ -17,7 +17,9 @@ const execution = JSON.stringify({
 });
 
 const server = createServer(async (req, res) => {
-  if (latencyMs) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+  if (latencyMs) {
+    await new Promise((resolve) => setTimeout(resolve, latencyMs));
+  }
   if (req.url.includes('/downloadpackage/')) {
     res.writeHead(200, {
       'Content-Type': 'application/zip',
@@ -25,7 +27,9 @@ const server = createServer(async (req, res) => {
       'Content-Disposition': 'attachment; filename="11111111-2222-3333-4444-555555555555.zip"',
     });
     for (let i = 0; i < packageMiB; i++) {
-      if (!res.write(block)) await new Promise((resolve) => res.once('drain', resolve));
+      if (!res.write(block)) {
+        await new Promise((resolve) => res.once('drain', resolve));
+      }
     }
     return res.end();
   }

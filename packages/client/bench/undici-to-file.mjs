@@ -9,11 +9,21 @@ import { request } from 'undici';
 const [url, directory] = process.argv.slice(2);
 const baselineRssMiB = process.resourceUsage().maxRSS / 1024;
 const started = performance.now();
-const response = await request(url, { headers: { authorization: 'Bearer bench-token-0123456789', 'accept-encoding': 'identity' } });
+const response = await request(url, {
+  headers: { authorization: 'Bearer bench-token-0123456789', 'accept-encoding': 'identity' },
+});
 const file = createWriteStream(join(directory, 'undici.zip'), { highWaterMark: 1 << 20 });
 await pipeline(response.body, file);
 const seconds = (performance.now() - started) / 1000;
-console.log(JSON.stringify({ seconds, bytes: file.bytesWritten, maxRssMiB: process.resourceUsage().maxRSS / 1024, baselineRssMiB, ...cpuSeconds() }));
+console.log(
+  JSON.stringify({
+    seconds,
+    bytes: file.bytesWritten,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    baselineRssMiB,
+    ...cpuSeconds(),
+  }),
+);
 
 function cpuSeconds() {
   const { user, system } = process.cpuUsage();

@@ -1,4 +1,4 @@
-import { MindzieError, NetworkError, TimeoutError, type RequestDescription } from './errors.js';
+import { MindzieError, NetworkError, type RequestDescription, TimeoutError } from './errors.js';
 import { redactCause, redactText, redactValue } from './internal/redact.js';
 
 /**
@@ -32,8 +32,11 @@ export class Attempt {
     this.caller = init.caller;
     this.timeoutMs = init.timeoutMs;
     this.signal = this.controller.signal;
-    if (this.caller?.aborted) this.onAbort();
-    else this.caller?.addEventListener('abort', this.onAbort);
+    if (this.caller?.aborted) {
+      this.onAbort();
+    } else {
+      this.caller?.addEventListener('abort', this.onAbort);
+    }
     this.arm(`no complete response within ${this.timeoutMs} ms`);
   }
 
@@ -64,9 +67,15 @@ export class Attempt {
   /** A failure of this attempt as thrown: the caller's abort reason, a TimeoutError, an SDK error or a NetworkError. */
   failure(cause: unknown): unknown {
     const { caller, token } = this;
-    if (caller?.aborted) return caller.reason;
-    if (this.timedOut) return this.signal.reason;
-    if (cause instanceof MindzieError) return cause;
+    if (caller?.aborted) {
+      return caller.reason;
+    }
+    if (this.timedOut) {
+      return this.signal.reason;
+    }
+    if (cause instanceof MindzieError) {
+      return cause;
+    }
     const message = `${this.describe()} failed: ${redactText(explain(cause), token)}`;
     const safeCause = token ? redactCause(cause, token) : cause;
     return new NetworkError(message, { request: this.request, cause: safeCause });

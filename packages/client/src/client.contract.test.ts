@@ -2,10 +2,17 @@
 // Prism validates each request the client sends; the suite ends by asserting zero violations.
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, NotFoundError, UnauthorizedError, type ClientOptions, type MindzieClient, type RequestOptions } from './index.js';
+import {
+  type ClientOptions,
+  createClient,
+  type MindzieClient,
+  NotFoundError,
+  type RequestOptions,
+  UnauthorizedError,
+} from './index.js';
 import { createRawClient } from './raw.js';
 import { ids, TOKEN } from './test-support/ids.js';
-import { startPrism, type RunningPrism } from './test-support/prism.js';
+import { type RunningPrism, startPrism } from './test-support/prism.js';
 
 interface Example {
   value: unknown;
@@ -22,7 +29,10 @@ const spec = createRequire(import.meta.url)('@mindzie/spec/openapi.json') as {
 /** Follows a local `$ref` (the bundle shares responses and examples through components). */
 function deref<T>(node: T | { $ref: string }): T {
   if (node && typeof node === 'object' && '$ref' in node) {
-    const target = node.$ref.replace(/^#\//, '').split('/').reduce<any>((at, key) => at[key], spec);
+    const target = node.$ref
+      .replace(/^#\//, '')
+      .split('/')
+      .reduce<any>((at, key) => at[key], spec);
     return deref(target as T);
   }
   return node as T;
@@ -74,9 +84,13 @@ function recordingInto(found: string[], onAnswer: () => void = () => {}): typeof
     const response = await fetch(input, init);
     onAnswer();
     const verdict = response.headers.get('sl-violations');
-    if (verdict) found.push(`${response.url}: ${verdict}`);
+    if (verdict) {
+      found.push(`${response.url}: ${verdict}`);
+    }
     // A request Prism cannot match at all is answered 422 problem+json with the reasons in the body.
-    if (response.headers.get('content-type')?.includes('problem+json')) found.push(`${response.url}: ${response.status} problem`);
+    if (response.headers.get('content-type')?.includes('problem+json')) {
+      found.push(`${response.url}: ${response.status} problem`);
+    }
     return response;
   };
 }
@@ -91,7 +105,14 @@ beforeAll(async () => {
   prism = await startPrism();
   // A custom fetch that reads Prism's verdict on every request the client sends.
   const recordingFetch = recordingInto(violations, () => answered++);
-  options = { baseUrl: prism.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, fetch: recordingFetch, maxRetries: 0 };
+  options = {
+    baseUrl: prism.url,
+    token: TOKEN,
+    tenantId: ids.tenantId,
+    projectId: ids.projectId,
+    fetch: recordingFetch,
+    maxRetries: 0,
+  };
   client = createClient(options);
 });
 
@@ -106,41 +127,47 @@ describe('every documented response of every operation, against Prism', () => {
     expect(cases.length).toBeGreaterThanOrEqual(17);
   });
 
-  it.each(cases.map((c) => [`${c.op.operationId} ${c.status}${c.name ? ` ${c.name}` : ''}`, c] as const))('%s', async (_, c) => {
-    const prefer = `code=${c.status}${c.name ? `, example=${c.name}` : ''}`;
-    const call = invoke[c.op.operationId]!(client, { headers: { Prefer: prefer } });
-    if (c.status >= 200 && c.status < 300) {
-      const result = await call;
-      if (c.op.operationId === 'downloadActionExecutionPackage') {
-        // Prism serves the literal text `string` for application/zip, and the header's example.
-        expect(result).toEqual({ filename: `${ids.executionId}.zip`, size: 6, text: 'string' });
+  it.each(cases.map((c) => [`${c.op.operationId} ${c.status}${c.name ? ` ${c.name}` : ''}`, c] as const))(
+    '%s',
+    async (_, c) => {
+      const prefer = `code=${c.status}${c.name ? `, example=${c.name}` : ''}`;
+      const call = invoke[c.op.operationId]!(client, { headers: { Prefer: prefer } });
+      if (c.status >= 200 && c.status < 300) {
+        const result = await call;
+        if (c.op.operationId === 'downloadActionExecutionPackage') {
+          // Prism serves the literal text `string` for application/zip, and the header's example.
+          expect(result).toEqual({ filename: `${ids.executionId}.zip`, size: 6, text: 'string' });
+        } else {
+          expect(result).toEqual((expectedSuccess[c.op.operationId] ?? ((v) => v))(c.value));
+        }
+      } else if (c.status === 401) {
+        const error = await call.catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(UnauthorizedError);
+        expect((error as UnauthorizedError).message).toContain(c.value as string);
+        expect((error as UnauthorizedError).body).toBe(c.value);
+      } else if (c.status === 404 && c.op.operationId === 'getLastActionExecution') {
+        await expect(call).resolves.toBeNull();
+      } else if (c.status === 404) {
+        const error = await call.catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(NotFoundError);
+        const body = c.value as { error?: string; Error?: string };
+        expect((error as NotFoundError).reason).toBe(body.error ?? body.Error);
+        expect((error as NotFoundError).body).toEqual(c.value);
+        expect((error as NotFoundError).path).toMatch(new RegExp(`^/api/${ids.tenantId}/${ids.projectId}/`));
       } else {
-        expect(result).toEqual((expectedSuccess[c.op.operationId] ?? ((v) => v))(c.value));
+        throw new Error(`No expectation for status ${c.status}: add one`);
       }
-    } else if (c.status === 401) {
-      const error = await call.catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(UnauthorizedError);
-      expect((error as UnauthorizedError).message).toContain(c.value as string);
-      expect((error as UnauthorizedError).body).toBe(c.value);
-    } else if (c.status === 404 && c.op.operationId === 'getLastActionExecution') {
-      await expect(call).resolves.toBeNull();
-    } else if (c.status === 404) {
-      const error = await call.catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(NotFoundError);
-      const body = c.value as { error?: string; Error?: string };
-      expect((error as NotFoundError).reason).toBe(body.error ?? body.Error);
-      expect((error as NotFoundError).body).toEqual(c.value);
-      expect((error as NotFoundError).path).toMatch(new RegExp(`^/api/${ids.tenantId}/${ids.projectId}/`));
-    } else {
-      throw new Error(`No expectation for status ${c.status}: add one`);
-    }
-  });
+    },
+  );
 
   it('sends every documented execute-block request body as the contract describes it', async () => {
-    const examples = (spec.paths['/api/{tenantId}/{projectId}/block/{blockId}/execute']!.post as Operation).requestBody!.content['application/json']!.examples!;
+    const examples = (spec.paths['/api/{tenantId}/{projectId}/block/{blockId}/execute']!.post as Operation).requestBody!
+      .content['application/json']!.examples!;
     expect(Object.keys(examples).length).toBeGreaterThan(0);
     for (const example of Object.values(examples)) {
-      await expect(client.executeBlock(ids.blockId, deref(example).value as never)).resolves.toMatchObject({ status: 'Queued' });
+      await expect(client.executeBlock(ids.blockId, deref(example).value as never)).resolves.toMatchObject({
+        status: 'Queued',
+      });
     }
     await expect(client.executeBlock(ids.blockId)).resolves.toMatchObject({ status: 'Queued' });
   });
@@ -151,9 +178,12 @@ describe('every documented response of every operation, against Prism', () => {
   });
 
   it('works through the raw typed client (@mindzie/client/raw) too', async () => {
-    const { data, response } = await createRawClient(options).GET('/api/{tenantId}/{projectId}/actionexecution/{executionId}', {
-      params: { path: { tenantId: ids.tenantId, projectId: ids.projectId, executionId: ids.executionId } },
-    });
+    const { data, response } = await createRawClient(options).GET(
+      '/api/{tenantId}/{projectId}/actionexecution/{executionId}',
+      {
+        params: { path: { tenantId: ids.tenantId, projectId: ids.projectId, executionId: ids.executionId } },
+      },
+    );
     expect(response.status).toBe(200);
     expect(data?.actionExecutionId).toBe(ids.executionId);
   });

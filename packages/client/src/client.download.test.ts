@@ -2,11 +2,17 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, NetworkError, NotFoundError, TimeoutError, type ClientOptions, type MindzieClient } from './index.js';
-import { sendJson, type TestServer } from './test-support/http-server.js';
-import { startServer } from './test-support/http-server.js';
+import {
+  type ClientOptions,
+  createClient,
+  type MindzieClient,
+  NetworkError,
+  NotFoundError,
+  TimeoutError,
+} from './index.js';
+import { sendJson, startServer, type TestServer } from './test-support/http-server.js';
 import { ids, TOKEN } from './test-support/ids.js';
-import { randomPackage, startPackageServer, type PackageServerOptions } from './test-support/package-server.js';
+import { type PackageServerOptions, randomPackage, startPackageServer } from './test-support/package-server.js';
 import { buildZip, readZip } from './test-support/zip.js';
 
 let server: TestServer | undefined;
@@ -15,16 +21,29 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(options: PackageServerOptions, clientOptions: Partial<ClientOptions> = {}): Promise<MindzieClient> {
+async function serve(
+  options: PackageServerOptions,
+  clientOptions: Partial<ClientOptions> = {},
+): Promise<MindzieClient> {
   server = await startPackageServer(options);
-  return createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, maxRetries: 0, ...clientOptions });
+  return createClient({
+    baseUrl: server.url,
+    token: TOKEN,
+    tenantId: ids.tenantId,
+    projectId: ids.projectId,
+    maxRetries: 0,
+    ...clientOptions,
+  });
 }
 
 const readAll = async (stream: ReadableStream<Uint8Array>) => Buffer.from(await new Response(stream).arrayBuffer());
 
 describe('downloadPackage', () => {
   it('streams a real ZIP with its file name and size', async () => {
-    const zip = buildZip({ 'results.csv': Buffer.from('case,activity\n1,start\n'), 'report/summary.txt': randomPackage(100_000) });
+    const zip = buildZip({
+      'results.csv': Buffer.from('case,activity\n1,start\n'),
+      'report/summary.txt': randomPackage(100_000),
+    });
     const client = await serve({ body: zip, disposition: `attachment; filename="${ids.executionId}.zip"` });
     const download = await client.downloadPackage(ids.executionId);
     expect(download.filename).toBe(`${ids.executionId}.zip`);
@@ -32,7 +51,9 @@ describe('downloadPackage', () => {
     const received = await readAll(download.stream);
     expect(received.equals(zip)).toBe(true);
     expect(Object.keys(readZip(received))).toEqual(['results.csv', 'report/summary.txt']);
-    expect(server!.requests[0]?.url).toBe(`/api/${ids.tenantId}/${ids.projectId}/actionexecution/downloadpackage/${ids.executionId}`);
+    expect(server!.requests[0]?.url).toBe(
+      `/api/${ids.tenantId}/${ids.projectId}/actionexecution/downloadpackage/${ids.executionId}`,
+    );
   });
 
   it('names the file after the execution when the server gives no name, and never a path', async () => {
@@ -45,7 +66,14 @@ describe('downloadPackage', () => {
 
   it('times out waiting for the response headers with a TimeoutError', async () => {
     server = await startServer(() => {}); // never answers
-    const client = createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, maxRetries: 0, timeoutMs: 150 });
+    const client = createClient({
+      baseUrl: server.url,
+      token: TOKEN,
+      tenantId: ids.tenantId,
+      projectId: ids.projectId,
+      maxRetries: 0,
+      timeoutMs: 150,
+    });
     const error = await client.downloadPackage(ids.executionId).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as TimeoutError).message).toContain('no complete response within 150 ms');
@@ -68,7 +96,9 @@ describe('downloadPackage', () => {
     const chunks: Uint8Array[] = [];
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) break;
+      if (done) {
+        break;
+      }
       chunks.push(value);
       // Longer than the idle timeout: a timer left running while the consumer works would fire.
       await new Promise((resolve) => setTimeout(resolve, 700));
@@ -78,7 +108,10 @@ describe('downloadPackage', () => {
 
   it('fails the stream with a TimeoutError when the server stalls mid-body', async () => {
     // Retries cover a slow start on a busy machine; a stream that fails midway is never retried.
-    const client = await serve({ body: randomPackage(512 * 1024), fault: 'stall-midway' }, { timeoutMs: 200, maxRetries: 3 });
+    const client = await serve(
+      { body: randomPackage(512 * 1024), fault: 'stall-midway' },
+      { timeoutMs: 200, maxRetries: 3 },
+    );
     const download = await client.downloadPackage(ids.executionId);
     const error = await readAll(download.stream).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
@@ -90,7 +123,10 @@ describe('downloadPackage', () => {
     // the guard must not depend on that, or a stalled download hangs forever.
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
-    const client = await serve({ body: randomPackage(512 * 1024), fault: 'stall-midway' }, { timeoutMs: 300, maxRetries: 3 });
+    const client = await serve(
+      { body: randomPackage(512 * 1024), fault: 'stall-midway' },
+      { timeoutMs: 300, maxRetries: 3 },
+    );
     const download = await client.downloadPackage(ids.executionId);
     // Handle the rejection from the start: under load the gc loop below can outlast the 300 ms
     // timeout, and a rejection nobody listens to yet is an unhandled one.
@@ -139,7 +175,13 @@ describe('downloadPackage', () => {
 
   it('fails the stream when a custom fetch yields more bytes than Content-Length', async () => {
     const lying: typeof fetch = async () => new Response(new Uint8Array(100), { headers: { 'Content-Length': '40' } });
-    const client = createClient({ baseUrl: 'http://127.0.0.1:9', token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, fetch: lying });
+    const client = createClient({
+      baseUrl: 'http://127.0.0.1:9',
+      token: TOKEN,
+      tenantId: ids.tenantId,
+      projectId: ids.projectId,
+      fetch: lying,
+    });
     const download = await client.downloadPackage(ids.executionId);
     expect(download.size).toBe(40);
     const error = await readAll(download.stream).catch((e: unknown) => e);
@@ -158,8 +200,15 @@ describe('downloadPackage', () => {
   });
 
   it('reports a missing package as NotFoundError with its reason', async () => {
-    server = await startServer((_req, res) => sendJson(res, 404, { error: 'Zip file not found', executionId: ids.executionId }));
-    const client = createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId });
+    server = await startServer((_req, res) =>
+      sendJson(res, 404, { error: 'Zip file not found', executionId: ids.executionId }),
+    );
+    const client = createClient({
+      baseUrl: server.url,
+      token: TOKEN,
+      tenantId: ids.tenantId,
+      projectId: ids.projectId,
+    });
     const error = await client.downloadPackage(ids.executionId).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as NotFoundError).reason).toBe('Zip file not found');

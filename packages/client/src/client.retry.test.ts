@@ -1,23 +1,41 @@
 // Retries against a real counting server: which requests are repeated, how often, how long apart.
 import { describe, expect, it } from 'vitest';
-import { createClient, NetworkError, RateLimitError, ServerError, TimeoutError, type ClientOptions, type MindzieClient } from './index.js';
-import { sendJson, serversPerTest, type Handler, type TestServer } from './test-support/http-server.js';
+import {
+  type ClientOptions,
+  createClient,
+  type MindzieClient,
+  NetworkError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+} from './index.js';
+import { type Handler, sendJson, serversPerTest, type TestServer } from './test-support/http-server.js';
 import { anExecution, ids, TOKEN } from './test-support/ids.js';
 
 const execution = anExecution('Running');
 
 const servers = serversPerTest();
 
-async function serve(handler: Handler, options: Partial<ClientOptions> = {}): Promise<{ server: TestServer; client: MindzieClient }> {
+async function serve(
+  handler: Handler,
+  options: Partial<ClientOptions> = {},
+): Promise<{ server: TestServer; client: MindzieClient }> {
   const server = await servers.serve(handler);
-  const client = createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, ...options });
+  const client = createClient({
+    baseUrl: server.url,
+    token: TOKEN,
+    tenantId: ids.tenantId,
+    projectId: ids.projectId,
+    ...options,
+  });
   return { server, client };
 }
 
 /** Fails the first `failures` requests with `status` (Retry-After: 0 keeps the test fast), then succeeds. */
 function failThenSucceed(failures: number, status: number, success: unknown = execution): Handler {
   let seen = 0;
-  return (_req, res) => (++seen <= failures ? sendJson(res, status, { error: 'busy' }, { 'Retry-After': '0' }) : sendJson(res, 200, success));
+  return (_req, res) =>
+    ++seen <= failures ? sendJson(res, status, { error: 'busy' }, { 'Retry-After': '0' }) : sendJson(res, 200, success);
 }
 
 const safeCalls: [string, (client: MindzieClient) => Promise<unknown>][] = [
@@ -62,16 +80,21 @@ describe('safe GETs are retried', () => {
   it('retries a dropped connection with backoff, asking the token function again', async () => {
     let seen = 0;
     let tokens = 0;
-    const { server, client } = await serve((req, res) => (++seen === 1 ? req.socket.destroy() : sendJson(res, 200, execution)), {
-      token: () => `${TOKEN}-${++tokens}`,
-    });
+    const { server, client } = await serve(
+      (req, res) => (++seen === 1 ? req.socket.destroy() : sendJson(res, 200, execution)),
+      {
+        token: () => `${TOKEN}-${++tokens}`,
+      },
+    );
     await expect(client.getActionExecution(ids.executionId)).resolves.toEqual(execution);
     expect(server.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${TOKEN}-1`, `Bearer ${TOKEN}-2`]);
   });
 
   it('retries a timed-out attempt; each attempt gets its own timeout', async () => {
     let seen = 0;
-    const { server, client } = await serve((_req, res) => (++seen === 1 ? undefined : sendJson(res, 200, execution)), { timeoutMs: 200 });
+    const { server, client } = await serve((_req, res) => (++seen === 1 ? undefined : sendJson(res, 200, execution)), {
+      timeoutMs: 200,
+    });
     await expect(client.getActionExecution(ids.executionId)).resolves.toEqual(execution);
     expect(server.requests).toHaveLength(2);
   });
@@ -89,7 +112,10 @@ describe('safe GETs are retried', () => {
 
   it('does not wait for a Retry-After over a minute: the error carries it instead', async () => {
     const { server, client } = await serve((_req, res) => sendJson(res, 429, {}, { 'Retry-After': '3600' }));
-    await expect(client.getActionExecution(ids.executionId)).rejects.toMatchObject({ name: 'RateLimitError', retryAfterMs: 3_600_000 });
+    await expect(client.getActionExecution(ids.executionId)).rejects.toMatchObject({
+      name: 'RateLimitError',
+      retryAfterMs: 3_600_000,
+    });
     expect(server.requests).toHaveLength(1);
   });
 
@@ -97,7 +123,9 @@ describe('safe GETs are retried', () => {
     const { server, client } = await serve((_req, res) => sendJson(res, 503, {}, { 'Retry-After': '30' }));
     const controller = new AbortController();
     const pending = client.getActionExecution(ids.executionId, { signal: controller.signal });
-    while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (server.requests.length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     const reason = new Error('shutting down');
     controller.abort(reason);
     await expect(pending).rejects.toBe(reason);

@@ -3,8 +3,10 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   ApiError,
+  type ClientOptions,
   createClient,
   InvalidArgumentError,
+  type MindzieClient,
   MindzieError,
   NetworkError,
   NotFoundError,
@@ -12,20 +14,28 @@ import {
   ServerError,
   TimeoutError,
   UnauthorizedError,
-  type ClientOptions,
-  type MindzieClient,
 } from './index.js';
 import { freePort } from './test-support/free-port.js';
-import { sendJson, serversPerTest, type Handler, type TestServer } from './test-support/http-server.js';
+import { type Handler, sendJson, serversPerTest, type TestServer } from './test-support/http-server.js';
 import { anExecution, ids, TOKEN } from './test-support/ids.js';
 
 const execution = anExecution('Queued');
 
 const servers = serversPerTest();
 
-async function serve(handler: Handler, options: Partial<ClientOptions> = {}): Promise<{ server: TestServer; client: MindzieClient }> {
+async function serve(
+  handler: Handler,
+  options: Partial<ClientOptions> = {},
+): Promise<{ server: TestServer; client: MindzieClient }> {
   const server = await servers.serve(handler);
-  const client = createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, maxRetries: 0, ...options });
+  const client = createClient({
+    baseUrl: server.url,
+    token: TOKEN,
+    tenantId: ids.tenantId,
+    projectId: ids.projectId,
+    maxRetries: 0,
+    ...options,
+  });
   return { server, client };
 }
 
@@ -39,7 +49,11 @@ const callsWithBadIds: [string, string, (client: MindzieClient) => Promise<unkno
   ['executeBlock', 'blockId', (c) => c.executeBlock('{blockId}')],
   ['getBlockResults', 'blockId', (c) => c.getBlockResults(undefined as unknown as string)],
   ['getActionExecution (tenant override)', 'tenantId', (c) => c.getActionExecution(ids.executionId, { tenantId: 'x' })],
-  ['executeAction (project override)', 'projectId', (c) => c.executeAction(ids.actionId, { projectId: '00000000-0000-0000-0000-00000000000g' })],
+  [
+    'executeAction (project override)',
+    'projectId',
+    (c) => c.executeAction(ids.actionId, { projectId: '00000000-0000-0000-0000-00000000000g' }),
+  ],
 ];
 
 describe('arguments checked locally', () => {
@@ -93,7 +107,13 @@ describe('arguments checked locally', () => {
     ['userAgent', { userAgent: 'etl/1.0\nX-Injected: 1' }],
     ['token', { token: `${TOKEN} 日本` }],
   ] as const)('createClient names the bad option %s', (argument, override) => {
-    const options = { baseUrl: 'https://x.example', token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, ...override };
+    const options = {
+      baseUrl: 'https://x.example',
+      token: TOKEN,
+      tenantId: ids.tenantId,
+      projectId: ids.projectId,
+      ...override,
+    };
     const error = (() => {
       try {
         createClient(options as ClientOptions);
@@ -106,18 +126,26 @@ describe('arguments checked locally', () => {
   });
 
   it.each([
-    ['getActionExecution', (c: MindzieClient) => c.getActionExecution(ids.executionId, { headers: { 'X-Trace': 'a\r\nX-Injected: 1' } })],
+    [
+      'getActionExecution',
+      (c: MindzieClient) => c.getActionExecution(ids.executionId, { headers: { 'X-Trace': 'a\r\nX-Injected: 1' } }),
+    ],
     ['executeAction', (c: MindzieClient) => c.executeAction(ids.actionId, { headers: { 'X-Trace': 'a\nb' } })],
-  ])('%s refuses a per-call header with a line break: InvalidArgumentError, nothing sent, nothing retried', async (_, call) => {
-    const { server, client } = await serve((_req, res) => sendJson(res, 200, execution), { maxRetries: 2 });
-    const error = await call(client).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidArgumentError);
-    expect((error as InvalidArgumentError).argument).toBe('headers');
-    expect(server.requests).toHaveLength(0);
-  });
+  ])(
+    '%s refuses a per-call header with a line break: InvalidArgumentError, nothing sent, nothing retried',
+    async (_, call) => {
+      const { server, client } = await serve((_req, res) => sendJson(res, 200, execution), { maxRetries: 2 });
+      const error = await call(client).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect((error as InvalidArgumentError).argument).toBe('headers');
+      expect(server.requests).toHaveLength(0);
+    },
+  );
 
   it('never echoes a rejected token in the error', async () => {
-    const { server, client } = await serve((_req, res) => sendJson(res, 200, execution), { token: () => `${TOKEN}\r\nX-Evil: 1` });
+    const { server, client } = await serve((_req, res) => sendJson(res, 200, execution), {
+      token: () => `${TOKEN}\r\nX-Evil: 1`,
+    });
     const error = await client.getActionExecution(ids.executionId).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as InvalidArgumentError).argument).toBe('token');
@@ -146,10 +174,17 @@ describe('requests', () => {
   });
 
   it('uses a custom User-Agent and per-call tenant and project', async () => {
-    const { server, client } = await serve((_req, res) => sendJson(res, 200, { items: [execution] }), { userAgent: 'etl-job/2' });
-    const items = await client.listActionExecutions(ids.actionId, { tenantId: ids.blockId, projectId: ids.executionId });
+    const { server, client } = await serve((_req, res) => sendJson(res, 200, { items: [execution] }), {
+      userAgent: 'etl-job/2',
+    });
+    const items = await client.listActionExecutions(ids.actionId, {
+      tenantId: ids.blockId,
+      projectId: ids.executionId,
+    });
     expect(items).toEqual([execution]);
-    expect(server.requests[0]?.url).toBe(`/api/${ids.blockId}/${ids.executionId}/actionexecution/action/${ids.actionId}`);
+    expect(server.requests[0]?.url).toBe(
+      `/api/${ids.blockId}/${ids.executionId}/actionexecution/action/${ids.actionId}`,
+    );
     expect(server.requests[0]?.headers['user-agent']).toBe('etl-job/2');
   });
 
@@ -169,14 +204,21 @@ describe('requests', () => {
 
   it('asks a token function for a fresh token on every call', async () => {
     let issued = 0;
-    const { server, client } = await serve((_req, res) => sendJson(res, 200, execution), { token: async () => `${TOKEN}-${++issued}` });
+    const { server, client } = await serve((_req, res) => sendJson(res, 200, execution), {
+      token: async () => `${TOKEN}-${++issued}`,
+    });
     await client.getActionExecution(ids.executionId);
     await client.getActionExecution(ids.executionId);
     expect(server.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${TOKEN}-1`, `Bearer ${TOKEN}-2`]);
   });
 
   it('executes a block with a JSON body, or with no body at all', async () => {
-    const queued = { blockId: ids.blockId, executionId: ids.executionId, status: 'Queued', message: 'Block execution has been queued' };
+    const queued = {
+      blockId: ids.blockId,
+      executionId: ids.executionId,
+      status: 'Queued',
+      message: 'Block execution has been queued',
+    };
     const { server, client } = await serve((_req, res) => sendJson(res, 202, queued));
     await expect(client.executeBlock(ids.blockId, { parameters: { threshold: 1000 } })).resolves.toEqual(queued);
     await client.executeBlock(ids.blockId);
@@ -193,7 +235,10 @@ describe('requests', () => {
     const { client } = await serve((_req, res) => sendJson(res, 404, { error: reason, actionId: ids.actionId }));
     await expect(client.getLastActionExecution(ids.actionId)).resolves.toBeNull();
     reason = 'Action not found';
-    await expect(client.getLastActionExecution(ids.actionId)).rejects.toMatchObject({ name: 'NotFoundError', reason: 'Action not found' });
+    await expect(client.getLastActionExecution(ids.actionId)).rejects.toMatchObject({
+      name: 'NotFoundError',
+      reason: 'Action not found',
+    });
   });
 });
 
@@ -207,9 +252,12 @@ describe('errors', () => {
     [400, 'json', ApiError],
     [409, 'text', ApiError],
   ] as const)('%i becomes the right class with status, method, path and parsed body', async (status, kind, Class) => {
-    const body = kind === 'json' ? { error: 'Execution not found', executionId: ids.executionId } : 'Something went wrong here';
+    const body =
+      kind === 'json' ? { error: 'Execution not found', executionId: ids.executionId } : 'Something went wrong here';
     const { client } = await serve((_req, res) =>
-      kind === 'json' ? sendJson(res, status, body) : (res.writeHead(status, { 'Content-Type': 'text/plain' }), res.end(body as string)),
+      kind === 'json'
+        ? sendJson(res, status, body)
+        : (res.writeHead(status, { 'Content-Type': 'text/plain' }), res.end(body as string)),
     );
     const error = (await client.getActionExecution(ids.executionId).catch((e: unknown) => e)) as ApiError;
     expect(error).toBeInstanceOf(Class);
@@ -228,24 +276,44 @@ describe('errors', () => {
       res.writeHead(status, { 'Content-Type': 'text/plain', 'Retry-After': '7' });
       res.end('Invalid or expired access token');
     });
-    await expect(client.executeAction(ids.actionId)).rejects.toMatchObject({ name: 'UnauthorizedError', body: 'Invalid or expired access token' });
+    await expect(client.executeAction(ids.actionId)).rejects.toMatchObject({
+      name: 'UnauthorizedError',
+      body: 'Invalid or expired access token',
+    });
     status = 429;
-    await expect(client.executeAction(ids.actionId)).rejects.toMatchObject({ name: 'RateLimitError', retryAfterMs: 7000 });
+    await expect(client.executeAction(ids.actionId)).rejects.toMatchObject({
+      name: 'RateLimitError',
+      retryAfterMs: 7000,
+    });
   });
 
   it('a 200 that is not JSON is an ApiError, not a crash', async () => {
-    const { client } = await serve((_req, res) => (res.writeHead(200, { 'Content-Type': 'text/html' }), res.end('<html>proxy login</html>')));
-    await expect(client.getActionExecution(ids.executionId)).rejects.toMatchObject({ name: 'ApiError', status: 200, body: '<html>proxy login</html>' });
+    const { client } = await serve(
+      (_req, res) => (res.writeHead(200, { 'Content-Type': 'text/html' }), res.end('<html>proxy login</html>')),
+    );
+    await expect(client.getActionExecution(ids.executionId)).rejects.toMatchObject({
+      name: 'ApiError',
+      status: 200,
+      body: '<html>proxy login</html>',
+    });
   });
 
   it('a refused connection is a NetworkError that says what happened', async () => {
     const port = await freePort();
-    const client = createClient({ baseUrl: `http://127.0.0.1:${port}`, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, maxRetries: 0 });
+    const client = createClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      token: TOKEN,
+      tenantId: ids.tenantId,
+      projectId: ids.projectId,
+      maxRetries: 0,
+    });
     const error = await client.getActionExecution(ids.executionId).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect(error).not.toBeInstanceOf(TimeoutError);
     expect((error as NetworkError).message).toMatch(/ECONNREFUSED/);
-    expect((error as NetworkError).path).toBe(`/api/${ids.tenantId}/${ids.projectId}/actionexecution/${ids.executionId}`);
+    expect((error as NetworkError).path).toBe(
+      `/api/${ids.tenantId}/${ids.projectId}/actionexecution/${ids.executionId}`,
+    );
   });
 
   it('a connection reset before the answer is a NetworkError', async () => {
@@ -282,7 +350,9 @@ describe('errors', () => {
 
 describe('a token function that hangs', () => {
   it('does not hold up an abort: the call rejects with the reason at once and sends nothing', async () => {
-    const { server, client } = await serve((_req, res) => sendJson(res, 200, execution), { token: () => new Promise<string>(() => {}) });
+    const { server, client } = await serve((_req, res) => sendJson(res, 200, execution), {
+      token: () => new Promise<string>(() => {}),
+    });
     const controller = new AbortController();
     const reason = new Error('stop');
     const pending = client.getActionExecution(ids.executionId, { signal: controller.signal });
@@ -292,7 +362,10 @@ describe('a token function that hangs', () => {
   });
 
   it('counts against timeoutMs: a TimeoutError, nothing sent', async () => {
-    const { server, client } = await serve((_req, res) => sendJson(res, 200, execution), { token: () => new Promise<string>(() => {}), timeoutMs: 100 });
+    const { server, client } = await serve((_req, res) => sendJson(res, 200, execution), {
+      token: () => new Promise<string>(() => {}),
+      timeoutMs: 100,
+    });
     await expect(client.executeAction(ids.actionId)).rejects.toBeInstanceOf(TimeoutError);
     expect(server.requests).toHaveLength(0);
   });
@@ -321,7 +394,10 @@ describe('a token function that hangs', () => {
   it('passes its own failure on as it is, unwrapped and not retried', async () => {
     let asked = 0;
     const failure = new Error('identity provider down');
-    const { server, client } = await serve((_req, res) => sendJson(res, 200, execution), { token: async () => (asked++, Promise.reject(failure)), maxRetries: 3 });
+    const { server, client } = await serve((_req, res) => sendJson(res, 200, execution), {
+      token: async () => (asked++, Promise.reject(failure)),
+      maxRetries: 3,
+    });
     await expect(client.getActionExecution(ids.executionId)).rejects.toBe(failure);
     expect([asked, server.requests.length]).toEqual([1, 0]);
   });
@@ -329,16 +405,23 @@ describe('a token function that hangs', () => {
 
 describe('the token never leaks', () => {
   const leaks = (error: unknown) =>
-    [String(error), (error as Error).message, (error as Error).stack ?? '', JSON.stringify(error), inspect(error, { depth: 10 })].some((text) =>
-      text.includes(TOKEN),
-    );
+    [
+      String(error),
+      (error as Error).message,
+      (error as Error).stack ?? '',
+      JSON.stringify(error),
+      inspect(error, { depth: 10 }),
+    ].some((text) => text.includes(TOKEN));
 
   it('is masked when the server echoes it in a text or JSON body', async () => {
     let json = false;
     const { client } = await serve((req, res) => {
       const echoed = `Token ${req.headers.authorization} is expired`;
-      if (json) sendJson(res, 500, { message: echoed, nested: [{ header: req.headers.authorization }] });
-      else (res.writeHead(401, { 'Content-Type': 'text/plain' }), res.end(echoed));
+      if (json) {
+        sendJson(res, 500, { message: echoed, nested: [{ header: req.headers.authorization }] });
+      } else {
+        res.writeHead(401, { 'Content-Type': 'text/plain' }), res.end(echoed);
+      }
     });
     const unauthorized = await client.getActionExecution(ids.executionId).catch((e: unknown) => e);
     expect(unauthorized).toBeInstanceOf(UnauthorizedError);
@@ -354,7 +437,9 @@ describe('the token never leaks', () => {
   it('is masked in a success body of the wrong shape, JSON or text', async () => {
     let json = true;
     const { client } = await serve((req, res) =>
-      json ? sendJson(res, 200, { list: [`sent ${req.headers.authorization}`] }) : (res.writeHead(200, { 'Content-Type': 'text/plain' }), res.end(`sent ${req.headers.authorization}`)),
+      json
+        ? sendJson(res, 200, { list: [`sent ${req.headers.authorization}`] })
+        : (res.writeHead(200, { 'Content-Type': 'text/plain' }), res.end(`sent ${req.headers.authorization}`)),
     );
     const notAList = await client.listActionExecutions(ids.actionId).catch((e: unknown) => e);
     expect(notAList).toBeInstanceOf(ApiError);
@@ -371,7 +456,14 @@ describe('the token never leaks', () => {
       const auth = new Headers(init?.headers).get('Authorization');
       throw new TypeError(`fetch failed for ${auth}`, { cause: new Error(`socket hang up (${auth})`) });
     };
-    const client = createClient({ baseUrl: 'http://127.0.0.1:9', token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, fetch: leakyFetch, maxRetries: 0 });
+    const client = createClient({
+      baseUrl: 'http://127.0.0.1:9',
+      token: TOKEN,
+      tenantId: ids.tenantId,
+      projectId: ids.projectId,
+      fetch: leakyFetch,
+      maxRetries: 0,
+    });
     const error = await client.getActionExecution(ids.executionId).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect(leaks(error)).toBe(false);
@@ -382,7 +474,12 @@ describe('the token never leaks', () => {
     ['a string', `  ${TOKEN} \t`],
     ['a token function', async () => `\t ${TOKEN}\t `],
   ])('is masked when %s comes with surrounding whitespace (sent trimmed, as fetch would)', async (_, token) => {
-    const { server, client } = await serve((req, res) => (res.writeHead(401, { 'Content-Type': 'text/plain' }), res.end(`Invalid token: ${req.headers.authorization}`)), { token });
+    const { server, client } = await serve(
+      (req, res) => (
+        res.writeHead(401, { 'Content-Type': 'text/plain' }), res.end(`Invalid token: ${req.headers.authorization}`)
+      ),
+      { token },
+    );
     const error = await client.getActionExecution(ids.executionId).catch((e: unknown) => e);
     expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(error).toBeInstanceOf(UnauthorizedError);
@@ -401,7 +498,9 @@ describe('the token never leaks', () => {
   });
 
   it('is masked in a JSON error body that carries a cut piece of it', async () => {
-    const { client } = await serve((req, res) => sendJson(res, 401, { message: `Invalid token ${String(req.headers.authorization).slice(7, 47)}…` }));
+    const { client } = await serve((req, res) =>
+      sendJson(res, 401, { message: `Invalid token ${String(req.headers.authorization).slice(7, 47)}…` }),
+    );
     const error = await client.getActionExecution(ids.executionId).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect(JSON.stringify(error)).not.toContain(TOKEN.slice(0, 40));
@@ -410,10 +509,13 @@ describe('the token never leaks', () => {
 
   it('is masked when an all-digit token is echoed as a JSON number', async () => {
     const digits = '1234567890123456';
-    const { client } = await serve((req, res) => {
-      const echoed = String(req.headers.authorization).slice('Bearer '.length);
-      res.writeHead(401, { 'Content-Type': 'application/json' }).end(`{"message":"Invalid token","token":${echoed}}`);
-    }, { token: digits });
+    const { client } = await serve(
+      (req, res) => {
+        const echoed = String(req.headers.authorization).slice('Bearer '.length);
+        res.writeHead(401, { 'Content-Type': 'application/json' }).end(`{"message":"Invalid token","token":${echoed}}`);
+      },
+      { token: digits },
+    );
     const error = await client.getActionExecution(ids.executionId).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect(JSON.stringify(error)).not.toContain(digits);
@@ -421,15 +523,31 @@ describe('the token never leaks', () => {
   });
 
   it('is never in the fields of any error, not even with a token function', async () => {
-    const { client } = await serve((_req, res) => sendJson(res, 404, { error: 'Action not found', actionId: ids.actionId }), { token: () => TOKEN });
+    const { client } = await serve(
+      (_req, res) => sendJson(res, 404, { error: 'Action not found', actionId: ids.actionId }),
+      { token: () => TOKEN },
+    );
     const error = await client.executeAction(ids.actionId).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(leaks(error)).toBe(false);
-    expect(Object.keys((error as NotFoundError).toJSON()).sort()).toEqual(['body', 'message', 'method', 'name', 'path', 'reason', 'retryAfterMs', 'status']);
+    expect(Object.keys((error as NotFoundError).toJSON()).sort()).toEqual([
+      'body',
+      'message',
+      'method',
+      'name',
+      'path',
+      'reason',
+      'retryAfterMs',
+      'status',
+    ]);
   });
 });
 
 async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  if (!condition()) throw new Error('condition not met');
+  for (let i = 0; i < 200 && !condition(); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  if (!condition()) {
+    throw new Error('condition not met');
+  }
 }

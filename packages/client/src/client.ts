@@ -10,7 +10,7 @@ import { guardedBody } from './internal/guarded-body.js';
 import { authMiddleware } from './middleware/auth.js';
 import { errorsMiddleware } from './middleware/errors.js';
 import { OPERATIONS, type Operation, type OperationName } from './operations.js';
-import { checkRequestOptions, resolveOptions, type ClientOptions, type RequestOptions } from './options.js';
+import { type ClientOptions, checkRequestOptions, type RequestOptions, resolveOptions } from './options.js';
 import { withRetries } from './retry.js';
 import type { ActionExecution, BlockExecuteRequest, BlockExecution, BlockResults } from './types.js';
 import { VERSION } from './version.js';
@@ -97,20 +97,26 @@ export function createClient(options: ClientOptions): MindzieClient {
       try {
         // The row is checked against `paths` (operations.ts); openapi-fetch cannot type a path chosen at run time.
         const method = operation.method.toLowerCase() as 'get';
-        const { data, response } = await api.request(method, operation.path as never, {
-          params,
-          body,
-          headers: options?.headers,
-          parseAs: operation.read == 'stream' ? 'stream' : 'text',
-          fetch: (request: Request) => send(request, attempt),
-          [ATTEMPT]: attempt,
-        } as never);
+        const { data, response } = await api.request(
+          method,
+          operation.path as never,
+          {
+            params,
+            body,
+            headers: options?.headers,
+            parseAs: operation.read === 'stream' ? 'stream' : 'text',
+            fetch: (request: Request) => send(request, attempt),
+            [ATTEMPT]: attempt,
+          } as never,
+        );
         return readSuccess(operation, response as Response, data, attempt, id);
       } catch (caught) {
         // A token provider's own failure goes to the caller as it is.
         throw attempt.tokenFailed && !attempt.signal.aborted ? caught : attempt.failure(caught);
       } finally {
-        if (!attempt.kept) attempt.dispose();
+        if (!attempt.kept) {
+          attempt.dispose();
+        }
       }
     });
   };
@@ -125,7 +131,9 @@ export function createClient(options: ClientOptions): MindzieClient {
     listActionExecutions: task('listActionExecutions'),
     getLastActionExecution: (actionId, options) =>
       lastExecution(actionId, options).catch((error: unknown) => {
-        if (error instanceof NotFoundError && error.reason === NO_EXECUTION_YET) return null;
+        if (error instanceof NotFoundError && error.reason === NO_EXECUTION_YET) {
+          return null;
+        }
         throw error;
       }),
     getActionExecution: task('getActionExecution'),
@@ -152,8 +160,10 @@ interface CallExtra {
 
 /** A success answer as the task method returns it: parsed JSON (its `items` for a list), or a package head. */
 function readSuccess(operation: Operation, response: Response, data: unknown, attempt: Attempt, id: string): unknown {
-  if (operation.read == 'stream') return packageHead(response, attempt, id);
-  const text = typeof data == 'string' ? data : '';
+  if (operation.read === 'stream') {
+    return packageHead(response, attempt, id);
+  }
+  const text = typeof data === 'string' ? data : '';
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -161,9 +171,13 @@ function readSuccess(operation: Operation, response: Response, data: unknown, at
     // Masked before the cut: a cut token would escape the mask.
     throw unexpected(response, attempt, (attempt.redact(text) as string).slice(0, 2000));
   }
-  if (operation.read == 'json') return parsed;
+  if (operation.read === 'json') {
+    return parsed;
+  }
   const items = (parsed as components['schemas']['ActionExecutionList'] | null)?.items;
-  if (!Array.isArray(items)) throw unexpected(response, attempt, parsed);
+  if (!Array.isArray(items)) {
+    throw unexpected(response, attempt, parsed);
+  }
   return items;
 }
 

@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, InvalidArgumentError, MindzieError, NetworkError, NotFoundError, TimeoutError, UnauthorizedError } from './errors.js';
+import {
+  ApiError,
+  InvalidArgumentError,
+  MindzieError,
+  NetworkError,
+  NotFoundError,
+  TimeoutError,
+  UnauthorizedError,
+} from './errors.js';
 
 const request = { method: 'GET', path: '/api/t/p/actionexecution/e' };
 
 describe('errors', () => {
   it('carry their class name, for logs and toString', () => {
-    expect(String(new UnauthorizedError('Invalid token', { status: 401, body: 'Invalid token', request }))).toBe('UnauthorizedError: Invalid token');
+    expect(String(new UnauthorizedError('Invalid token', { status: 401, body: 'Invalid token', request }))).toBe(
+      'UnauthorizedError: Invalid token',
+    );
     expect(new TimeoutError('slow').name).toBe('TimeoutError');
     expect(new InvalidArgumentError('actionId', 'bad').name).toBe('InvalidArgumentError');
   });
@@ -29,8 +39,16 @@ describe('errors', () => {
     });
     const network = new NetworkError('reset', { request, cause: new Error('ECONNRESET') });
     expect(network.cause).toBeInstanceOf(Error);
-    expect(JSON.parse(JSON.stringify(network))).toEqual({ name: 'NetworkError', message: 'reset', method: 'GET', path: request.path });
-    expect(new InvalidArgumentError('blockId', 'bad').toJSON()).toMatchObject({ name: 'InvalidArgumentError', argument: 'blockId' });
+    expect(JSON.parse(JSON.stringify(network))).toEqual({
+      name: 'NetworkError',
+      message: 'reset',
+      method: 'GET',
+      path: request.path,
+    });
+    expect(new InvalidArgumentError('blockId', 'bad').toJSON()).toMatchObject({
+      name: 'InvalidArgumentError',
+      argument: 'blockId',
+    });
   });
 
   it('are all MindzieErrors', () => {

@@ -7,7 +7,10 @@ import type { components } from './generated/openapi.js';
 type Schemas = components['schemas'];
 
 /** The documented 404 reasons, exactly as the server writes them (`error` or `Error`). */
-export type NotFoundReason = Schemas['ActionError']['error'] | Schemas['ExecutionError']['error'] | Schemas['BlockError']['Error'];
+export type NotFoundReason =
+  | Schemas['ActionError']['error']
+  | Schemas['ExecutionError']['error']
+  | Schemas['BlockError']['Error'];
 
 /** What every SDK error carries about the request that failed, when there was one. */
 export interface RequestDescription {
@@ -56,7 +59,10 @@ export class ApiError extends MindzieError {
   /** Milliseconds the server asked to wait (`Retry-After`, seconds or HTTP date), when it said. */
   declare readonly retryAfterMs: number | undefined;
 
-  constructor(message: string, init: { status: number; body: unknown; request: RequestDescription; retryAfterMs?: number }) {
+  constructor(
+    message: string,
+    init: { status: number; body: unknown; request: RequestDescription; retryAfterMs?: number },
+  ) {
     super(message, { request: init.request });
     this.status = init.status;
     this.body = init.body;
@@ -73,7 +79,10 @@ export class UnauthorizedError extends ApiError {
 export class NotFoundError extends ApiError {
   override name = 'NotFoundError';
   declare readonly reason: NotFoundReason | undefined;
-  constructor(message: string, init: ConstructorParameters<typeof ApiError>[1] & { reason: NotFoundReason | undefined }) {
+  constructor(
+    message: string,
+    init: ConstructorParameters<typeof ApiError>[1] & { reason: NotFoundReason | undefined },
+  ) {
     super(message, init);
     this.reason = init.reason;
   }

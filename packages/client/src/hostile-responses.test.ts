@@ -18,8 +18,14 @@ const hostile: [string, string][] = [
   ['a NUL inside a header value', ok(`Content-Length: ${body.length}\r\nX-Note: a\u0000b\r\n\r\n${body}`)],
   ['a header line ended by a bare LF', ok(`Content-Length: ${body.length}\nX-Note: b\r\n\r\n${body}`)],
   ['a 60 KB response head', ok(`Content-Length: ${body.length}\r\nX-Big: ${'a'.repeat(60 * 1024)}\r\n\r\n${body}`)],
-  ['a bare LF after a chunk size', ok(`Transfer-Encoding: chunked\r\n\r\n${body.length.toString(16)}\n${body}\r\n0\r\n\r\n`)],
-  ['two different Content-Lengths', ok(`Content-Length: ${body.length}\r\nContent-Length: ${body.length + 1}\r\n\r\n${body}`)],
+  [
+    'a bare LF after a chunk size',
+    ok(`Transfer-Encoding: chunked\r\n\r\n${body.length.toString(16)}\n${body}\r\n0\r\n\r\n`),
+  ],
+  [
+    'two different Content-Lengths',
+    ok(`Content-Length: ${body.length}\r\nContent-Length: ${body.length + 1}\r\n\r\n${body}`),
+  ],
   ['a status code that is not three digits', `HTTP/1.1 2000 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`],
 ];
 
@@ -37,7 +43,14 @@ afterEach(async () => {
 async function clientFor(answer: string) {
   const server = await startRawServer((socket) => socket.end(answer));
   close = server.close;
-  return createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, maxRetries: 0, timeoutMs: 10_000 });
+  return createClient({
+    baseUrl: server.url,
+    token: TOKEN,
+    tenantId: ids.tenantId,
+    projectId: ids.projectId,
+    maxRetries: 0,
+    timeoutMs: 10_000,
+  });
 }
 
 describe.each(hostile)('an answer with %s', (_, answer) => {

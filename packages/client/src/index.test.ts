@@ -37,8 +37,21 @@ describe('public surface', () => {
   });
 
   it('a client has exactly the task methods, and use/eject for middleware (the raw client is its own entry point)', () => {
-    const client = source.createClient({ baseUrl: 'http://127.0.0.1:9', token: 't0ken-value', tenantId: '12345678-1234-1234-1234-123456789012', projectId: '87654321-4321-4321-4321-210987654321' });
-    const taskMethods = ['downloadPackage', 'executeAction', 'executeBlock', 'getActionExecution', 'getBlockResults', 'getLastActionExecution', 'listActionExecutions'];
+    const client = source.createClient({
+      baseUrl: 'http://127.0.0.1:9',
+      token: 't0ken-value',
+      tenantId: '12345678-1234-1234-1234-123456789012',
+      projectId: '87654321-4321-4321-4321-210987654321',
+    });
+    const taskMethods = [
+      'downloadPackage',
+      'executeAction',
+      'executeBlock',
+      'getActionExecution',
+      'getBlockResults',
+      'getLastActionExecution',
+      'listActionExecutions',
+    ];
     expect(Object.keys(client).sort()).toEqual([...taskMethods, 'eject', 'use'].sort());
   });
 
@@ -49,9 +62,13 @@ describe('public surface', () => {
 
   it('the error classes form one hierarchy', () => {
     const { MindzieError, ApiError, NetworkError } = source;
-    for (const Class of [source.UnauthorizedError, source.NotFoundError, source.RateLimitError, source.ServerError]) expect(Class.prototype).toBeInstanceOf(ApiError);
+    for (const Class of [source.UnauthorizedError, source.NotFoundError, source.RateLimitError, source.ServerError]) {
+      expect(Class.prototype).toBeInstanceOf(ApiError);
+    }
     expect(source.TimeoutError.prototype).toBeInstanceOf(NetworkError);
-    for (const Class of [ApiError, NetworkError, source.InvalidArgumentError]) expect(Class.prototype).toBeInstanceOf(MindzieError);
+    for (const Class of [ApiError, NetworkError, source.InvalidArgumentError]) {
+      expect(Class.prototype).toBeInstanceOf(MindzieError);
+    }
     expect(MindzieError.prototype).toBeInstanceOf(Error);
   });
 
@@ -59,11 +76,18 @@ describe('public surface', () => {
   describe('the build', () => {
     // Every file an entry loads, following the relative imports of the build (its shared chunks).
     const loads = (file: string, seen = new Set<string>()): Set<string> => {
-      if (seen.has(file)) return seen;
+      if (seen.has(file)) {
+        return seen;
+      }
       seen.add(file);
-      for (const [, spec] of readFileSync(dist(file), 'utf8').matchAll(/(?:from |require\(|import\()\s*["']([^"']+)["']/g)) {
-        if (spec!.startsWith('./')) loads(spec!.slice(2), seen);
-        else seen.add(spec!);
+      for (const [, spec] of readFileSync(dist(file), 'utf8').matchAll(
+        /(?:from |require\(|import\()\s*["']([^"']+)["']/g,
+      )) {
+        if (spec!.startsWith('./')) {
+          loads(spec!.slice(2), seen);
+        } else {
+          seen.add(spec!);
+        }
       }
       return seen;
     };
@@ -72,15 +96,24 @@ describe('public surface', () => {
       const esm = await import(dist('index.js'));
       const cjs = require(dist('index.cjs'));
       expect(Object.keys(esm).sort()).toEqual(API);
-      expect(Object.keys(cjs).filter((k) => k !== '__esModule').sort()).toEqual(API);
+      expect(
+        Object.keys(cjs)
+          .filter((k) => k !== '__esModule')
+          .sort(),
+      ).toEqual(API);
     });
 
     it('Node and browsers load the same fetch-based build; only @mindzie/client/node loads Node built-ins and undici', () => {
       const { exports, main } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
       const dot = exports['.'];
       expect(Object.keys(dot)).toEqual(['import', 'require']);
-      expect([dot.import.default, dot.require.default, main]).toEqual(['./dist/index.js', './dist/index.cjs', './dist/index.cjs']);
-      const builtins = (entry: string) => [...loads(entry)].filter((spec) => builtinModules.includes(spec.replace(/^node:/, '')));
+      expect([dot.import.default, dot.require.default, main]).toEqual([
+        './dist/index.js',
+        './dist/index.cjs',
+        './dist/index.cjs',
+      ]);
+      const builtins = (entry: string) =>
+        [...loads(entry)].filter((spec) => builtinModules.includes(spec.replace(/^node:/, '')));
       for (const entry of ['index.js', 'index.cjs', 'raw.js', 'raw.cjs']) {
         expect(builtins(entry), entry).toEqual([]);
         expect([...loads(entry)], entry).not.toContain('undici');
@@ -107,7 +140,14 @@ describe('public surface', () => {
       const cjs = require(dist('raw.cjs'));
       expect(Object.keys(cjs).filter((k) => k !== '__esModule')).toEqual(['createRawClient']);
       const { InvalidArgumentError } = await import(dist('index.js'));
-      expect(() => createRawClient({ baseUrl: 'nope', token: 't0ken-value', tenantId: '12345678-1234-1234-1234-123456789012', projectId: '87654321-4321-4321-4321-210987654321' })).toThrow(InvalidArgumentError);
+      expect(() =>
+        createRawClient({
+          baseUrl: 'nope',
+          token: 't0ken-value',
+          tenantId: '12345678-1234-1234-1234-123456789012',
+          projectId: '87654321-4321-4321-4321-210987654321',
+        }),
+      ).toThrow(InvalidArgumentError);
       expect(() => cjs.createRawClient({ baseUrl: 'nope' })).toThrow(require(dist('index.cjs')).InvalidArgumentError);
     });
 
@@ -118,9 +158,17 @@ describe('public surface', () => {
       const load = (file: string) => (file.endsWith('.cjs') ? require(dist(file)) : import(dist(file)));
       const { createClient, InvalidArgumentError } = await load(main);
       const { downloadPackageToFile } = await load(node);
-      const client = createClient({ baseUrl: 'http://127.0.0.1:9', token: 't0ken-value', tenantId: '12345678-1234-1234-1234-123456789012', projectId: '87654321-4321-4321-4321-210987654321' });
+      const client = createClient({
+        baseUrl: 'http://127.0.0.1:9',
+        token: 't0ken-value',
+        tenantId: '12345678-1234-1234-1234-123456789012',
+        projectId: '87654321-4321-4321-4321-210987654321',
+      });
       // Thrown by the node entry's own code: with two copies of the errors this would fail.
-      const error = await downloadPackageToFile(client, '11111111-2222-3333-4444-555555555555', { path: '/tmp/a.zip', directory: '/tmp' }).catch((e: unknown) => e);
+      const error = await downloadPackageToFile(client, '11111111-2222-3333-4444-555555555555', {
+        path: '/tmp/a.zip',
+        directory: '/tmp',
+      }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(InvalidArgumentError);
     });
   });

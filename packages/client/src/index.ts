@@ -1,34 +1,35 @@
 // @mindzie/client: the whole public surface. Node-only helpers live in '@mindzie/client/node',
 // the raw typed openapi-fetch client in '@mindzie/client/raw', tracing in '@mindzie/client/otel'.
-export { createClient } from './client.js';
-export type { MindzieClient, PackageDownload } from './client.js';
-export type { ClientOptions, RequestOptions } from './options.js';
+
 export type { Middleware } from 'openapi-fetch';
+export type { MindzieClient, PackageDownload } from './client.js';
+export { createClient } from './client.js';
+export type { NotFoundReason, RequestDescription } from './errors.js';
 export {
-  MindzieError,
-  InvalidArgumentError,
   ApiError,
-  UnauthorizedError,
+  InvalidArgumentError,
+  MindzieError,
+  NetworkError,
   NotFoundError,
   RateLimitError,
   ServerError,
-  NetworkError,
   TimeoutError,
+  UnauthorizedError,
 } from './errors.js';
-export type { NotFoundReason, RequestDescription } from './errors.js';
+export type { components, operations, paths } from './generated/openapi.js';
+export {
+  actionErrorErrorValues,
+  actionExecutionStatusValues,
+  blockErrorErrorValues,
+  blockExecutionStatusValues,
+  executionErrorErrorValues,
+} from './generated/openapi.js';
+export type { ClientOptions, RequestOptions } from './options.js';
 export type {
   ActionExecution,
   ActionExecutionStatus,
+  BlockExecuteRequest,
   BlockExecution,
   BlockExecutionStatus,
   BlockResults,
-  BlockExecuteRequest,
 } from './types.js';
-export {
-  actionExecutionStatusValues,
-  blockExecutionStatusValues,
-  actionErrorErrorValues,
-  executionErrorErrorValues,
-  blockErrorErrorValues,
-} from './generated/openapi.js';
-export type { paths, components, operations } from './generated/openapi.js';

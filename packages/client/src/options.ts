@@ -51,17 +51,32 @@ export function resolveOptions(options: ClientOptions, version: string) {
     url = new URL(options.baseUrl);
   } catch {}
   check(
-    url && /^https?:$/.test(url.protocol) && !url.username && !url.password && !url.search && !url.hash && !/\/api\/?$/i.test(url.pathname),
+    url &&
+      /^https?:$/.test(url.protocol) &&
+      !url.username &&
+      !url.password &&
+      !url.search &&
+      !url.hash &&
+      !/\/api\/?$/i.test(url.pathname),
     'baseUrl',
     'an http(s) URL without credentials, query or /api',
   );
   checkGuid('tenantId', options.tenantId);
   checkGuid('projectId', options.projectId);
   const fetchImpl = options.fetch ?? globalThis.fetch;
-  check(typeof fetchImpl == 'function', 'fetch', 'a fetch function (there is no global one here)');
+  check(typeof fetchImpl === 'function', 'fetch', 'a fetch function (there is no global one here)');
   // Browsers refuse or ignore a User-Agent header, and an extra header can fail a CORS preflight.
-  const { token, userAgent = typeof (globalThis as { document?: unknown }).document != 'undefined' ? undefined : `@mindzie/client/${version}` } = options;
-  check(typeof token == 'function' || validToken(token), 'token', 'a non-empty string without line breaks, or a function returning one');
+  const {
+    token,
+    userAgent = typeof (globalThis as { document?: unknown }).document !== 'undefined'
+      ? undefined
+      : `@mindzie/client/${version}`,
+  } = options;
+  check(
+    typeof token === 'function' || validToken(token),
+    'token',
+    'a non-empty string without line breaks, or a function returning one',
+  );
   check(userAgent === undefined || validHeader('User-Agent', userAgent), 'userAgent', 'a one-line string');
   return {
     /** `https://host`, and the sub-path before `/api` ('' or `/mindzie`). */
@@ -76,29 +91,48 @@ export function resolveOptions(options: ClientOptions, version: string) {
     // Trimmed, as a header value is on the wire: what is masked in errors is exactly what a server
     // can echo back (a trailing space from a .env file would defeat the mask). Constant: no await.
     token:
-      typeof token == 'function'
+      typeof token === 'function'
         ? async () => {
             const value = await token();
             check(validToken(value), 'token', 'a non-empty string without line breaks');
             return value.trim();
           }
-        : ((trimmed) => () => trimmed)(token.trim()),
+        : (
+            (trimmed) => () =>
+              trimmed
+          )(token.trim()),
   };
 }
 
 /** Checks the settings a call may override (and the client's own); throws InvalidArgumentError. */
 export function checkRequestOptions(options: RequestOptions | undefined): void {
-  if (options === undefined) return;
+  if (options === undefined) {
+    return;
+  }
   check(isObject(options), 'options', 'an object');
   const { timeoutMs, maxRetries, headers, signal } = options;
   // setTimeout's limit is 2^31 - 1 ms
-  check(timeoutMs === undefined || (typeof timeoutMs == 'number' && timeoutMs > 0 && timeoutMs < 2 ** 31), 'timeoutMs', 'a number of milliseconds from 1 to 2^31-1');
-  check(maxRetries === undefined || (Number.isInteger(maxRetries) && maxRetries >= 0 && maxRetries <= 10), 'maxRetries', 'an integer from 0 to 10');
-  if (options.tenantId !== undefined) checkGuid('tenantId', options.tenantId);
-  if (options.projectId !== undefined) checkGuid('projectId', options.projectId);
-  check(signal === undefined || typeof signal?.addEventListener == 'function', 'signal', 'an AbortSignal');
   check(
-    headers === undefined || (isObject(headers) && Object.entries(headers).every(([name, value]) => validHeader(name, value) && !/^authorization$/i.test(name))),
+    timeoutMs === undefined || (typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs < 2 ** 31),
+    'timeoutMs',
+    'a number of milliseconds from 1 to 2^31-1',
+  );
+  check(
+    maxRetries === undefined || (Number.isInteger(maxRetries) && maxRetries >= 0 && maxRetries <= 10),
+    'maxRetries',
+    'an integer from 0 to 10',
+  );
+  if (options.tenantId !== undefined) {
+    checkGuid('tenantId', options.tenantId);
+  }
+  if (options.projectId !== undefined) {
+    checkGuid('projectId', options.projectId);
+  }
+  check(signal === undefined || typeof signal?.addEventListener === 'function', 'signal', 'an AbortSignal');
+  check(
+    headers === undefined ||
+      (isObject(headers) &&
+        Object.entries(headers).every(([name, value]) => validHeader(name, value) && !/^authorization$/i.test(name))),
     'headers',
     'an object of header names and one-line string values, without Authorization (pass token instead)',
   );
@@ -108,5 +142,5 @@ export function checkRequestOptions(options: RequestOptions | undefined): void {
 const validHeader = (name: string, value: unknown) => isHeaderName(name) && isHeaderValue(value);
 
 function validToken(token: unknown): token is string {
-  return typeof token == 'string' && token.trim() !== '' && validHeader('Authorization', token);
+  return typeof token === 'string' && token.trim() !== '' && validHeader('Authorization', token);
 }

@@ -1,10 +1,11 @@
 // @mindzie/client/otel against the sandbox, spans read from the OpenTelemetry SDK's in-memory exporter.
+
+import { type Sandbox, startSandbox } from '@mindzie/sandbox';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { startSandbox, type Sandbox } from '@mindzie/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClient, NetworkError, type MindzieClient } from './index.js';
+import { createClient, type MindzieClient, NetworkError } from './index.js';
 import { tracingMiddleware } from './otel.js';
 
 const exporter = new InMemorySpanExporter();
@@ -29,7 +30,11 @@ beforeEach(() => {
   sandbox.admin.clearFaults();
 });
 
-const attributesOf = (name: string) => exporter.getFinishedSpans().filter((span) => span.name === name).map((span) => span.attributes);
+const attributesOf = (name: string) =>
+  exporter
+    .getFinishedSpans()
+    .filter((span) => span.name === name)
+    .map((span) => span.attributes);
 
 describe('tracingMiddleware', () => {
   it('makes one CLIENT span per call with the HTTP attributes and the operationId, never the token', async () => {
@@ -53,7 +58,7 @@ describe('tracingMiddleware', () => {
     expect(JSON.stringify(spans.map((span) => [span.attributes, span.events]))).not.toContain(sandbox.token);
   });
 
-  it('shows each retry as its own span under the caller\'s span, the failed one marked as an error', async () => {
+  it("shows each retry as its own span under the caller's span, the failed one marked as an error", async () => {
     const [action] = sandbox.actions;
     sandbox.admin.injectFault({ operationId: 'getLastActionExecution', kind: 'status', status: 503, retryAfter: 0 });
     await tracer.startActiveSpan('nightly job', async (parent) => {
@@ -63,7 +68,10 @@ describe('tracingMiddleware', () => {
     const [parent] = exporter.getFinishedSpans().filter((span) => span.name === 'nightly job');
     const attempts = exporter.getFinishedSpans().filter((span) => span.name.includes('/lastaction/'));
     expect(attempts).toHaveLength(2);
-    expect(attempts.map((span) => span.parentSpanContext?.spanId)).toEqual([parent!.spanContext().spanId, parent!.spanContext().spanId]);
+    expect(attempts.map((span) => span.parentSpanContext?.spanId)).toEqual([
+      parent!.spanContext().spanId,
+      parent!.spanContext().spanId,
+    ]);
     expect(attempts.map((span) => span.attributes['http.response.status_code'])).toEqual([503, 200]);
     expect(attempts.map((span) => span.attributes['http.request.resend_count'])).toEqual([undefined, 1]);
     expect(attempts.map((span) => span.status.code)).toEqual([2, 0]); // ERROR, UNSET
@@ -82,4 +90,3 @@ describe('tracingMiddleware', () => {
     expect(JSON.stringify(span?.events)).not.toContain(sandbox.token);
   });
 });
-

@@ -1,6 +1,6 @@
 // @mindzie/client/otel: one OpenTelemetry span per attempt, as openapi-fetch middleware.
 // `@opentelemetry/api` is an optional peer dependency: only this entry loads it.
-import { SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import { type Attributes, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import type { Middleware } from 'openapi-fetch';
 import { attemptOf } from './attempt.js';
 import { redactText } from './internal/redact.js';
@@ -37,7 +37,7 @@ export function tracingMiddleware(options: TracingOptions = {}): Middleware {
         'url.full': url.origin + url.pathname,
         'url.template': schemaPath,
         'server.address': url.hostname,
-        'server.port': Number(url.port) || (url.protocol == 'https:' ? 443 : 80),
+        'server.port': Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
       };
       if (attempt) {
         attributes['mindzie.operation_id'] = attempt.operationId;

@@ -1,9 +1,9 @@
 // The README's recipe for a client behind an HTTP proxy (a `fetch` with undici's ProxyAgent),
 // against a real CONNECT proxy on 127.0.0.1 in front of a real server.
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProxyAgent } from 'undici';
@@ -50,7 +50,9 @@ async function startConnectProxy() {
     tunnels,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
+        for (const socket of sockets) {
+          socket.destroy();
+        }
         proxy.close(() => resolve());
       }),
   };
@@ -60,18 +62,24 @@ async function startConnectProxy() {
 
 let folder: string | undefined;
 afterEach(async () => {
-  if (folder) await rm(folder, { recursive: true, force: true });
+  if (folder) {
+    await rm(folder, { recursive: true, force: true });
+  }
   folder = undefined;
 });
 
-describe('behind an HTTP proxy (undici\'s ProxyAgent as the dispatcher of a fetch)', () => {
+describe("behind an HTTP proxy (undici's ProxyAgent as the dispatcher of a fetch)", () => {
   it('sends every call and the download through the proxy, and never shows the proxy the token', async () => {
     const body = Buffer.from('PK\u0003\u0004 a package that went through a tunnel');
     const peers: Array<number | undefined> = [];
     const server = await serve((request, response) => {
       peers.push(request.socket.remotePort);
       if (request.url?.includes('/downloadpackage/')) {
-        response.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': body.length, 'Content-Disposition': 'attachment; filename="via-proxy.zip"' });
+        response.writeHead(200, {
+          'Content-Type': 'application/zip',
+          'Content-Length': body.length,
+          'Content-Disposition': 'attachment; filename="via-proxy.zip"',
+        });
         return void response.end(body);
       }
       sendJson(response, 200, anExecution('Completed'));
@@ -94,7 +102,11 @@ describe('behind an HTTP proxy (undici\'s ProxyAgent as the dispatcher of a fetc
 
       expect(execution.status).toBe('Completed');
       expect(saved.filename).toBe('via-proxy.zip');
-      expect(createHash('sha256').update(await readFile(saved.path)).digest('hex')).toBe(createHash('sha256').update(body).digest('hex'));
+      expect(
+        createHash('sha256')
+          .update(await readFile(saved.path))
+          .digest('hex'),
+      ).toBe(createHash('sha256').update(body).digest('hex'));
       // Both requests reached the server, each over a connection the proxy opened to it.
       expect(server.requests.map((r) => r.method)).toEqual(['GET', 'GET']);
       expect(proxy.tunnels.every((t) => t.target === new URL(server.url).host)).toBe(true);

@@ -4,7 +4,7 @@ import createOpenApiClient, { type Client, type Middleware } from 'openapi-fetch
 import type { paths } from './generated/openapi.js';
 import { redactCause, redactText } from './internal/redact.js';
 import { authMiddleware } from './middleware/auth.js';
-import { resolveOptions, type ClientOptions } from './options.js';
+import { type ClientOptions, resolveOptions } from './options.js';
 import { VERSION } from './version.js';
 
 /** The typed openapi-fetch client: `const { data, error, response } = await raw.GET(path, { params })`. */
@@ -19,7 +19,11 @@ export type RawClient = Client<paths>;
  */
 export function createRawClient(options: ClientOptions): RawClient {
   const settings = resolveOptions(options, VERSION);
-  const raw = createOpenApiClient<paths>({ baseUrl: settings.origin + settings.basePath, fetch: settings.fetch, headers: settings.headers });
+  const raw = createOpenApiClient<paths>({
+    baseUrl: settings.origin + settings.basePath,
+    fetch: settings.fetch,
+    headers: settings.headers,
+  });
   raw.use(authMiddleware(settings.token), maskingMiddleware);
   return raw;
 }

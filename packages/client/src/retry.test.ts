@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, InvalidArgumentError, NetworkError, NotFoundError, TimeoutError } from './errors.js';
-import { BASE_DELAY_MS, isRetryable, MAX_DELAY_MS, MAX_RETRY_AFTER_MS, RETRYABLE_STATUSES, retryDelayMs, sleep } from './retry.js';
+import {
+  BASE_DELAY_MS,
+  isRetryable,
+  MAX_DELAY_MS,
+  MAX_RETRY_AFTER_MS,
+  RETRYABLE_STATUSES,
+  retryDelayMs,
+  sleep,
+} from './retry.js';
 
 const request = { method: 'GET', path: '/api/x' };
 const apiError = (status: number) => new ApiError('x', { status, body: '', request });
@@ -10,11 +18,15 @@ describe('which failures are retried (for requests safe to repeat)', () => {
     expect(RETRYABLE_STATUSES).toEqual([408, 429, 500, 502, 503, 504]);
     expect(isRetryable(new NetworkError('reset'))).toBe(true);
     expect(isRetryable(new TimeoutError('slow'))).toBe(true);
-    for (const status of RETRYABLE_STATUSES) expect(isRetryable(apiError(status)), String(status)).toBe(true);
+    for (const status of RETRYABLE_STATUSES) {
+      expect(isRetryable(apiError(status)), String(status)).toBe(true);
+    }
   });
 
   it('does not retry other statuses, bad arguments or foreign errors', () => {
-    for (const status of [400, 401, 403, 404, 409, 422, 501, 505]) expect(isRetryable(apiError(status)), String(status)).toBe(false);
+    for (const status of [400, 401, 403, 404, 409, 422, 501, 505]) {
+      expect(isRetryable(apiError(status)), String(status)).toBe(false);
+    }
     expect(isRetryable(new NotFoundError('x', { status: 404, body: {}, request, reason: undefined }))).toBe(false);
     expect(isRetryable(new InvalidArgumentError('actionId', 'bad'))).toBe(false);
     expect(isRetryable(new Error('bug'))).toBe(false);

@@ -19,7 +19,9 @@ export const isRetryable = (error: unknown): boolean =>
  * exponential backoff with "equal jitter" (half fixed, half random) so clients spread out.
  */
 export function retryDelayMs(attempt: number, retryAfterMs: number | undefined, random = Math.random) {
-  if (retryAfterMs !== undefined) return retryAfterMs <= MAX_RETRY_AFTER_MS ? retryAfterMs : undefined;
+  if (retryAfterMs !== undefined) {
+    return retryAfterMs <= MAX_RETRY_AFTER_MS ? retryAfterMs : undefined;
+  }
   const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
   return Math.round((ceiling * (1 + random())) / 2);
 }
@@ -35,8 +37,11 @@ export const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort);
+    if (signal?.aborted) {
+      onAbort();
+    } else {
+      signal?.addEventListener('abort', onAbort);
+    }
   });
 
 /**
@@ -55,7 +60,9 @@ export async function withRetries<T>(
     } catch (error) {
       const spent = n >= maxRetries || signal?.aborted;
       const delay = spent || !isRetryable(error) ? undefined : retryDelayMs(n, (error as ApiError).retryAfterMs);
-      if (delay === undefined) throw error;
+      if (delay === undefined) {
+        throw error;
+      }
       await sleep(delay, signal);
     }
   }

@@ -52,8 +52,12 @@ async function startRedis() {
       () => undefined,
     );
     probe.disconnect();
-    if (ok === 'PONG') break;
-    if (tries > 300) throw new Error('redis-server did not start');
+    if (ok === 'PONG') {
+      break;
+    }
+    if (tries > 300) {
+      throw new Error('redis-server did not start');
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
@@ -81,7 +85,9 @@ async function runFleet({ info, start, redisPort }) {
     const done = new Promise((resolve, reject) => {
       child.on('message', (event) => {
         events.push(event);
-        if (event.type === 'done') resolve(event);
+        if (event.type === 'done') {
+          resolve(event);
+        }
       });
       child.on('exit', (code) => reject(new Error(`worker ${i} exited (${code}) before it was done`)));
     });
@@ -105,7 +111,9 @@ async function runFleet({ info, start, redisPort }) {
   workers.forEach((w, i) => w.child.send({ waits: waitsFor(ids, i * 7) }));
   const done = await Promise.all(workers.map((w) => w.done));
   const seconds = (Date.now() - started) / 1000;
-  for (const w of workers) w.child.disconnect();
+  for (const w of workers) {
+    w.child.disconnect();
+  }
   const results = workers.flatMap((w) => w.events.filter((e) => e.type === 'result'));
   const wrong = results.filter((r) => r.status !== 'Completed');
   return {
@@ -124,9 +132,13 @@ function wakeUpDelays(done) {
     const own = new Map();
     for (const { executionId, status, at } of wakeUps) {
       const key = `${executionId} ${status}`;
-      if (!own.has(key)) own.set(key, at);
+      if (!own.has(key)) {
+        own.set(key, at);
+      }
     }
-    for (const [key, at] of own) byChange.set(key, [...(byChange.get(key) ?? []), at]);
+    for (const [key, at] of own) {
+      byChange.set(key, [...(byChange.get(key) ?? []), at]);
+    }
   }
   return [...byChange.values()].flatMap((times) => {
     const [first, ...others] = times.sort((a, b) => a - b);

@@ -26,23 +26,31 @@ let atPeak = {};
 const sampler = setInterval(() => {
   const { rss, heapUsed } = process.memoryUsage();
   peakHeap = Math.max(peakHeap, heapUsed);
-  if (rss <= peakRss) return;
+  if (rss <= peakRss) {
+    return;
+  }
   peakRss = rss;
   // Where the peak RSS is: each heap space's committed memory (MiB) at that moment.
   atPeak = { atSecond: Math.round((Date.now() - started) / 1000) };
-  for (const s of getHeapSpaceStatistics()) atPeak[s.space_name] = Math.round(s.physical_space_size / 2 ** 20);
+  for (const s of getHeapSpaceStatistics()) {
+    atPeak[s.space_name] = Math.round(s.physical_space_size / 2 ** 20);
+  }
 }, 50);
 
 const limiter = createLimiter({ maxConcurrent: MAX_CONCURRENT, maxPerSecond: MAX_PER_SECOND });
 const referenceLoop = async (id) => {
   for (;;) {
     const e = await client.getActionExecution(id, { timeoutMs: 120_000 });
-    if (e.status === 'Completed' || e.status === 'Failed') return e;
+    if (e.status === 'Completed' || e.status === 'Failed') {
+      return e;
+    }
     await new Promise((r) => setTimeout(r, 5_000));
   }
 };
 const outcomes = await Promise.allSettled(
-  ids.map((id) => (MODE === 'poller' ? waitForActionExecution(client, id, { limiter, timeoutMs: 600_000 }) : referenceLoop(id))),
+  ids.map((id) =>
+    MODE === 'poller' ? waitForActionExecution(client, id, { limiter, timeoutMs: 600_000 }) : referenceLoop(id),
+  ),
 );
 const seconds = (Date.now() - started) / 1000;
 clearInterval(sampler);

@@ -23,10 +23,16 @@ const fmt = (n, d = 1) => n.toFixed(d);
 console.log(`node ${process.version}, ${process.platform}/${process.arch}\n`);
 
 const only = process.env.ONLY;
-if (only !== undefined && only !== 'many-waits') throw new Error(`ONLY=${only}: the only choice is many-waits`);
+if (only !== undefined && only !== 'many-waits') {
+  throw new Error(`ONLY=${only}: the only choice is many-waits`);
+}
 if (process.env.SKIP !== 'wake' && only === undefined) {
-  console.log(`1. Wake-up delay after completion (s, mean / p95) and status requests per wait, ${process.env.TRIALS ?? 40} executions per case`);
-  console.log('| execution | reference 5-s loop | previous schedule (×1.5/check) | @mindzie/poller | wake-up ratio (poller ÷ reference) | requests: reference | previous | poller | ratio (poller ÷ reference) | noticed within max(1 s, 20 % of the time waited): reference / previous / poller |');
+  console.log(
+    `1. Wake-up delay after completion (s, mean / p95) and status requests per wait, ${process.env.TRIALS ?? 40} executions per case`,
+  );
+  console.log(
+    '| execution | reference 5-s loop | previous schedule (×1.5/check) | @mindzie/poller | wake-up ratio (poller ÷ reference) | requests: reference | previous | poller | ratio (poller ÷ reference) | noticed within max(1 s, 20 % of the time waited): reference / previous / poller |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   const pct = (x) => `${Math.round(x.within * 100)} %`;
   const wake = (x) => `${fmt(x.wakeMean, 2)} / ${fmt(x.wakeP95, 2)}`;
@@ -44,7 +50,9 @@ async function startExecutions({ baseUrl, token, tenantId, projectId, actionId }
   const total = Number(process.env.WAITS ?? 10_000);
   const ids = [];
   while (ids.length < total) {
-    const batch = await Promise.all(Array.from({ length: Math.min(100, total - ids.length) }, () => client.executeAction(actionId)));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(100, total - ids.length) }, () => client.executeAction(actionId)),
+    );
     ids.push(...batch.map((e) => e.actionExecutionId));
   }
   return ids;
@@ -68,16 +76,34 @@ if (process.env.SKIP !== 'many') {
       const idsFile = join(mkdtempSync(join(tmpdir(), 'poller-bench-')), 'ids.json');
       writeFileSync(idsFile, JSON.stringify(await startExecutions(info)));
       sandbox.send('reset');
-      const out = execFileSync(process.execPath, [...flags, ...extraFlags, '--expose-gc', here('./many-waits.mjs'), info.baseUrl, info.token, info.tenantId, info.projectId, idsFile], {
-        env: { ...process.env, MODE: mode },
-        encoding: 'utf8',
-        maxBuffer: 1 << 28,
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const out = execFileSync(
+        process.execPath,
+        [
+          ...flags,
+          ...extraFlags,
+          '--expose-gc',
+          here('./many-waits.mjs'),
+          info.baseUrl,
+          info.token,
+          info.tenantId,
+          info.projectId,
+          idsFile,
+        ],
+        {
+          env: { ...process.env, MODE: mode },
+          encoding: 'utf8',
+          maxBuffer: 1 << 28,
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
       // The result is the last JSON line; anything else (--trace-gc) is passed on to stderr.
       const lines = out.trim().split('\n');
       const result = JSON.parse(lines.findLast((line) => line.startsWith('{')));
-      for (const line of lines) if (!line.startsWith('{')) process.stderr.write(`${line}\n`);
+      for (const line of lines) {
+        if (!line.startsWith('{')) {
+          process.stderr.write(`${line}\n`);
+        }
+      }
       sandbox.send('counts');
       const { counts } = await new Promise((resolve) => sandbox.once('message', resolve));
       const full = counts.slice(1, -1).map(([, n]) => n); // whole seconds only
@@ -90,13 +116,27 @@ if (process.env.SKIP !== 'many') {
     }
   }
   const [p, , r] = results;
-  console.log(`2. ${process.env.WAITS ?? 10000} concurrent waits in one process, ${Number(process.env.DURATION_MS ?? 30000) / 1000}.5-s executions, shared limiter ${process.env.MAX_CONCURRENT ?? 16} in flight / ${process.env.MAX_PER_SECOND ?? 500} per s`);
-  console.log('| | resolved | failed | seconds | status requests | peak req/s (1-s window) | mean req/s | RSS before → peak (MiB) | peak heap (MiB) |');
+  console.log(
+    `2. ${process.env.WAITS ?? 10000} concurrent waits in one process, ${Number(process.env.DURATION_MS ?? 30000) / 1000}.5-s executions, shared limiter ${process.env.MAX_CONCURRENT ?? 16} in flight / ${process.env.MAX_PER_SECOND ?? 500} per s`,
+  );
+  console.log(
+    '| | resolved | failed | seconds | status requests | peak req/s (1-s window) | mean req/s | RSS before → peak (MiB) | peak heap (MiB) |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const x of results) {
-    console.log(`| ${x.label} | ${x.resolved} | ${x.failed} | ${fmt(x.seconds)} | ${x.requests} | ${x.peakPerSecond} | ${fmt(x.meanPerSecond, 0)} | ${fmt(x.baselineRssMiB, 0)} → ${fmt(x.peakRssMiB, 0)} | ${fmt(x.peakHeapMiB, 0)} |`);
-    if (only) console.log(`  at the peak RSS (committed MiB per heap space): ${JSON.stringify(x.atPeak)}`);
-    if (x.firstFailure) console.log(`  first failure (${x.label}): ${x.firstFailure}`);
+    console.log(
+      `| ${x.label} | ${x.resolved} | ${x.failed} | ${fmt(x.seconds)} | ${x.requests} | ${x.peakPerSecond} | ${fmt(x.meanPerSecond, 0)} | ${fmt(x.baselineRssMiB, 0)} → ${fmt(x.peakRssMiB, 0)} | ${fmt(x.peakHeapMiB, 0)} |`,
+    );
+    if (only) {
+      console.log(`  at the peak RSS (committed MiB per heap space): ${JSON.stringify(x.atPeak)}`);
+    }
+    if (x.firstFailure) {
+      console.log(`  first failure (${x.label}): ${x.firstFailure}`);
+    }
   }
-  if (r) console.log(`ratios poller / reference: requests ${fmt(p.requests / r.requests, 2)}, peak req/s ${fmt(p.peakPerSecond / r.peakPerSecond, 2)}, peak RSS ${fmt(p.peakRssMiB / r.peakRssMiB, 2)}`);
+  if (r) {
+    console.log(
+      `ratios poller / reference: requests ${fmt(p.requests / r.requests, 2)}, peak req/s ${fmt(p.peakPerSecond / r.peakPerSecond, 2)}, peak RSS ${fmt(p.peakRssMiB / r.peakRssMiB, 2)}`,
+    );
+  }
 }

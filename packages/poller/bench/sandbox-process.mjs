@@ -12,7 +12,16 @@ const fixture = {
       projects: [
         {
           projectId: '20000000-0000-4000-8000-000000000001',
-          actions: [{ actionId, name: 'bench', outcome: 'Completed', queuedMs: 500, durationMs, package: [{ path: 'x.txt', text: 'x' }] }],
+          actions: [
+            {
+              actionId,
+              name: 'bench',
+              outcome: 'Completed',
+              queuedMs: 500,
+              durationMs,
+              package: [{ path: 'x.txt', text: 'x' }],
+            },
+          ],
           blocks: [],
         },
       ],
@@ -27,7 +36,9 @@ const perSecond = new Map();
 let lastSeq = 0;
 const tally = () => {
   for (const entry of sandbox.admin.requests({ operationId: 'getActionExecution' })) {
-    if (entry.seq <= lastSeq) continue;
+    if (entry.seq <= lastSeq) {
+      continue;
+    }
     lastSeq = entry.seq;
     const second = Math.floor(Date.parse(entry.time) / 1000);
     perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
@@ -44,7 +55,13 @@ process.on('message', (message) => {
     process.send({ counts: [...perSecond.entries()].sort(([a], [b]) => a - b) });
   }
 });
-process.send({ baseUrl: sandbox.baseUrl, token: sandbox.token, tenantId: sandbox.tenantId, projectId: sandbox.projectId, actionId });
+process.send({
+  baseUrl: sandbox.baseUrl,
+  token: sandbox.token,
+  tenantId: sandbox.tenantId,
+  projectId: sandbox.projectId,
+  actionId,
+});
 process.on('disconnect', () => {
   clearInterval(tallying);
   sandbox.close().then(() => process.exit(0));

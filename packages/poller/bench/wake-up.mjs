@@ -28,7 +28,9 @@ async function referenceLoop(client, actionId, sleepMs) {
   for (;;) {
     const execution = await client.getActionExecution(actionExecutionId);
     requests++;
-    if (execution.status === 'Completed' || execution.status === 'Failed') return { execution, requests, started, at: Date.now() };
+    if (execution.status === 'Completed' || execution.status === 'Failed') {
+      return { execution, requests, started, at: Date.now() };
+    }
     await new Promise((r) => setTimeout(r, sleepMs));
   }
 }
@@ -43,7 +45,9 @@ async function previousSchedule(client, actionId, scale) {
     await new Promise((r) => setTimeout(r, step / 2 + (Math.random() * step) / 2));
     const execution = await client.getActionExecution(actionExecutionId);
     requests++;
-    if (execution.status === 'Completed' || execution.status === 'Failed') return { execution, requests, started, at: Date.now() };
+    if (execution.status === 'Completed' || execution.status === 'Failed') {
+      return { execution, requests, started, at: Date.now() };
+    }
   }
 }
 
@@ -63,7 +67,9 @@ const summary = (runs, scale) => {
   const wake = runs.map((r) => ((r.at - Date.parse(r.execution.dateEnded)) * scale) / 1000).sort((a, b) => a - b);
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
   // The promise: noticed within max(1 s, 20 % of the time waited).
-  const within = runs.filter((r) => r.at - Date.parse(r.execution.dateEnded) <= Math.max(1_000 / scale, 0.2 * (r.at - r.started)));
+  const within = runs.filter(
+    (r) => r.at - Date.parse(r.execution.dateEnded) <= Math.max(1_000 / scale, 0.2 * (r.at - r.started)),
+  );
   return {
     within: within.length / runs.length,
     wakeMean: mean(wake),
@@ -84,17 +90,35 @@ export async function wakeUp() {
       package: [{ path: 'x.txt', text: 'x' }],
     }));
     const fixture = {
-      tenants: [{ tenantId: guid('1', 1), tokens: ['bench-token'], projects: [{ projectId: guid('2', 1), actions, blocks: [] }] }],
+      tenants: [
+        {
+          tenantId: guid('1', 1),
+          tokens: ['bench-token'],
+          projects: [{ projectId: guid('2', 1), actions, blocks: [] }],
+        },
+      ],
     };
     const sandbox = await startSandbox({ port: 0, timeScale: scale, fixture });
-    const client = createClient({ baseUrl: sandbox.baseUrl, token: sandbox.token, tenantId: sandbox.tenantId, projectId: sandbox.projectId, maxRetries: 0 });
+    const client = createClient({
+      baseUrl: sandbox.baseUrl,
+      token: sandbox.token,
+      tenantId: sandbox.tenantId,
+      projectId: sandbox.projectId,
+      maxRetries: 0,
+    });
     try {
       const [reference, previous, ours] = await Promise.all([
         Promise.all(actions.map((a) => referenceLoop(client, a.actionId, 5_000 / scale))),
         Promise.all(actions.map((a) => previousSchedule(client, a.actionId, scale))),
         Promise.all(actions.map((a) => poller(client, a.actionId, scale))),
       ]);
-      rows.push({ label, scale, reference: summary(reference, scale), previous: summary(previous, scale), ours: summary(ours, scale) });
+      rows.push({
+        label,
+        scale,
+        reference: summary(reference, scale),
+        previous: summary(previous, scale),
+        ours: summary(ours, scale),
+      });
     } finally {
       await sandbox.close();
     }

@@ -8,10 +8,14 @@ function emitting(values: string[], end: Error | 'done') {
     seen.signal = signal;
     for (const v of values) {
       await new Promise((r) => setTimeout(r, 1));
-      if (signal.aborted) throw signal.reason;
+      if (signal.aborted) {
+        throw signal.reason;
+      }
       onChange(v);
     }
-    if (end !== 'done') throw end;
+    if (end !== 'done') {
+      throw end;
+    }
   };
   return { start, seen };
 }
@@ -20,7 +24,9 @@ describe('changes', () => {
   it('yields every change in order and ends when the wait ends', async () => {
     const { start } = emitting(['Queued', 'Running', 'Completed'], 'done');
     const out: string[] = [];
-    for await (const status of changes(start, undefined)) out.push(status);
+    for await (const status of changes(start, undefined)) {
+      out.push(status);
+    }
     expect(out).toEqual(['Queued', 'Running', 'Completed']);
   });
 
@@ -29,7 +35,9 @@ describe('changes', () => {
     const { start } = emitting(['Queued', 'Failed'], failure);
     const out: string[] = [];
     await expect(async () => {
-      for await (const status of changes(start, undefined)) out.push(status);
+      for await (const status of changes(start, undefined)) {
+        out.push(status);
+      }
     }).rejects.toBe(failure);
     expect(out).toEqual(['Queued', 'Failed']);
   });
@@ -37,7 +45,9 @@ describe('changes', () => {
   it('aborts the wait when the loop is left early', async () => {
     const { start, seen } = emitting(['Queued', 'Running', 'Completed'], 'done');
     for await (const status of changes(start, undefined)) {
-      if (status === 'Queued') break;
+      if (status === 'Queued') {
+        break;
+      }
     }
     expect(seen.signal?.aborted).toBe(true);
   });

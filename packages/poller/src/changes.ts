@@ -5,7 +5,10 @@ import { follow } from './signals.js';
 
 type Start<T> = (onChange: (value: T) => void, signal: AbortSignal) => Promise<unknown>;
 
-export async function* changes<T>(start: Start<T>, callerSignal: AbortSignal | undefined): AsyncGenerator<T, void, undefined> {
+export async function* changes<T>(
+  start: Start<T>,
+  callerSignal: AbortSignal | undefined,
+): AsyncGenerator<T, void, undefined> {
   const controller = new AbortController();
   const queue: T[] = [];
   let ended: { error: unknown } | 'done' | undefined;
@@ -25,10 +28,15 @@ export async function* changes<T>(start: Start<T>, callerSignal: AbortSignal | u
     });
   try {
     for (;;) {
-      if (queue.length > 0) yield queue.shift()!;
-      else if (ended === 'done') return;
-      else if (ended) throw ended.error; // once: the iterator is finished after it
-      else await new Promise<void>((resolve) => (wake = resolve));
+      if (queue.length > 0) {
+        yield queue.shift()!;
+      } else if (ended === 'done') {
+        return;
+      } else if (ended) {
+        throw ended.error; // once: the iterator is finished after it
+      } else {
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
     }
   } finally {
     controller.abort(new Error('iteration stopped')); // nothing to stop when the wait has ended

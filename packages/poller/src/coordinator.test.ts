@@ -4,7 +4,7 @@
 import { InvalidArgumentError, type MindzieClient } from '@mindzie/client';
 import type { Sandbox } from '@mindzie/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { inProcessCoordinator, type Coordinator, type FleetMember, type FleetPoll } from './coordinator.js';
+import { type Coordinator, type FleetMember, type FleetPoll, inProcessCoordinator } from './coordinator.js';
 import { eventually, idOf, quick, sandboxWithClient } from './test-support.js';
 import { waitForActionExecution } from './waits.js';
 

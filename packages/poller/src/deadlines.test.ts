@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { addDeadline, removeDeadline, type Expiring } from './deadlines.js';
+import { addDeadline, type Expiring, removeDeadline } from './deadlines.js';
 import { createLimiter } from './limiter.js';
 import { pollUntil } from './poll-until.js';
 import { MAX_TIMER_MS } from './signals.js';
@@ -86,7 +86,11 @@ describe('deadlines', () => {
     const limiter = createLimiter({ maxConcurrent: 1 });
     const controller = new AbortController();
     const waits = Array.from({ length: 1_000 }, () =>
-      pollUntil(() => new Promise<{ status: string }>(() => {}), () => false, { limiter, timeoutMs: 60_000, signal: controller.signal }),
+      pollUntil(
+        () => new Promise<{ status: string }>(() => {}),
+        () => false,
+        { limiter, timeoutMs: 60_000, signal: controller.signal },
+      ),
     );
     waits.forEach((w) => w.catch(() => {}));
     await vi.advanceTimersByTimeAsync(0);

@@ -25,11 +25,17 @@ export function addDeadline(item: Expiring): void {
 }
 
 export function removeDeadline(item: Expiring): void {
-  if (item.slot < 0) return;
+  if (item.slot < 0) {
+    return;
+  }
   const last = registered.pop()!;
-  if (last !== item) registered[(last.slot = item.slot)] = last;
+  if (last !== item) {
+    registered[(last.slot = item.slot)] = last;
+  }
   item.slot = -1;
-  if (registered.length === 0) arm(Infinity);
+  if (registered.length === 0) {
+    arm(Infinity);
+  }
 }
 
 function arm(at: number): void {

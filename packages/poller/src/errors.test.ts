@@ -1,5 +1,5 @@
-import { MindzieError, NetworkError, TimeoutError } from '@mindzie/client';
 import type { ActionExecution, BlockExecution } from '@mindzie/client';
+import { MindzieError, NetworkError, TimeoutError } from '@mindzie/client';
 import { describe, expect, it } from 'vitest';
 import { ExecutionFailedError, UnsupportedError, WaitTimeoutError } from './errors.js';
 
@@ -30,14 +30,18 @@ describe('the poller errors extend the SDK hierarchy', () => {
     expect(error.name).toBe('ExecutionFailedError');
     expect(error.execution).toBe(failedAction);
     expect(error.reason).toBe('Data source connection failed');
-    expect(error.message).toBe('Execution e0000000-0000-4000-8000-000000000001 ended Failed: Data source connection failed');
+    expect(error.message).toBe(
+      'Execution e0000000-0000-4000-8000-000000000001 ended Failed: Data source connection failed',
+    );
   });
 
   it('ExecutionFailedError reads a block errorMessage, and says so when there is none', () => {
     const error = new ExecutionFailedError(cancelledBlock);
     expect(error.reason).toBeNull();
     expect(error.message).toBe('Execution e0000000-0000-4000-8000-000000000002 ended Cancelled');
-    expect(new ExecutionFailedError({ ...cancelledBlock, status: 'Failed', errorMessage: 'bad column' }).reason).toBe('bad column');
+    expect(new ExecutionFailedError({ ...cancelledBlock, status: 'Failed', errorMessage: 'bad column' }).reason).toBe(
+      'bad column',
+    );
   });
 
   it('WaitTimeoutError is a client TimeoutError carrying the last execution seen', () => {

@@ -1,7 +1,8 @@
 // The poller's errors extend the SDK's one hierarchy (@mindzie/client); nothing here
 // redefines a client error. Each carries what a caller needs to decide what to do next.
-import { MindzieError, TimeoutError } from '@mindzie/client';
+
 import type { ActionExecution, BlockExecution } from '@mindzie/client';
+import { MindzieError, TimeoutError } from '@mindzie/client';
 import { describeLastSeen, type LostAnswer } from './lost-answer.js';
 
 /**
@@ -9,7 +10,9 @@ import { describeLastSeen, type LostAnswer } from './lost-answer.js';
  * `Failed` or `Cancelled`). `reason` is the server's `notes` (actions) or `errorMessage`
  * (blocks). Pass `returnFailed: true` to get the execution back instead.
  */
-export class ExecutionFailedError<E extends ActionExecution | BlockExecution = ActionExecution | BlockExecution> extends MindzieError {
+export class ExecutionFailedError<
+  E extends ActionExecution | BlockExecution = ActionExecution | BlockExecution,
+> extends MindzieError {
   override name = 'ExecutionFailedError';
   readonly reason: string | null;
 
@@ -72,7 +75,11 @@ export class ExecuteAnswerLostError extends MindzieError {
   /** The call that tells what happened: `client.getLastActionExecution("…")` / `client.listActionExecutions("…")`. */
   declare readonly check: string;
 
-  constructor(message: string, lost: LostAnswer, fields: { executionCreated: false | 'unknown'; candidates?: ActionExecution[] }) {
+  constructor(
+    message: string,
+    lost: LostAnswer,
+    fields: { executionCreated: false | 'unknown'; candidates?: ActionExecution[] },
+  ) {
     super(message, { cause: lost.cause });
     this.actionId = lost.actionId;
     this.executionCreated = fields.executionCreated;
@@ -114,7 +121,12 @@ export class ExecuteOutcomeUnknownError extends ExecuteAnswerLostError {
   /** Why the history could not be read (a read's error, or the abort reason), for `history-unreadable`. */
   declare readonly historyError: unknown;
 
-  constructor(lost: LostAnswer, why: ExecuteOutcomeUnknownError['why'], candidates: ActionExecution[] = [], historyError?: unknown) {
+  constructor(
+    lost: LostAnswer,
+    why: ExecuteOutcomeUnknownError['why'],
+    candidates: ActionExecution[] = [],
+    historyError?: unknown,
+  ) {
     super(
       `Execute of action ${lost.actionId} got no usable answer (${causeText(lost.cause)}), and whether it created an execution is unknown: ${unknownBecause(why, candidates)}. ` +
         `Check the action's executions (client.listActionExecutions) before running it again.`,
@@ -128,13 +140,19 @@ export class ExecuteOutcomeUnknownError extends ExecuteAnswerLostError {
 
 function unknownBecause(why: ExecuteOutcomeUnknownError['why'], candidates: ActionExecution[]): string {
   const ids = candidates.map((e) => `${e.actionExecutionId} (started ${e.dateStarted}, ${e.status})`).join(', ');
-  if (why === 'several-candidates') return `${candidates.length} new executions appeared (${ids}): another client may run this action too, so none was adopted`;
-  if (why === 'reconcile-off') return 'reconciling is off, so its history was not searched';
+  if (why === 'several-candidates') {
+    return `${candidates.length} new executions appeared (${ids}): another client may run this action too, so none was adopted`;
+  }
+  if (why === 'reconcile-off') {
+    return 'reconciling is off, so its history was not searched';
+  }
   return `its history could not be read to find out${candidates.length ? ` (candidates seen: ${ids})` : ''}`;
 }
 
 function causeText(cause: unknown): string {
-  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
+  if (cause instanceof Error) {
+    return `${cause.name}: ${cause.message}`;
+  }
   return String(cause);
 }
 

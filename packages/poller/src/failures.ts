@@ -17,9 +17,15 @@ export function isUnreadableAnswer(error: unknown): boolean {
  * a well-formed answer that is not what was asked for (UnsupportedError) is not.
  */
 export function isTransient(error: unknown): boolean {
-  if (error instanceof WaitTimeoutError) return false;
-  if (error instanceof NetworkError) return true;
-  if (isUnreadableAnswer(error)) return true;
+  if (error instanceof WaitTimeoutError) {
+    return false;
+  }
+  if (error instanceof NetworkError) {
+    return true;
+  }
+  if (isUnreadableAnswer(error)) {
+    return true;
+  }
   return error instanceof ApiError && (error.status === 408 || error.status === 429 || error.status >= 500);
 }
 

@@ -20,7 +20,11 @@ describe('no timer left pending (fake timers)', () => {
   const outcomes: Array<[string, (signal: AbortSignal) => Promise<Status>, (controller: AbortController) => void]> = [
     ['success', () => Promise.resolve({ status: 'Done' }), () => {}],
     ['failure', () => Promise.reject(new UnauthorizedError('401', { status: 401, body: '', request })), () => {}],
-    ['budget spent', () => Promise.reject(new ServerError('503', { status: 503, body: '', request, retryAfterMs: 2_000 })), () => {}],
+    [
+      'budget spent',
+      () => Promise.reject(new ServerError('503', { status: 503, body: '', request, retryAfterMs: 2_000 })),
+      () => {},
+    ],
     ['timeout', () => Promise.resolve({ status: 'Running' }), () => {}],
     ['abort mid-sleep', () => Promise.resolve({ status: 'Running' }), (c) => setTimeout(() => c.abort('stop'), 1_500)],
     ['abort mid-request', () => new Promise<Status>(() => {}), (c) => setTimeout(() => c.abort('stop'), 500)],
@@ -33,9 +37,19 @@ describe('no timer left pending (fake timers)', () => {
     act(controller);
     const options = { limiter, signal: controller.signal, timeoutMs: 20_000, maxConsecutiveFailures: 2 };
     let settled = 0;
-    for (let i = 0; i < 2; i++) pollUntil<Status>(({ signal }) => answer(signal), (v) => v.status === 'Done', options).finally(() => settled++).catch(() => {});
+    for (let i = 0; i < 2; i++) {
+      pollUntil<Status>(
+        ({ signal }) => answer(signal),
+        (v) => v.status === 'Done',
+        options,
+      )
+        .finally(() => settled++)
+        .catch(() => {});
+    }
     // Step until both settle, then look at once: a timer left behind would still be pending.
-    for (let t = 0; t < 30_000 && settled < 2; t += 10) await vi.advanceTimersByTimeAsync(10);
+    for (let t = 0; t < 30_000 && settled < 2; t += 10) {
+      await vi.advanceTimersByTimeAsync(10);
+    }
     expect(settled).toBe(2);
     expect(vi.getTimerCount()).toBe(0);
     expect(limiter.active + limiter.queued).toBe(0);
@@ -54,12 +68,18 @@ describe('no request in flight and none sent afterwards (real server)', () => {
   function trackTimers(): Set<unknown> {
     const pending = new Set<unknown>();
     const { setTimeout: realSet, clearTimeout: realClear } = globalThis;
-    vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    vi.spyOn(globalThis, 'setTimeout').mockImplementation(((
+      fn: (...a: unknown[]) => void,
+      ms?: number,
+      ...args: unknown[]
+    ) => {
       const handle = realSet(() => {
         pending.delete(handle);
         fn(...args);
       }, ms);
-      if (!new Error().stack?.includes('undici')) pending.add(handle);
+      if (!new Error().stack?.includes('undici')) {
+        pending.add(handle);
+      }
       return handle;
     }) as typeof setTimeout);
     vi.spyOn(globalThis, 'clearTimeout').mockImplementation((handle) => {
@@ -84,20 +104,33 @@ describe('no request in flight and none sent afterwards (real server)', () => {
   ] as const)('after %s', async (_, final, extra, type) => {
     const controller = new AbortController();
     const server = await countingServer((_req, res, n) => {
-      if (n < 3) return void res.setHeader('content-type', 'application/json').end(executionJson(executionId, 'Running'));
+      if (n < 3) {
+        return void res.setHeader('content-type', 'application/json').end(executionJson(executionId, 'Running'));
+      }
       // Never answers. The abort comes once the server holds the request, not after a fixed
       // delay: on a loaded machine a timed abort could land before the request arrived.
-      if (final === 'stall') return void ('abortWhenStalled' in extra && setTimeout(() => controller.abort('stop'), 20));
+      if (final === 'stall') {
+        return void ('abortWhenStalled' in extra && setTimeout(() => controller.abort('stop'), 20));
+      }
       res.setHeader('content-type', 'application/json').end(executionJson(executionId, final));
     });
     const pending = trackTimers();
     try {
       const outcome = await settled(
-        waitForActionExecution(server.client, executionId, { ...quick, requestTimeoutMs: 5_000, ...('timeoutMs' in extra ? { timeoutMs: extra.timeoutMs } : {}), signal: controller.signal }),
+        waitForActionExecution(server.client, executionId, {
+          ...quick,
+          requestTimeoutMs: 5_000,
+          ...('timeoutMs' in extra ? { timeoutMs: extra.timeoutMs } : {}),
+          signal: controller.signal,
+        }),
       );
-      if (type === undefined) expect(outcome).toMatchObject({ value: { status: 'Completed' } });
-      else if (type === null) expect(outcome).toEqual({ error: 'stop' });
-      else expect((outcome as { error: unknown }).error).toBeInstanceOf(type);
+      if (type === undefined) {
+        expect(outcome).toMatchObject({ value: { status: 'Completed' } });
+      } else if (type === null) {
+        expect(outcome).toEqual({ error: 'stop' });
+      } else {
+        expect((outcome as { error: unknown }).error).toBeInstanceOf(type);
+      }
       await eventually(() => server.stats.inFlight === 0);
       expect(pending.size).toBe(0);
       const sent = server.stats.total;

@@ -30,7 +30,9 @@ describe('createLimiter', () => {
     const starts: number[] = [];
     const running = { now: 0, peak: 0 };
     const order: number[] = [];
-    const all = Array.from({ length: 10 }, (_, i) => limiter.run(timedTask(100, starts, running)).then(() => order.push(i)));
+    const all = Array.from({ length: 10 }, (_, i) =>
+      limiter.run(timedTask(100, starts, running)).then(() => order.push(i)),
+    );
     expect(limiter.active).toBe(3);
     expect(limiter.queued).toBe(7);
     await vi.advanceTimersByTimeAsync(1_000);
@@ -77,7 +79,11 @@ describe('createLimiter', () => {
     const limiter = createLimiter({ maxConcurrent: 1 });
     const boom = new Error('boom');
     await expect(limiter.run(() => Promise.reject(boom))).rejects.toBe(boom);
-    await expect(limiter.run(() => { throw boom; })).rejects.toBe(boom);
+    await expect(
+      limiter.run(() => {
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
     await expect(limiter.run(async () => 'ok')).resolves.toBe('ok');
     expect(limiter.active).toBe(0);
   });

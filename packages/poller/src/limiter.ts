@@ -47,8 +47,12 @@ export function gateOf(limiter: unknown): Gate | undefined {
 export function createLimiter(options: LimiterOptions = {}): Limiter {
   const maxConcurrent = options.maxConcurrent ?? 8;
   const rate = options.maxPerSecond ?? Infinity;
-  if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) throw new InvalidArgumentError('maxConcurrent', 'maxConcurrent must be an integer of at least 1');
-  if (typeof rate !== 'number' || !(rate > 0)) throw new InvalidArgumentError('maxPerSecond', 'maxPerSecond must be a positive number');
+  if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
+    throw new InvalidArgumentError('maxConcurrent', 'maxConcurrent must be an integer of at least 1');
+  }
+  if (typeof rate !== 'number' || !(rate > 0)) {
+    throw new InvalidArgumentError('maxPerSecond', 'maxPerSecond must be a positive number');
+  }
 
   const burst = Math.max(1, Math.floor(rate / 10));
   const queue = new Set<Turn>();
@@ -64,10 +68,13 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
         tokens = Math.min(burst, tokens + ((now - refilledAt) * rate) / 1000);
         refilledAt = now;
         if (tokens < 1) {
-          refillTimer ??= setTimeout(() => {
-            refillTimer = undefined;
-            pump();
-          }, Math.ceil(((1 - tokens) * 1000) / rate));
+          refillTimer ??= setTimeout(
+            () => {
+              refillTimer = undefined;
+              pump();
+            },
+            Math.ceil(((1 - tokens) * 1000) / rate),
+          );
           return;
         }
         tokens -= 1;
@@ -89,7 +96,9 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
       pump();
     },
     cancel(turn) {
-      if (queue.delete(turn)) pump(); // may clear the refill timer when the queue empties
+      if (queue.delete(turn)) {
+        pump(); // may clear the refill timer when the queue empties
+      }
     },
     leave() {
       active -= 1;
@@ -106,14 +115,13 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
     },
     run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason);
+        if (signal?.aborted) {
+          return reject(signal.reason);
+        }
         const turn: Turn = {
           go() {
             signal?.removeEventListener('abort', onAbort);
-            Promise.resolve()
-              .then(task)
-              .then(resolve, reject)
-              .finally(gate.leave);
+            Promise.resolve().then(task).then(resolve, reject).finally(gate.leave);
           },
         };
         const onAbort = () => {

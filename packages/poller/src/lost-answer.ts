@@ -13,7 +13,11 @@ export interface LostAnswer {
 }
 
 export function describeLastSeen(lastSeen: ActionExecution | null | undefined): string {
-  if (lastSeen === undefined) return 'the last execution was not read before';
-  if (lastSeen === null) return 'the action had no execution before';
+  if (lastSeen === undefined) {
+    return 'the last execution was not read before';
+  }
+  if (lastSeen === null) {
+    return 'the action had no execution before';
+  }
   return `the last one before was ${lastSeen.actionExecutionId}, started ${lastSeen.dateStarted}`;
 }

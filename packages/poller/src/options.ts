@@ -1,9 +1,9 @@
 // Every option a wait takes, its default, and the checks that run before any request.
 // The README justifies each default.
 import { InvalidArgumentError } from '@mindzie/client';
-import { isCoordinator, type Coordinator } from './coordinator.js';
+import { type Coordinator, isCoordinator } from './coordinator.js';
 import { gateOf, type Limiter } from './limiter.js';
-import { readResumeToken, type ResumeTokenData } from './resume.js';
+import { type ResumeTokenData, readResumeToken } from './resume.js';
 import { jitterModes, type Schedule, type ScheduleOptions, type ScheduleState } from './schedule.js';
 import { MAX_TIMER_MS } from './signals.js';
 
@@ -76,29 +76,55 @@ export function checkWaitOptions(options: WaitOptions<never> | undefined): void 
 
 /** Checks and fills in a wait's options; throws InvalidArgumentError naming the bad one. */
 export function resolveWait(options: WaitOptions<never> | undefined, now = Date.now()): ResolvedWait {
-  if (options !== undefined && (options === null || typeof options !== 'object')) throw new InvalidArgumentError('options', 'options must be an object');
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new InvalidArgumentError('options', 'options must be an object');
+  }
   const o = options ?? {};
   const initialDelayMs = num(o, 'initialDelayMs', 1, MAX_TIMER_MS);
   // Unless given, the cap stays above the first step: `{ initialDelayMs: 60_000 }` alone is fine.
-  const maxDelayMs = o.maxDelayMs === undefined ? Math.max(defaults.maxDelayMs, initialDelayMs) : num(o, 'maxDelayMs', initialDelayMs, MAX_TIMER_MS);
+  const maxDelayMs =
+    o.maxDelayMs === undefined
+      ? Math.max(defaults.maxDelayMs, initialDelayMs)
+      : num(o, 'maxDelayMs', initialDelayMs, MAX_TIMER_MS);
   const jitter = o.jitter ?? defaults.jitter;
-  if (!jitterModes.includes(jitter)) throw new InvalidArgumentError('jitter', `jitter must be one of ${jitterModes.join(', ')}`);
+  if (!jitterModes.includes(jitter)) {
+    throw new InvalidArgumentError('jitter', `jitter must be one of ${jitterModes.join(', ')}`);
+  }
   const factor = num(o, 'factor', 1, 10);
   // Thousands of waits on the default schedule share it rather than carry a copy each.
-  const schedule: Schedule = (o.initialDelayMs ?? o.maxDelayMs ?? o.jitter ?? o.factor) === undefined ? defaults : { initialDelayMs, maxDelayMs, jitter, factor };
+  const schedule: Schedule =
+    (o.initialDelayMs ?? o.maxDelayMs ?? o.jitter ?? o.factor) === undefined
+      ? defaults
+      : { initialDelayMs, maxDelayMs, jitter, factor };
   const maxConsecutiveFailures = num(o, 'maxConsecutiveFailures', 0, 1000);
-  if (!Number.isInteger(maxConsecutiveFailures)) throw new InvalidArgumentError('maxConsecutiveFailures', 'maxConsecutiveFailures must be an integer');
+  if (!Number.isInteger(maxConsecutiveFailures)) {
+    throw new InvalidArgumentError('maxConsecutiveFailures', 'maxConsecutiveFailures must be an integer');
+  }
   const requestTimeoutMs = num(o, 'requestTimeoutMs', 1, MAX_TIMER_MS);
   for (const name of ['signal', 'onPoll', 'onStatusChange', 'onUnknownStatus', 'limiter'] as const) {
     const value = o[name];
-    const ok = value === undefined || (name === 'signal' ? value instanceof AbortSignal : name === 'limiter' ? gateOf(value) !== undefined : typeof value === 'function');
-    if (!ok) throw new InvalidArgumentError(name, name === 'limiter' ? 'limiter must come from createLimiter' : `${name} has the wrong type`);
+    const ok =
+      value === undefined ||
+      (name === 'signal'
+        ? value instanceof AbortSignal
+        : name === 'limiter'
+          ? gateOf(value) !== undefined
+          : typeof value === 'function');
+    if (!ok) {
+      throw new InvalidArgumentError(
+        name,
+        name === 'limiter' ? 'limiter must come from createLimiter' : `${name} has the wrong type`,
+      );
+    }
   }
-  if (o.coordinator !== undefined && !isCoordinator(o.coordinator)) throw new InvalidArgumentError('coordinator', 'coordinator must have a join function');
+  if (o.coordinator !== undefined && !isCoordinator(o.coordinator)) {
+    throw new InvalidArgumentError('coordinator', 'coordinator must have a join function');
+  }
   const token = o.resume === undefined ? undefined : readResumeToken(o.resume);
   let deadline: number;
-  if (o.timeoutMs === undefined && token) deadline = token.deadline ?? Infinity;
-  else {
+  if (o.timeoutMs === undefined && token) {
+    deadline = token.deadline ?? Infinity;
+  } else {
     const timeoutMs = o.timeoutMs === Infinity ? Infinity : num(o, 'timeoutMs', 1, MAX_TIMER_MS);
     deadline = now + timeoutMs;
   }
@@ -120,10 +146,18 @@ function resumedState(token: ResumeTokenData, schedule: Schedule, now: number): 
   return { startedAt: token.startedAt ?? now - waited, attempt, delayMs };
 }
 
-type NumericOption = 'initialDelayMs' | 'maxDelayMs' | 'factor' | 'maxConsecutiveFailures' | 'requestTimeoutMs' | 'timeoutMs';
+type NumericOption =
+  | 'initialDelayMs'
+  | 'maxDelayMs'
+  | 'factor'
+  | 'maxConsecutiveFailures'
+  | 'requestTimeoutMs'
+  | 'timeoutMs';
 
 function num(o: WaitOptions<never>, name: NumericOption, min: number, max: number): number {
   const value = o[name] ?? defaults[name];
-  if (typeof value !== 'number' || !(value >= min && value <= max)) throw new InvalidArgumentError(name, `${name} must be a number from ${min} to ${max}`);
+  if (typeof value !== 'number' || !(value >= min && value <= max)) {
+    throw new InvalidArgumentError(name, `${name} must be a number from ${min} to ${max}`);
+  }
   return value;
 }

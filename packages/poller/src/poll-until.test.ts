@@ -1,15 +1,24 @@
-import { InvalidArgumentError, NetworkError, NotFoundError, RateLimitError, ServerError, TimeoutError, UnauthorizedError } from '@mindzie/client';
+import {
+  InvalidArgumentError,
+  NetworkError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  UnauthorizedError,
+} from '@mindzie/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WaitTimeoutError } from './errors.js';
 import { createLimiter } from './limiter.js';
 import { checkWaitOptions } from './options.js';
-import { pollUntil, type PollUntilOptions } from './poll-until.js';
+import { type PollUntilOptions, pollUntil } from './poll-until.js';
 import type { CheckContext } from './stream.js';
 
 type Status = { status: string };
 const request = { method: 'GET', path: '/api/t/p/actionexecution/x' };
 const serverError = () => new ServerError('503', { status: 503, body: 'busy', request });
-const rateLimited = (retryAfterMs?: number) => new RateLimitError('429', { status: 429, body: '', request, retryAfterMs });
+const rateLimited = (retryAfterMs?: number) =>
+  new RateLimitError('429', { status: 429, body: '', request, retryAfterMs });
 
 /** A check that answers the scripted statuses (the last one repeats) and records when and how it was called. */
 function scripted(...answers: Array<string | Error>) {
@@ -17,7 +26,9 @@ function scripted(...answers: Array<string | Error>) {
   const check = async (context: CheckContext): Promise<Status> => {
     calls.push({ at: Date.now(), ...context });
     const answer = answers[Math.min(calls.length - 1, answers.length - 1)]!;
-    if (answer instanceof Error) throw answer;
+    if (answer instanceof Error) {
+      throw answer;
+    }
     return { status: answer };
   };
   return { check, calls };
@@ -55,7 +66,15 @@ describe('pollUntil schedule', () => {
   it('keeps every gap within its equal-jitter bounds and under the cap', async () => {
     const { check, calls } = scripted('Running');
     const controller = new AbortController();
-    const result = start(pollUntil(check, isDone, { ...fixed, jitter: 'equal', maxDelayMs: 8_000, timeoutMs: 120_000, signal: controller.signal }));
+    const result = start(
+      pollUntil(check, isDone, {
+        ...fixed,
+        jitter: 'equal',
+        maxDelayMs: 8_000,
+        timeoutMs: 120_000,
+        signal: controller.signal,
+      }),
+    );
     await vi.advanceTimersByTimeAsync(100_000);
     controller.abort(new Error('enough'));
     await vi.advanceTimersByTimeAsync(0);
@@ -82,7 +101,13 @@ describe('pollUntil schedule', () => {
   it('keeps polling on the schedule past an unknown status, reports it once and never treats it as success', async () => {
     const { check, calls } = scripted('Queued', 'Paused', 'Paused', 'Paused', 'Paused', 'Completed');
     const onUnknownStatus = vi.fn();
-    const result = start(pollUntil(check, isDone, { ...fixed, knownStatuses: ['Queued', 'Running', 'Completed', 'Failed'], onUnknownStatus }));
+    const result = start(
+      pollUntil(check, isDone, {
+        ...fixed,
+        knownStatuses: ['Queued', 'Running', 'Completed', 'Failed'],
+        onUnknownStatus,
+      }),
+    );
     await vi.advanceTimersByTimeAsync(10_000);
     expect(result.settled).toBe(false);
     expect(calls.map((c) => c.at)).toEqual([0, 1_000, 3_000, 7_000]); // the schedule, not a busy loop
@@ -154,7 +179,8 @@ describe('pollUntil deadline', () => {
 
   it('ends a check that outlives its limit (a stall) and counts it as a transient failure', async () => {
     let calls = 0;
-    const check = (): Promise<Status> => (++calls === 1 ? new Promise<Status>(() => {}) : Promise.resolve({ status: 'Completed' }));
+    const check = (): Promise<Status> =>
+      ++calls === 1 ? new Promise<Status>(() => {}) : Promise.resolve({ status: 'Completed' });
     const onPoll = vi.fn();
     const result = start(pollUntil(check, isDone, { ...fixed, requestTimeoutMs: 2_000, onPoll }));
     await vi.advanceTimersByTimeAsync(2_000);
@@ -166,7 +192,9 @@ describe('pollUntil deadline', () => {
   });
 
   it('ends with WaitTimeoutError, not the check error, when a check is cut off right at the deadline', async () => {
-    const cutOff = new Promise<never>((_, reject) => setTimeout(() => reject(new NetworkError('socket closed')), 5_000));
+    const cutOff = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new NetworkError('socket closed')), 5_000),
+    );
     cutOff.catch(() => {});
     const check = () => cutOff; // fails exactly at the deadline, before the wait's own timer fires
     const result = start(pollUntil(check, isDone, { ...fixed, timeoutMs: 5_000, maxConsecutiveFailures: 0 }));
@@ -281,7 +309,10 @@ describe('pollUntil progress and resume', () => {
     const { check } = scripted('Queued', 'Queued', failure, 'Running', 'Completed');
     const onPoll = vi.fn();
     const onStatusChange = vi.fn();
-    await Promise.all([pollUntil(check, isDone, { ...fixed, onPoll, onStatusChange }), vi.advanceTimersByTimeAsync(60_000)]);
+    await Promise.all([
+      pollUntil(check, isDone, { ...fixed, onPoll, onStatusChange }),
+      vi.advanceTimersByTimeAsync(60_000),
+    ]);
     expect(onPoll.mock.calls.map(([e]) => [e.attempt, e.value?.status ?? e.error, e.nextDelayMs])).toEqual([
       [1, 'Queued', 1_000],
       [2, 'Queued', 2_000],
@@ -299,7 +330,13 @@ describe('pollUntil progress and resume', () => {
   it('ends only its own wait when a callback throws', async () => {
     const { check } = scripted('Running');
     const oops = new Error('callback bug');
-    const result = start(pollUntil(check, isDone, { onStatusChange: () => { throw oops; } }));
+    const result = start(
+      pollUntil(check, isDone, {
+        onStatusChange: () => {
+          throw oops;
+        },
+      }),
+    );
     await vi.advanceTimersByTimeAsync(0);
     expect(result.error).toBe(oops);
     expect(vi.getTimerCount()).toBe(0);
@@ -309,7 +346,14 @@ describe('pollUntil progress and resume', () => {
     const first = scripted('Running');
     const tokens: string[] = [];
     const controller = new AbortController();
-    start(pollUntil(first.check, isDone, { ...fixed, timeoutMs: 60_000, signal: controller.signal, onPoll: (e) => tokens.push(e.resumeToken) }));
+    start(
+      pollUntil(first.check, isDone, {
+        ...fixed,
+        timeoutMs: 60_000,
+        signal: controller.signal,
+        onPoll: (e) => tokens.push(e.resumeToken),
+      }),
+    );
     await vi.advanceTimersByTimeAsync(7_000); // checks at 0, 1, 3, 7 s
     controller.abort('process restarts');
     await vi.advanceTimersByTimeAsync(5_000);
@@ -356,7 +400,9 @@ describe('pollUntil progress and resume', () => {
 
   it('checkWaitOptions throws what a wait would reject with, and nothing for good options', () => {
     for (const [name, options] of badOptions) {
-      expect(() => checkWaitOptions(options as never)).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', argument: name }));
+      expect(() => checkWaitOptions(options as never)).toThrow(
+        expect.objectContaining({ name: 'InvalidArgumentError', argument: name }),
+      );
     }
     expect(() => checkWaitOptions({ timeoutMs: 60_000, initialDelayMs: 60_000 })).not.toThrow();
     expect(() => checkWaitOptions(undefined)).not.toThrow();

@@ -1,7 +1,7 @@
 // The generic primitive every wait is built on: call `check` on the schedule until
 // `isDone` holds for its answer, within one deadline and one abort signal.
 import { resolveWait, type WaitOptions } from './options.js';
-import { PollStream, type CheckContext, type Reading } from './stream.js';
+import { type CheckContext, PollStream, type Reading } from './stream.js';
 
 export interface PollUntilOptions<T> extends WaitOptions<T> {
   /** Reads a status from an answer, for `onStatusChange` (default: its string `status` field). */

@@ -1,8 +1,9 @@
 // After execute's answer was lost: look for the execution it may have created. Execute is a GET
 // that creates an execution every time and the API has no idempotency key, so it is never sent
 // again; instead the action's history is read until the execution shows up or a window passes.
-import { InvalidArgumentError } from '@mindzie/client';
+
 import type { ActionExecution, MindzieClient } from '@mindzie/client';
+import { InvalidArgumentError } from '@mindzie/client';
 import { isTransient } from './failures.js';
 
 export interface ReconcileOptions {
@@ -35,25 +36,45 @@ export type Finding =
 
 /** Checks `reconcile` before anything is sent; `false` turns reconciling off. */
 export function resolveReconcile(value: unknown): Required<ReconcileOptions> | false {
-  if (value === false) return false;
-  if (value === undefined || value === true) return reconcileDefaults;
-  if (value === null || typeof value !== 'object') throw new InvalidArgumentError('reconcile', 'reconcile must be false, true or { windowMs, clockSkewMs }');
-  const { windowMs = reconcileDefaults.windowMs, clockSkewMs = reconcileDefaults.clockSkewMs } = value as ReconcileOptions;
-  for (const [name, n] of [['windowMs', windowMs], ['clockSkewMs', clockSkewMs]] as const) {
-    if (typeof n !== 'number' || !(n >= 0 && n <= 24 * 3_600_000)) throw new InvalidArgumentError('reconcile', `reconcile.${name} must be a number of ms from 0 to 86400000`);
+  if (value === false) {
+    return false;
+  }
+  if (value === undefined || value === true) {
+    return reconcileDefaults;
+  }
+  if (value === null || typeof value !== 'object') {
+    throw new InvalidArgumentError('reconcile', 'reconcile must be false, true or { windowMs, clockSkewMs }');
+  }
+  const { windowMs = reconcileDefaults.windowMs, clockSkewMs = reconcileDefaults.clockSkewMs } =
+    value as ReconcileOptions;
+  for (const [name, n] of [
+    ['windowMs', windowMs],
+    ['clockSkewMs', clockSkewMs],
+  ] as const) {
+    if (typeof n !== 'number' || !(n >= 0 && n <= 24 * 3_600_000)) {
+      throw new InvalidArgumentError('reconcile', `reconcile.${name} must be a number of ms from 0 to 86400000`);
+    }
   }
   return { windowMs, clockSkewMs };
 }
 
 /** The executions in `items` that execute may have created: newer than the one seen before, started since it was sent. */
-export function candidatesIn(items: readonly ActionExecution[], before: BeforeExecute, clockSkewMs: number): ActionExecution[] {
+export function candidatesIn(
+  items: readonly ActionExecution[],
+  before: BeforeExecute,
+  clockSkewMs: number,
+): ActionExecution[] {
   const seen = before.lastSeen;
   const seenAt = seen ? Date.parse(seen.dateStarted) : -Infinity;
   const seenId = seen?.actionExecutionId.toLowerCase();
   const earliest = before.sentAt - clockSkewMs;
   return items.filter((e) => {
-    if (typeof e?.actionExecutionId !== 'string') return false;
-    if (e.actionExecutionId.toLowerCase() === seenId) return false;
+    if (typeof e?.actionExecutionId !== 'string') {
+      return false;
+    }
+    if (e.actionExecutionId.toLowerCase() === seenId) {
+      return false;
+    }
     const started = Date.parse(e.dateStarted);
     // Both comparisons fail for an unparseable date: such an entry is never adopted.
     return started >= seenAt && started >= earliest;
@@ -87,33 +108,63 @@ export async function findLostExecution(
     try {
       signal.throwIfAborted();
       const left = Math.max(1, end - Date.now());
-      const items = await client.listActionExecutions(actionId, { signal, maxRetries: 0, timeoutMs: Math.min(10_000, Math.max(1_000, left)) });
+      const items = await client.listActionExecutions(actionId, {
+        signal,
+        maxRetries: 0,
+        timeoutMs: Math.min(10_000, Math.max(1_000, left)),
+      });
       reads += 1;
       lastError = undefined;
       lastCandidates = candidatesIn(Array.isArray(items) ? items : [], before, clockSkewMs);
-      if (lastCandidates.length === 1) return { found: 'one', execution: lastCandidates[0]!, lookedForMs: lookedForMs() };
-      if (lastCandidates.length > 1) return { found: 'several', candidates: lastCandidates, lookedForMs: lookedForMs() };
+      if (lastCandidates.length === 1) {
+        return { found: 'one', execution: lastCandidates[0]!, lookedForMs: lookedForMs() };
+      }
+      if (lastCandidates.length > 1) {
+        return { found: 'several', candidates: lastCandidates, lookedForMs: lookedForMs() };
+      }
     } catch (error) {
       reads += 1;
       lastError = error;
       // A refusal (401, 404) or the caller's abort will not change by reading again.
-      if (signal.aborted || !isTransient(error)) return { found: 'unreadable', error, candidates: lastCandidates, lookedForMs: lookedForMs(), reads };
+      if (signal.aborted || !isTransient(error)) {
+        return { found: 'unreadable', error, candidates: lastCandidates, lookedForMs: lookedForMs(), reads };
+      }
     }
     const now = Date.now();
-    if (now >= end) break;
+    if (now >= end) {
+      break;
+    }
     const wait = Math.min(gap, end - now);
     gap = Math.min(MAX_GAP_MS, gap * 2);
     const aborted = await sleep(wait, signal);
-    if (aborted) return { found: 'unreadable', error: signal.reason, candidates: lastCandidates, lookedForMs: Date.now() - started, reads };
+    if (aborted) {
+      return {
+        found: 'unreadable',
+        error: signal.reason,
+        candidates: lastCandidates,
+        lookedForMs: Date.now() - started,
+        reads,
+      };
+    }
   }
   // No candidate by the end of the window: evidence only if the last read answered.
-  if (lastError !== undefined) return { found: 'unreadable', error: lastError, candidates: lastCandidates, lookedForMs: Date.now() - started, reads };
+  if (lastError !== undefined) {
+    return {
+      found: 'unreadable',
+      error: lastError,
+      candidates: lastCandidates,
+      lookedForMs: Date.now() - started,
+      reads,
+    };
+  }
   return { found: 'none', lookedForMs: Date.now() - started, reads };
 }
 
 /** Sleeps `ms`; resolves `true` at once if `signal` aborts (its listener removed either way). */
 function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(true);
+  if (signal.aborted) {
+    return Promise.resolve(true);
+  }
   return new Promise((resolve) => {
     const done = (aborted: boolean) => {
       clearTimeout(timer);

@@ -32,8 +32,7 @@ export function readResumeToken(token: unknown): ResumeTokenData {
   const count = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
   const id = (s: unknown) => s === undefined || (typeof s === 'string' && s !== '');
   if (
-    !data ||
-    data.v !== 1 ||
+    data?.v !== 1 ||
     !(data.deadline === null || count(data.deadline)) ||
     !count(data.attempt) ||
     !count(data.delayMs) ||

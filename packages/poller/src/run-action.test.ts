@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidArgumentError, NotFoundError, type MindzieClient } from '@mindzie/client';
+import { InvalidArgumentError, type MindzieClient, NotFoundError } from '@mindzie/client';
 import type { Sandbox } from '@mindzie/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExecutionFailedError, UnsupportedError, WaitTimeoutError } from './errors.js';
@@ -46,7 +46,10 @@ describe('runAction', () => {
     expect(statuses.at(0)).toBe('Queued');
     expect(statuses.at(-1)).toBe('Completed');
     expect(['Queued', 'Running', 'Completed'].filter((status) => statuses.includes(status))).toEqual(statuses);
-    expect(result.file).toMatchObject({ path: join(folder, `${result.execution.actionExecutionId}.zip`), filename: `${result.execution.actionExecutionId}.zip` });
+    expect(result.file).toMatchObject({
+      path: join(folder, `${result.execution.actionExecutionId}.zip`),
+      filename: `${result.execution.actionExecutionId}.zip`,
+    });
     expect(result.file!.bytes).toBeGreaterThan(100);
     expect(await readdir(folder)).toEqual([`${result.execution.actionExecutionId}.zip`]);
     expect(slow.sandbox.admin.requests({ operationId: 'executeAction' })).toHaveLength(1);
@@ -55,7 +58,10 @@ describe('runAction', () => {
   });
 
   it('rejects a failed run with ExecutionFailedError and downloads nothing', async () => {
-    const error = await runAction(client, action('Nightly data import'), { ...quick, download: { directory: folder } }).catch((e: unknown) => e);
+    const error = await runAction(client, action('Nightly data import'), {
+      ...quick,
+      download: { directory: folder },
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ExecutionFailedError);
     expect(await readdir(folder)).toEqual([]);
     expect(sandbox.admin.requests({ operationId: 'downloadActionExecutionPackage' })).toHaveLength(0);
@@ -71,10 +77,18 @@ describe('runAction', () => {
   it('checks the download target before executing anything', async () => {
     const taken = join(folder, 'taken.zip');
     await writeFile(taken, 'x');
-    for (const download of [{ directory: join(folder, 'missing') }, { path: taken }, { path: taken, directory: folder }]) {
-      await expect(runAction(client, action('Daily sales report'), { ...quick, download })).rejects.toBeInstanceOf(InvalidArgumentError);
+    for (const download of [
+      { directory: join(folder, 'missing') },
+      { path: taken },
+      { path: taken, directory: folder },
+    ]) {
+      await expect(runAction(client, action('Daily sales report'), { ...quick, download })).rejects.toBeInstanceOf(
+        InvalidArgumentError,
+      );
     }
-    await expect(runAction(client, action('Daily sales report'), { ...quick, factor: 0 })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(runAction(client, action('Daily sales report'), { ...quick, factor: 0 })).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
     expect(sandbox.admin.requests()).toHaveLength(0);
   });
 
@@ -85,7 +99,10 @@ describe('runAction', () => {
     const server = await countingServer((_req, res) => res.setHeader('content-type', 'application/json').end(body));
     try {
       const executed: unknown[] = [];
-      const error = await runAction(server.client, 'a0000000-0000-4000-8000-000000000001', { ...quick, onExecuted: (e) => executed.push(e) }).catch((e: unknown) => e);
+      const error = await runAction(server.client, 'a0000000-0000-4000-8000-000000000001', {
+        ...quick,
+        onExecuted: (e) => executed.push(e),
+      }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UnsupportedError);
       expect((error as Error).message).toBe(
         'Execute answered something that is not an execution: check the last execution of action a0000000-0000-4000-8000-000000000001 before running it again, as one may have been created',
@@ -116,7 +133,9 @@ describe('runAction', () => {
   it('times out under one deadline across execute and wait, with the last execution seen', async () => {
     sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'latency', ms: 300 });
     const started = Date.now();
-    const error = await runAction(client, action('Full reprocessing'), { ...quick, timeoutMs: 700 }).catch((e: unknown) => e);
+    const error = await runAction(client, action('Full reprocessing'), { ...quick, timeoutMs: 700 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect((error as WaitTimeoutError).lastSeen).toMatchObject({ actionId: action('Full reprocessing') });
     expect(Date.now() - started).toBeLessThan(1_500);
@@ -125,7 +144,9 @@ describe('runAction', () => {
 
   it('times out inside execute when execute alone outlasts the deadline', async () => {
     sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'stall' });
-    const error = await runAction(client, action('Daily sales report'), { ...quick, timeoutMs: 300 }).catch((e: unknown) => e);
+    const error = await runAction(client, action('Daily sales report'), { ...quick, timeoutMs: 300 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect((error as WaitTimeoutError).lastSeen).toBeUndefined();
     expect(executes()).toHaveLength(1);
@@ -138,7 +159,11 @@ describe('runAction', () => {
     setTimeout(() => controller.abort(reason), 50);
     const executed: string[] = [];
     await expect(
-      runAction(client, action('Full reprocessing'), { ...quick, signal: controller.signal, onExecuted: (e) => executed.push(e.actionExecutionId) }),
+      runAction(client, action('Full reprocessing'), {
+        ...quick,
+        signal: controller.signal,
+        onExecuted: (e) => executed.push(e.actionExecutionId),
+      }),
     ).rejects.toBe(reason);
     expect(executes()).toHaveLength(1);
     // The id handed to onExecuted is the execution the server created.
@@ -153,7 +178,13 @@ describe('runAction', () => {
       const controller = new AbortController();
       const reason = new Error(`aborted after ${afterMs} ms`);
       setTimeout(() => controller.abort(reason), afterMs);
-      await expect(runAction(client, action('Full reprocessing'), { ...quick, signal: controller.signal, download: { directory: folder } })).rejects.toBe(reason);
+      await expect(
+        runAction(client, action('Full reprocessing'), {
+          ...quick,
+          signal: controller.signal,
+          download: { directory: folder },
+        }),
+      ).rejects.toBe(reason);
       await new Promise((r) => setTimeout(r, 100)); // an execute aborted on the way may still arrive
       expect(executes().length - before).toBeLessThanOrEqual(1);
     }

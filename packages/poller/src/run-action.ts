@@ -2,15 +2,16 @@
 // fetch its package, under one deadline and one abort signal. Execute is sent exactly
 // once: it creates an execution every time, so nothing here ever repeats it; a lost answer
 // is reconciled from the action's history (start-action.ts).
-import { InvalidArgumentError } from '@mindzie/client';
+
 import type { ActionExecution, MindzieClient } from '@mindzie/client';
+import { InvalidArgumentError } from '@mindzie/client';
 import { WaitTimeoutError } from './errors.js';
 import { resolveWait } from './options.js';
-import { resolveReconcile, type ReconcileOptions } from './reconcile.js';
+import { type ReconcileOptions, resolveReconcile } from './reconcile.js';
 import { follow } from './signals.js';
 import { startActionWith } from './start-action.js';
 import { actionReading } from './statuses.js';
-import { ActionTarget, checkClient, waitFor, type ExecutionWaitOptions } from './waits.js';
+import { ActionTarget, checkClient, type ExecutionWaitOptions, waitFor } from './waits.js';
 
 export interface RunActionOptions extends Omit<ExecutionWaitOptions<ActionExecution>, 'resume'> {
   /**
@@ -38,7 +39,11 @@ export interface RunActionResult {
 export type Downloader<D> = (execution: ActionExecution, signal: AbortSignal) => Promise<D>;
 
 /** Executes the action once, then waits for it: `Completed` resolves, `Failed` rejects with ExecutionFailedError. */
-export function runAction(client: MindzieClient, actionId: string, options?: RunActionOptions): Promise<RunActionResult> {
+export function runAction(
+  client: MindzieClient,
+  actionId: string,
+  options?: RunActionOptions,
+): Promise<RunActionResult> {
   return runActionWith(client, actionId, options, undefined);
 }
 
@@ -49,12 +54,18 @@ export async function runActionWith<D>(
   download: Downloader<D> | undefined,
 ): Promise<RunActionResult & { file?: D }> {
   checkClient(client);
-  if ((options as { resume?: unknown }).resume !== undefined) throw new InvalidArgumentError('resume', 'runAction starts a new execution: carry on an old one with resumeWait');
+  if ((options as { resume?: unknown }).resume !== undefined) {
+    throw new InvalidArgumentError('resume', 'runAction starts a new execution: carry on an old one with resumeWait');
+  }
   const wait = resolveWait(options);
-  if (options.onExecuted !== undefined && typeof options.onExecuted !== 'function') throw new InvalidArgumentError('onExecuted', 'onExecuted must be a function');
+  if (options.onExecuted !== undefined && typeof options.onExecuted !== 'function') {
+    throw new InvalidArgumentError('onExecuted', 'onExecuted must be a function');
+  }
   resolveReconcile(options.reconcile);
   const { signal } = options;
-  if (signal?.aborted) throw signal.reason;
+  if (signal?.aborted) {
+    throw signal.reason;
+  }
 
   // The deadline's signal (reason: a WaitTimeoutError), and the job's: deadline or caller's abort.
   const deadline = new AbortController();
@@ -62,22 +73,26 @@ export async function runActionWith<D>(
   const unfollowDeadline = follow(deadline.signal, job);
   const unfollow = follow(signal, job);
   let lastSeen: ActionExecution | undefined;
-  const timer = wait.deadline === Infinity ? undefined : setTimeout(() => deadline.abort(new WaitTimeoutError(wait.timeoutMs, lastSeen)), wait.timeoutMs);
+  const timer =
+    wait.deadline === Infinity
+      ? undefined
+      : setTimeout(() => deadline.abort(new WaitTimeoutError(wait.timeoutMs, lastSeen)), wait.timeoutMs);
   // Execute and download keep the client's own per-attempt limit (for a download, the idle
   // time between chunks); the deadline ends them with the WaitTimeoutError.
   try {
     // The caller's abort does not cut execute short: the server may already have created the
     // execution, and its id must reach onExecuted rather than be lost. The abort takes effect
     // as soon as execute answers. A lost answer is reconciled within the same deadline.
-    const { execution: started, adopted, recoveredFrom } = await startActionWith(
-      client,
-      actionId,
-      { signal: job.signal, reconcile: options.reconcile },
-      deadline.signal,
-    );
+    const {
+      execution: started,
+      adopted,
+      recoveredFrom,
+    } = await startActionWith(client, actionId, { signal: job.signal, reconcile: options.reconcile }, deadline.signal);
     lastSeen = started;
     options.onExecuted?.(started, { adopted });
-    if (job.signal.aborted) throw job.signal.reason;
+    if (job.signal.aborted) {
+      throw job.signal.reason;
+    }
     const how = adopted ? { adopted, recoveredFrom } : { adopted };
     const execution = await waitFor(
       client,
@@ -92,7 +107,9 @@ export async function runActionWith<D>(
       },
       { wait, initial: started },
     );
-    if (!download || actionReading.outcome(execution) !== 'succeeded') return { execution, ...how };
+    if (!download || actionReading.outcome(execution) !== 'succeeded') {
+      return { execution, ...how };
+    }
     return { execution, ...how, file: await download(execution, job.signal) };
   } finally {
     clearTimeout(timer);

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { defaults } from './options.js';
-import { nextDelay, stepAt, type JitterMode, type Schedule, type ScheduleState } from './schedule.js';
+import { type JitterMode, nextDelay, type Schedule, type ScheduleState, stepAt } from './schedule.js';
 
 const base: Schedule = { initialDelayMs: 1_000, factor: 2, maxDelayMs: 30_000, jitter: 'none' };
 const start = (schedule: Schedule): ScheduleState => ({ startedAt: 0, attempt: 0, delayMs: schedule.initialDelayMs });
 
 /** Checks made on time from t = 0 until `until` (each answered at once): when each started, and each delay picked. */
-function run(schedule: Schedule, until: number, random: () => number, options: { retryAfterMs?: number; failed?: boolean } = {}) {
+function run(
+  schedule: Schedule,
+  until: number,
+  random: () => number,
+  options: { retryAfterMs?: number; failed?: boolean } = {},
+) {
   let state = start(schedule);
   const at: number[] = [];
   const delays: number[] = [];
@@ -31,9 +36,13 @@ function seeded(seed: number): () => number {
 describe('nextDelay', () => {
   it('makes each step (factor − 1) × (time waited + one initial step), from the initial delay up to the cap', () => {
     // Without jitter the time waited doubles with factor 2: the steps double too.
-    expect(run(base, 100_000, Math.random).delays.slice(0, 8)).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]);
+    expect(run(base, 100_000, Math.random).delays.slice(0, 8)).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000,
+    ]);
     // The default 1.2: one second until five seconds have passed, then +20 % a check.
-    expect(run({ ...base, factor: 1.2 }, 15_000, Math.random).delays).toEqual([1_000, 1_000, 1_000, 1_000, 1_000, 1_200, 1_440, 1_728, 2_074, 2_488, 2_986]);
+    expect(run({ ...base, factor: 1.2 }, 15_000, Math.random).delays).toEqual([
+      1_000, 1_000, 1_000, 1_000, 1_000, 1_200, 1_440, 1_728, 2_074, 2_488, 2_986,
+    ]);
   });
 
   it('grows with the time waited, not with the number of checks: a late check gets the step of its time', () => {
@@ -90,7 +99,8 @@ describe('nextDelay', () => {
   });
 
   it('reaches both ends of the jitter range', () => {
-    const first = (jitter: JitterMode, r: number) => nextDelay({ ...base, jitter }, start(base), { now: 4_000 }, () => r).delayMs;
+    const first = (jitter: JitterMode, r: number) =>
+      nextDelay({ ...base, jitter }, start(base), { now: 4_000 }, () => r).delayMs;
     expect(first('full', 0)).toBe(0);
     expect(first('equal', 0)).toBe(2_500);
     expect(first('equal', 1)).toBe(5_000);
@@ -103,7 +113,9 @@ describe('nextDelay', () => {
     for (let now = 0, i = 0; i < 200; i++) {
       const next = nextDelay(schedule, state, { now }, random);
       expect(next.delayMs).toBeGreaterThanOrEqual(schedule.initialDelayMs);
-      expect(next.delayMs).toBeLessThanOrEqual(Math.round(Math.min(stepAt(schedule, state, { now }), state.delayMs * 3)));
+      expect(next.delayMs).toBeLessThanOrEqual(
+        Math.round(Math.min(stepAt(schedule, state, { now }), state.delayMs * 3)),
+      );
       state = next.state;
       now += next.delayMs;
     }
@@ -111,7 +123,9 @@ describe('nextDelay', () => {
   });
 
   it('doubles the delay while checks fail, whatever the time waited, up to the cap', () => {
-    expect(run({ ...base, factor: 1.2 }, 120_000, Math.random, { failed: true }).delays.slice(0, 7)).toEqual([2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]);
+    expect(run({ ...base, factor: 1.2 }, 120_000, Math.random, { failed: true }).delays.slice(0, 7)).toEqual([
+      2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000,
+    ]);
   });
 
   it('never waits less than a Retry-After, even when it exceeds the cap', () => {
@@ -120,13 +134,20 @@ describe('nextDelay', () => {
 
   it('keeps the longer schedule delay when Retry-After asks for less', () => {
     // 0: 1 s asked, 3 s told; 3 s: the step of 3 s waited is 4 s; then 8, 16, 30.
-    expect(run(base, 60_000, Math.random, { retryAfterMs: 3_000 }).delays.slice(0, 5)).toEqual([3_000, 4_000, 8_000, 16_000, 30_000]);
+    expect(run(base, 60_000, Math.random, { retryAfterMs: 3_000 }).delays.slice(0, 5)).toEqual([
+      3_000, 4_000, 8_000, 16_000, 30_000,
+    ]);
   });
 
   it('spreads a Retry-After by at most a tenth when jitter is on, so told waits do not wake together', () => {
     const random = seeded(3);
     for (let i = 0; i < 100; i++) {
-      const { delayMs } = nextDelay({ ...base, jitter: 'equal', initialDelayMs: 10 }, start(base), { now: 0, retryAfterMs: 5_000 }, random);
+      const { delayMs } = nextDelay(
+        { ...base, jitter: 'equal', initialDelayMs: 10 },
+        start(base),
+        { now: 0, retryAfterMs: 5_000 },
+        random,
+      );
       expect(delayMs).toBeGreaterThanOrEqual(5_000);
       expect(delayMs).toBeLessThanOrEqual(5_500);
     }

@@ -56,7 +56,9 @@ export function stepAt(schedule: Schedule, state: ScheduleState, outcome: CheckO
   const waited = Math.max(0, outcome.now - state.startedAt);
   let step = Math.max(initial, (factor - 1) * (waited + initial));
   // A failing server is given room: failures in a row double the delay (eight span minutes, not seconds).
-  if (outcome.failed) step = Math.max(step, state.delayMs * 2);
+  if (outcome.failed) {
+    step = Math.max(step, state.delayMs * 2);
+  }
   return Math.min(cap, step);
 }
 
@@ -70,16 +72,22 @@ export function nextDelay(
   const { initialDelayMs: initial, factor, jitter } = schedule;
   const step = stepAt(schedule, state, outcome);
   let delay: number;
-  if (jitter === 'full') delay = random() * step;
-  else if (jitter === 'equal') delay = step / 2 + (random() * step) / 2;
-  else if (jitter === 'decorrelated') {
+  if (jitter === 'full') {
+    delay = random() * step;
+  } else if (jitter === 'equal') {
+    delay = step / 2 + (random() * step) / 2;
+  } else if (jitter === 'decorrelated') {
     const upper = Math.max(initial, state.delayMs * 2 * factor);
     delay = Math.min(step, initial + random() * (upper - initial));
-  } else delay = step;
+  } else {
+    delay = step;
+  }
   delay = Math.round(delay);
   const next = { startedAt: state.startedAt, attempt: state.attempt + 1, delayMs: delay };
   const { retryAfterMs } = outcome;
-  if (retryAfterMs === undefined) return { delayMs: delay, state: next };
+  if (retryAfterMs === undefined) {
+    return { delayMs: delay, state: next };
+  }
   const spread = jitter === 'none' ? 0 : random() * retryAfterMs * RETRY_AFTER_SPREAD;
   return { delayMs: Math.max(delay, Math.round(retryAfterMs + spread)), state: next };
 }

@@ -3,7 +3,9 @@
 
 /** Aborts `target` (with the same reason) when `source` aborts; returns the unlink function. */
 export function follow(source: AbortSignal | undefined, target: AbortController): () => void {
-  if (source === undefined) return () => {};
+  if (source === undefined) {
+    return () => {};
+  }
   if (source.aborted) {
     target.abort(source.reason);
     return () => {};
@@ -15,7 +17,9 @@ export function follow(source: AbortSignal | undefined, target: AbortController)
 
 /** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
@@ -39,7 +43,9 @@ export function onAbort(signal: AbortSignal, member: { handleEvent(): void }): v
     const members = new Set<{ handleEvent(): void }>();
     const listener = () => {
       groups.delete(signal);
-      for (const m of members) m.handleEvent();
+      for (const m of members) {
+        m.handleEvent();
+      }
     };
     groups.set(signal, (group = { members, listener }));
     signal.addEventListener('abort', listener, { once: true });

@@ -3,7 +3,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient, NotFoundError, type ActionExecution, type MindzieClient } from '@mindzie/client';
+import { type ActionExecution, createClient, type MindzieClient, NotFoundError } from '@mindzie/client';
 import type { FaultSpec, Sandbox } from '@mindzie/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExecuteAnswerLostError, ExecuteOutcomeUnknownError, ExecutionNotCreatedError } from './errors.js';
@@ -83,10 +83,19 @@ describe('runAction when execute created nothing', () => {
   it.each(notCreated)('says "most likely not created" after %s, adopting nothing', async (_, fault) => {
     sandbox.admin.injectFault({ ...fault, operationId: 'executeAction' });
     const told: unknown[] = [];
-    const error = await runAction(client, action('Daily sales report'), { ...quick, reconcile, onExecuted: (e) => told.push(e) }).catch((e: unknown) => e);
+    const error = await runAction(client, action('Daily sales report'), {
+      ...quick,
+      reconcile,
+      onExecuted: (e) => told.push(e),
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ExecutionNotCreatedError);
     const lost = error as ExecutionNotCreatedError;
-    expect(lost).toMatchObject({ executionCreated: false, safeToRunAgain: true, candidates: [], actionId: action('Daily sales report') });
+    expect(lost).toMatchObject({
+      executionCreated: false,
+      safeToRunAgain: true,
+      candidates: [],
+      actionId: action('Daily sales report'),
+    });
     expect(lost.message).toMatch(/most likely not created, and it is reasonable to run it again/);
     expect(lost.message).toContain('e0000000-0000-4000-8000-000000000002'); // the last execution seen before
     expect(lost.lookedForMs).toBeGreaterThanOrEqual(reconcile.windowMs);
@@ -98,7 +107,9 @@ describe('runAction when execute created nothing', () => {
   });
 
   it('passes on a refused execute (404) at once, without searching', async () => {
-    await expect(runAction(client, action('Archived export'), { ...quick, reconcile })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(runAction(client, action('Archived export'), { ...quick, reconcile })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     expect(executes()).toHaveLength(1);
     expect(historyReads()).toHaveLength(0);
   });
@@ -122,7 +133,9 @@ describe('runAction when what happened cannot be told', () => {
     expect(error).toMatchObject({ why: 'several-candidates', executionCreated: 'unknown', safeToRunAgain: false });
     expect(error.candidates.map((e) => e.actionExecutionId)).toContain(other.actionExecutionId);
     expect(error.candidates).toHaveLength(2);
-    for (const candidate of error.candidates) expect(error.message).toContain(candidate.actionExecutionId);
+    for (const candidate of error.candidates) {
+      expect(error.message).toContain(candidate.actionExecutionId);
+    }
     expect(error.message).toMatch(/none was adopted/);
     expect(executes()).toHaveLength(2); // ours once, the other client's once
   });
@@ -130,7 +143,9 @@ describe('runAction when what happened cannot be told', () => {
   it('says so when the history cannot be read', async () => {
     sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'status', status: 503, phase: 'after' });
     sandbox.admin.injectFault({ operationId: 'listActionExecutions', kind: 'status', status: 503, times: 'always' });
-    const error = (await runAction(client, action('Daily sales report'), { ...quick, reconcile }).catch((e: unknown) => e)) as ExecuteOutcomeUnknownError;
+    const error = (await runAction(client, action('Daily sales report'), { ...quick, reconcile }).catch(
+      (e: unknown) => e,
+    )) as ExecuteOutcomeUnknownError;
     expect(error).toBeInstanceOf(ExecuteOutcomeUnknownError);
     expect(error).toMatchObject({ why: 'history-unreadable', executionCreated: 'unknown' });
     expect(error.historyError).toBeInstanceOf(Error);
@@ -139,7 +154,9 @@ describe('runAction when what happened cannot be told', () => {
 
   it('does not search with reconcile: false, and says the outcome is unknown', async () => {
     sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'status', status: 503, phase: 'after' });
-    const error = (await runAction(client, action('Daily sales report'), { ...quick, reconcile: false }).catch((e: unknown) => e)) as ExecuteOutcomeUnknownError;
+    const error = (await runAction(client, action('Daily sales report'), { ...quick, reconcile: false }).catch(
+      (e: unknown) => e,
+    )) as ExecuteOutcomeUnknownError;
     expect(error).toBeInstanceOf(ExecuteOutcomeUnknownError);
     expect(error).toBeInstanceOf(ExecuteAnswerLostError);
     expect(error).toMatchObject({ why: 'reconcile-off', lookedForMs: 0, lastSeenBefore: undefined });
@@ -162,9 +179,13 @@ describe('startAction', () => {
 
   it('refuses a bad reconcile option before sending anything', async () => {
     for (const value of [null, 'yes', { windowMs: -1 }, { clockSkewMs: 'x' }]) {
-      await expect(startAction(client, action('Daily sales report'), { reconcile: value as never })).rejects.toMatchObject({ name: 'InvalidArgumentError', argument: 'reconcile' });
+      await expect(
+        startAction(client, action('Daily sales report'), { reconcile: value as never }),
+      ).rejects.toMatchObject({ name: 'InvalidArgumentError', argument: 'reconcile' });
     }
-    await expect(runAction(client, action('Daily sales report'), { reconcile: 5 as never })).rejects.toMatchObject({ argument: 'reconcile' });
+    await expect(runAction(client, action('Daily sales report'), { reconcile: 5 as never })).rejects.toMatchObject({
+      argument: 'reconcile',
+    });
     expect(sandbox.admin.requests()).toHaveLength(0);
   });
 });
@@ -174,7 +195,12 @@ describe('candidatesIn (which executions a lost execute may have created)', () =
   const before = { lastSeen: at('A', '2026-01-01T10:00:00.000Z'), sentAt: Date.parse('2026-01-01T10:05:00.000Z') };
 
   it('keeps executions newer than the one seen before and started since execute was sent, less the skew allowed', () => {
-    const items = [at('C', '2026-01-01T10:05:01.000Z'), at('B', '2026-01-01T10:04:00.000Z'), at('A', '2026-01-01T10:00:00.000Z'), at('Z', '2026-01-01T09:00:00.000Z')];
+    const items = [
+      at('C', '2026-01-01T10:05:01.000Z'),
+      at('B', '2026-01-01T10:04:00.000Z'),
+      at('A', '2026-01-01T10:00:00.000Z'),
+      at('Z', '2026-01-01T09:00:00.000Z'),
+    ];
     expect(candidatesIn(items, before, 0).map((e) => e.actionExecutionId)).toEqual(['C']);
     // A server clock up to 2 min behind: B (10:04 by the server) may be ours.
     expect(candidatesIn(items, before, 120_000).map((e) => e.actionExecutionId)).toEqual(['C', 'B']);

@@ -1,15 +1,27 @@
 // What each documented status means to a wait. The enums come from the generated
 // contract; the tables are checked against them, so a status added to the spec does not
 // compile until it is classified here.
-import { actionExecutionStatusValues, blockExecutionStatusValues } from '@mindzie/client';
+
 import type { ActionExecution, ActionExecutionStatus, BlockExecution, BlockExecutionStatus } from '@mindzie/client';
+import { actionExecutionStatusValues, blockExecutionStatusValues } from '@mindzie/client';
 import { ExecutionFailedError } from './errors.js';
 import type { Reading } from './stream.js';
 
 type Outcome = 'pending' | 'succeeded' | 'failed';
 
-const actionOutcomes: Record<ActionExecutionStatus, Outcome> = { Queued: 'pending', Running: 'pending', Completed: 'succeeded', Failed: 'failed' };
-const blockOutcomes: Record<BlockExecutionStatus, Outcome> = { Queued: 'pending', Running: 'pending', Success: 'succeeded', Failed: 'failed', Cancelled: 'failed' };
+const actionOutcomes: Record<ActionExecutionStatus, Outcome> = {
+  Queued: 'pending',
+  Running: 'pending',
+  Completed: 'succeeded',
+  Failed: 'failed',
+};
+const blockOutcomes: Record<BlockExecutionStatus, Outcome> = {
+  Queued: 'pending',
+  Running: 'pending',
+  Success: 'succeeded',
+  Failed: 'failed',
+  Cancelled: 'failed',
+};
 
 /** How the waits read an execution (`undefined`: a block execution not listed yet). */
 export interface ExecutionReading<E> extends Reading<E | undefined> {
@@ -17,7 +29,10 @@ export interface ExecutionReading<E> extends Reading<E | undefined> {
   outcome(execution: E): Outcome | undefined;
 }
 
-function reading<E extends ActionExecution | BlockExecution>(values: readonly string[], outcomes: Record<string, Outcome>): ExecutionReading<E> {
+function reading<E extends ActionExecution | BlockExecution>(
+  values: readonly string[],
+  outcomes: Record<string, Outcome>,
+): ExecutionReading<E> {
   const isKnownStatus = (status: string) => values.includes(status);
   const outcome = (e: E) => (isKnownStatus(e.status) ? outcomes[e.status] : undefined);
   return {

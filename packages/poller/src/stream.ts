@@ -8,13 +8,13 @@
 // listener. Each wait's deadline is an entry in one shared list (deadlines.ts).
 import { ApiError, TimeoutError } from '@mindzie/client';
 import type { FleetMember, FleetPoll } from './coordinator.js';
+import { addDeadline, type Expiring, removeDeadline } from './deadlines.js';
 import { WaitTimeoutError } from './errors.js';
 import { isTransient } from './failures.js';
-import { gateOf, type Gate, type Limiter, type Turn } from './limiter.js';
+import { type Gate, gateOf, type Limiter, type Turn } from './limiter.js';
 import type { PollEvent, ResolvedWait, WaitOptions } from './options.js';
-import { writeResumeToken, type ResumeTokenData } from './resume.js';
-import { nextDelay, type CheckOutcome, type Schedule, type ScheduleState } from './schedule.js';
-import { addDeadline, removeDeadline, type Expiring } from './deadlines.js';
+import { type ResumeTokenData, writeResumeToken } from './resume.js';
+import { type CheckOutcome, nextDelay, type Schedule, type ScheduleState } from './schedule.js';
 import { MAX_TIMER_MS, offAbort, onAbort, raceAbort } from './signals.js';
 
 /** What a check receives: abort with `signal`; give up after `timeoutMs` (the time left, at most `requestTimeoutMs`). */
@@ -83,30 +83,55 @@ export class PollStream<T> implements Turn, FleetMember {
     this.#requestTimeoutMs = wait.requestTimeoutMs;
     this.#gate = gateOf(limiter);
     this.position = wait.state;
-    if (initial !== undefined) this.last = { value: initial };
+    if (initial !== undefined) {
+      this.last = { value: initial };
+    }
   }
 
   /**
    * Joins the stream (from a promise's executor): `resolve` gets the terminal value, `reject`
    * the failure, timeout or abort.
    */
-  join(wait: ResolvedWait, options: WaitOptions<T>, resolve: (value: T) => void, reject: (error: unknown) => void): void {
+  join(
+    wait: ResolvedWait,
+    options: WaitOptions<T>,
+    resolve: (value: T) => void,
+    reject: (error: unknown) => void,
+  ): void {
     const { signal } = options;
-    const early = signal?.aborted ? signal.reason : wait.deadline <= Date.now() ? new WaitTimeoutError(Math.max(0, wait.timeoutMs), this.last?.value) : undefined;
+    const early = signal?.aborted
+      ? signal.reason
+      : wait.deadline <= Date.now()
+        ? new WaitTimeoutError(Math.max(0, wait.timeoutMs), this.last?.value)
+        : undefined;
     if (early !== undefined) {
-      if (this.#first === undefined) this.#close(); // a stream nobody joined must not stay registered
+      if (this.#first === undefined) {
+        this.#close(); // a stream nobody joined must not stay registered
+      }
       return reject(early);
     }
     const sub = new Subscriber(this, wait, options, resolve, reject);
-    if (signal) onAbort(signal, sub);
-    if (wait.deadline !== Infinity) addDeadline(sub);
+    if (signal) {
+      onAbort(signal, sub);
+    }
+    if (wait.deadline !== Infinity) {
+      addDeadline(sub);
+    }
     let tail = this.#first;
-    while (tail?.next) tail = tail.next;
-    if (tail) tail.next = sub;
-    else this.#first = sub;
-    if (this.last) sub.see(this.last.value);
-    if (this.#phase === 'new') this.#start();
-    else if (this.#phase === 'sleeping' || this.#phase === 'idle') {
+    while (tail?.next) {
+      tail = tail.next;
+    }
+    if (tail) {
+      tail.next = sub;
+    } else {
+      this.#first = sub;
+    }
+    if (this.last) {
+      sub.see(this.last.value);
+    }
+    if (this.#phase === 'new') {
+      this.#start();
+    } else if (this.#phase === 'sleeping' || this.#phase === 'idle') {
       // Planned again with this deadline: it may need its last check before the stream's next one.
       clearTimeout(this.#timer);
       this.#step();
@@ -115,31 +140,49 @@ export class PollStream<T> implements Turn, FleetMember {
 
   /** Unlinks `sub`; its own `next` stays, so a loop standing on it carries on. */
   leave(sub: Subscriber<T>): void {
-    if (this.#first === sub) this.#first = sub.next;
-    for (let s = this.#first; s; s = s.next) if (s.next === sub) s.next = sub.next;
-    if (this.#first === undefined) this.#close();
+    if (this.#first === sub) {
+      this.#first = sub.next;
+    }
+    for (let s = this.#first; s; s = s.next) {
+      if (s.next === sub) {
+        s.next = sub.next;
+      }
+    }
+    if (this.#first === undefined) {
+      this.#close();
+    }
   }
 
   /** The latest deadline of anyone still waiting: requests are bounded by it. */
   #deadline(): number {
     let latest = -Infinity;
-    for (let s = this.#first; s; s = s.next) latest = Math.max(latest, s.deadline);
+    for (let s = this.#first; s; s = s.next) {
+      latest = Math.max(latest, s.deadline);
+    }
     return latest;
   }
 
   #start(): void {
     const initial = this.last;
-    if (initial && this.source.reading.isDone(initial.value)) return this.#finish(initial);
-    if (initial) this.#wakeAt = Date.now() + this.#advance({ now: Date.now() });
+    if (initial && this.source.reading.isDone(initial.value)) {
+      return this.#finish(initial);
+    }
+    if (initial) {
+      this.#wakeAt = Date.now() + this.#advance({ now: Date.now() });
+    }
     this.#step();
   }
 
   #close(): void {
-    if (this.#phase === 'closed') return;
+    if (this.#phase === 'closed') {
+      return;
+    }
     const phase = this.#phase;
     this.#phase = 'closed';
     clearTimeout(this.#timer);
-    if (phase === 'queued') this.#gate?.cancel(this);
+    if (phase === 'queued') {
+      this.#gate?.cancel(this);
+    }
     this.#inFlight?.abort(new Error('Nobody waits for this status any more'));
     this.fleet?.leave();
     this.source.release?.(this);
@@ -147,12 +190,16 @@ export class PollStream<T> implements Turn, FleetMember {
 
   #finish(outcome: Outcome<T>): void {
     this.#close();
-    for (let s = this.#first; s; s = s.next) s.settle(outcome);
+    for (let s = this.#first; s; s = s.next) {
+      s.settle(outcome);
+    }
   }
 
   /** Decides what happens next: sleep, go idle (no check fits before the deadline), or check. */
   #step(): void {
-    if (this.#phase === 'closed') return;
+    if (this.#phase === 'closed') {
+      return;
+    }
     const at = this.#plan();
     if (at === undefined) {
       this.#phase = 'idle'; // the subscribers' deadline timers end it, unless a later deadline joins
@@ -162,15 +209,21 @@ export class PollStream<T> implements Turn, FleetMember {
     } else if (this.#gate && !this.fleet) {
       this.#phase = 'queued';
       this.#gate.enter(this);
-    } else this.go();
+    } else {
+      this.go();
+    }
   }
 
   /** Our turn (the limiter's call, if there is one): one status request. */
   go(): void {
     this.#phase = 'checking';
     void this.#request().then((outcome) => {
-      if (!this.fleet) this.#gate?.leave();
-      if (this.#phase === 'closed') return;
+      if (!this.fleet) {
+        this.#gate?.leave();
+      }
+      if (this.#phase === 'closed') {
+        return;
+      }
       try {
         this.#handle(outcome);
       } catch (error) {
@@ -195,13 +248,18 @@ export class PollStream<T> implements Turn, FleetMember {
     let next = Infinity;
     for (let s = this.#first; s; s = s.next) {
       const { deadline } = s;
-      if (now >= deadline) continue;
+      if (now >= deadline) {
+        continue;
+      }
       const finalAt = deadline - lead;
-      if (this.#wakeAt < finalAt) next = Math.min(next, this.#wakeAt);
-      else {
+      if (this.#wakeAt < finalAt) {
+        next = Math.min(next, this.#wakeAt);
+      } else {
         const at = Math.max(this.#floorAt, finalAt);
         // A check that started before this wait joined was not one it waited through.
-        if (at < deadline && (last < finalAt - lead || last < s.startedAt)) next = Math.min(next, at);
+        if (at < deadline && (last < finalAt - lead || last < s.startedAt)) {
+          next = Math.min(next, at);
+        }
       }
     }
     return next === Infinity ? undefined : next;
@@ -218,15 +276,22 @@ export class PollStream<T> implements Turn, FleetMember {
   async #request(): Promise<Outcome<T> | undefined> {
     const now = Date.now();
     const left = this.#deadline() - now;
-    if (left <= 0) return undefined; // the deadline passed in the limiter's queue: nothing more starts
+    if (left <= 0) {
+      return undefined; // the deadline passed in the limiter's queue: nothing more starts
+    }
     // The wait this check was planned for may have left while it queued in the limiter: then it
     // is nobody's due yet, and the stream plans again instead of sending it.
     const due = this.#plan();
-    if (due === undefined || due > now) return undefined;
+    if (due === undefined || due > now) {
+      return undefined;
+    }
     this.#lastStartAt = now;
     const timeoutMs = Math.max(1, Math.ceil(Math.min(this.#requestTimeoutMs, left)));
     const controller = (this.#inFlight = new AbortController());
-    const timer = setTimeout(() => controller.abort(new TimeoutError(`Status check took longer than ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new TimeoutError(`Status check took longer than ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     try {
       this.#attempts += 1;
       const answer = Promise.resolve().then(() => {
@@ -245,7 +310,9 @@ export class PollStream<T> implements Turn, FleetMember {
 
   /** A status another process read (through the coordinator): handled as this stream's own check. */
   receive(value: unknown): void {
-    if (this.#phase !== 'sleeping' && this.#phase !== 'idle') return; // a check under way gets it itself
+    if (this.#phase !== 'sleeping' && this.#phase !== 'idle') {
+      return; // a check under way gets it itself
+    }
     clearTimeout(this.#timer);
     try {
       this.#handle({ value: value as T });
@@ -256,7 +323,9 @@ export class PollStream<T> implements Turn, FleetMember {
 
   /** Reads one check's outcome: tells the subscribers, then ends or plans the next check. */
   #handle(outcome: Outcome<T> | undefined): void {
-    if (outcome === undefined) return this.#step();
+    if (outcome === undefined) {
+      return this.#step();
+    }
     const now = Date.now();
     let ends: boolean;
     let retryAfterMs: number | undefined;
@@ -267,22 +336,35 @@ export class PollStream<T> implements Turn, FleetMember {
     } else {
       // A check cut off by the deadline is the deadline's doing: the subscribers' timers,
       // due now, end the wait with WaitTimeoutError, not with this check's own error.
-      if (now >= this.#deadline()) return this.#step();
+      if (now >= this.#deadline()) {
+        return this.#step();
+      }
       ends = !isTransient(outcome.error) || ++this.#failures > this.#maxConsecutiveFailures;
-      if (outcome.error instanceof ApiError) retryAfterMs = outcome.error.retryAfterMs;
+      if (outcome.error instanceof ApiError) {
+        retryAfterMs = outcome.error.retryAfterMs;
+      }
     }
     if (!ends) {
       this.#wakeAt = now + this.#advance({ now, retryAfterMs, failed: !('value' in outcome) });
       this.#floorAt = now + (retryAfterMs ?? 0);
     }
     const next = ends ? undefined : this.#plan();
-    const event = { attempt: this.#attempts, ...outcome, nextDelayMs: next === undefined ? undefined : Math.max(0, next - now) };
+    const event = {
+      attempt: this.#attempts,
+      ...outcome,
+      nextDelayMs: next === undefined ? undefined : Math.max(0, next - now),
+    };
     for (let s = this.#first; s; s = s.next) {
       s.poll(event);
-      if ('value' in outcome) s.see(outcome.value);
+      if ('value' in outcome) {
+        s.see(outcome.value);
+      }
     }
-    if (ends) this.#finish(outcome);
-    else this.#step(); // a no-op if a callback ended the last wait
+    if (ends) {
+      this.#finish(outcome);
+    } else {
+      this.#step(); // a no-op if a callback ended the last wait
+    }
   }
 }
 
@@ -334,25 +416,38 @@ class Subscriber<T> implements Expiring {
   }
 
   settle(outcome: Outcome<T>): void {
-    if (this.#settled) return;
+    if (this.#settled) {
+      return;
+    }
     this.#settled = true;
     removeDeadline(this);
-    if (this.#options.signal) offAbort(this.#options.signal, this);
+    if (this.#options.signal) {
+      offAbort(this.#options.signal, this);
+    }
     this.#stream.leave(this);
-    if (!('value' in outcome)) return this.#reject(outcome.error);
+    if (!('value' in outcome)) {
+      return this.#reject(outcome.error);
+    }
     const failure = this.#options.returnFailed ? undefined : this.#stream.source.reading.failure?.(outcome.value);
-    if (failure) this.#reject(failure);
-    else this.#resolve(outcome.value);
+    if (failure) {
+      this.#reject(failure);
+    } else {
+      this.#resolve(outcome.value);
+    }
   }
 
   see(value: T): void {
     const { statusOf, isKnownStatus } = this.#stream.source.reading;
     const status = statusOf(value);
-    if (this.#settled || status === undefined) return;
+    if (this.#settled || status === undefined) {
+      return;
+    }
     const { onUnknownStatus, onStatusChange } = this.#options;
     if (!isKnownStatus(status) && !this.#unknown?.has(status)) {
       (this.#unknown ??= new Set()).add(status);
-      if (onUnknownStatus) this.#call(() => onUnknownStatus(status, value));
+      if (onUnknownStatus) {
+        this.#call(() => onUnknownStatus(status, value));
+      }
     }
     if (status !== this.#status) {
       const previous = this.#statusValue;
@@ -366,9 +461,16 @@ class Subscriber<T> implements Expiring {
 
   poll(event: Omit<PollEvent<T>, 'elapsedMs' | 'resumeToken'>): void {
     const { onPoll } = this.#options;
-    if (!onPoll || this.#settled) return;
+    if (!onPoll || this.#settled) {
+      return;
+    }
     const { deadline } = this;
-    const resumeToken = writeResumeToken({ v: 1, ...this.#stream.source.ids?.(), deadline: deadline === Infinity ? null : deadline, ...this.#stream.position });
+    const resumeToken = writeResumeToken({
+      v: 1,
+      ...this.#stream.source.ids?.(),
+      deadline: deadline === Infinity ? null : deadline,
+      ...this.#stream.position,
+    });
     this.#call(() => onPoll({ ...event, elapsedMs: Date.now() - this.startedAt, resumeToken }));
   }
 

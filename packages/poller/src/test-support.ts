@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient, type MindzieClient } from '@mindzie/client';
-import { startSandbox, type Sandbox } from '@mindzie/sandbox';
+import { type Sandbox, startSandbox } from '@mindzie/sandbox';
 import type { WaitOptions } from './options.js';
 
 /** A sandbox where every scripted duration runs `timeScale` times faster, and a client for it. */
@@ -13,12 +13,19 @@ export async function sandboxWithClient(timeScale = 10): Promise<{ sandbox: Sand
 }
 
 /** A schedule fast enough for tests against a sandbox (the shape of the defaults, scaled down). */
-export const quick = { initialDelayMs: 40, factor: 1.5, maxDelayMs: 200, timeoutMs: 10_000 } satisfies WaitOptions<never>;
+export const quick = {
+  initialDelayMs: 40,
+  factor: 1.5,
+  maxDelayMs: 200,
+  timeoutMs: 10_000,
+} satisfies WaitOptions<never>;
 
 /** The id of the default fixture's action or block with this name. */
 export function idOf(items: Array<{ name: string; actionId?: string; blockId?: string }>, name: string): string {
   const item = items.find((i) => i.name === name);
-  if (!item) throw new Error(`The fixture has nothing named ${name}`);
+  if (!item) {
+    throw new Error(`The fixture has nothing named ${name}`);
+  }
   return (item.actionId ?? item.blockId)!;
 }
 
@@ -35,7 +42,9 @@ export async function countingServer(handle: (req: IncomingMessage, res: ServerR
     stats.peak = Math.max(stats.peak, stats.inFlight);
     let open = true;
     const done = () => {
-      if (open) stats.inFlight -= 1;
+      if (open) {
+        stats.inFlight -= 1;
+      }
       open = false;
     };
     res.on('close', done);
@@ -64,7 +73,9 @@ export async function countingServer(handle: (req: IncomingMessage, res: ServerR
 export async function eventually(condition: () => boolean, ms = 2_000): Promise<void> {
   const until = Date.now() + ms;
   while (!condition()) {
-    if (Date.now() > until) throw new Error('condition still false');
+    if (Date.now() > until) {
+      throw new Error('condition still false');
+    }
     await new Promise((r) => setTimeout(r, 5));
   }
 }

@@ -1,10 +1,25 @@
-import { ApiError, createClient, NetworkError, NotFoundError, RateLimitError, ServerError, UnauthorizedError, type MindzieClient } from '@mindzie/client';
+import {
+  ApiError,
+  createClient,
+  type MindzieClient,
+  NetworkError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  UnauthorizedError,
+} from '@mindzie/client';
 import type { Sandbox } from '@mindzie/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExecutionFailedError, UnsupportedError, WaitTimeoutError } from './errors.js';
 import { createLimiter } from './limiter.js';
 import { countingServer, eventually, idOf, quick, sandboxWithClient } from './test-support.js';
-import { resumeWait, waitForActionExecution, waitForBlockExecution, watchActionExecution, watchBlockExecution } from './waits.js';
+import {
+  resumeWait,
+  waitForActionExecution,
+  waitForBlockExecution,
+  watchActionExecution,
+  watchBlockExecution,
+} from './waits.js';
 
 let sandbox: Sandbox;
 let client: MindzieClient;
@@ -44,9 +59,17 @@ describe('waitForActionExecution against the sandbox', () => {
     // When each request leaves this process (the sandbox's log says when it arrived, later on a busy machine).
     const sent: number[] = [];
     const { baseUrl, token, tenantId, projectId } = sandbox;
-    const timed = createClient({ baseUrl, token, tenantId, projectId, fetch: (input, init) => (sent.push(Date.now()), fetch(input, init)) });
+    const timed = createClient({
+      baseUrl,
+      token,
+      tenantId,
+      projectId,
+      fetch: (input, init) => (sent.push(Date.now()), fetch(input, init)),
+    });
     const started = Date.now();
-    const error = await waitForActionExecution(timed, actionExecutionId, { ...quick, timeoutMs: 600 }).catch((e: unknown) => e);
+    const error = await waitForActionExecution(timed, actionExecutionId, { ...quick, timeoutMs: 600 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect((error as WaitTimeoutError).lastSeen).toMatchObject({ actionExecutionId, dateEnded: null });
     expect(sent.length).toBeGreaterThan(0);
@@ -74,7 +97,12 @@ describe('waitForActionExecution against the sandbox', () => {
   it('ends at once with NotFoundError for an unknown execution and UnauthorizedError for a bad token', async () => {
     const unknownId = 'e0000000-0000-4000-8000-00000000ffff';
     await expect(waitForActionExecution(client, unknownId, quick)).rejects.toBeInstanceOf(NotFoundError);
-    const stranger = createClient({ baseUrl: sandbox.baseUrl, token: 'not-a-token', tenantId: sandbox.tenantId, projectId: sandbox.projectId });
+    const stranger = createClient({
+      baseUrl: sandbox.baseUrl,
+      token: 'not-a-token',
+      tenantId: sandbox.tenantId,
+      projectId: sandbox.projectId,
+    });
     await expect(waitForActionExecution(stranger, unknownId, quick)).rejects.toBeInstanceOf(UnauthorizedError);
     expect(statusReads()).toHaveLength(2);
   });
@@ -97,7 +125,10 @@ describe('faults while polling (sandbox fault injection)', () => {
     const { actionExecutionId } = await client.executeAction(action('Daily sales report'));
     sandbox.admin.injectFault({ operationId: 'getActionExecution', ...fault });
     const errors: unknown[] = [];
-    const done = await waitForActionExecution(client, actionExecutionId, { ...quick, onPoll: (e) => e.error && errors.push(e.error) });
+    const done = await waitForActionExecution(client, actionExecutionId, {
+      ...quick,
+      onPoll: (e) => e.error && errors.push(e.error),
+    });
     expect(done.status).toBe('Completed');
     expect(errors).toHaveLength(fault.times);
   });
@@ -106,7 +137,10 @@ describe('faults while polling (sandbox fault injection)', () => {
     const { actionExecutionId } = await client.executeAction(action('Daily sales report'));
     sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'status', status: 429, retryAfter: 1 });
     const errors: unknown[] = [];
-    const done = await waitForActionExecution(client, actionExecutionId, { ...quick, onPoll: (e) => e.error && errors.push(e.error) });
+    const done = await waitForActionExecution(client, actionExecutionId, {
+      ...quick,
+      onPoll: (e) => e.error && errors.push(e.error),
+    });
     expect(done.status).toBe('Completed');
     expect(errors[0]).toBeInstanceOf(RateLimitError);
     const [limited, next] = statusReads().map((r) => Date.parse(r.time));
@@ -124,27 +158,49 @@ describe('faults while polling (sandbox fault injection)', () => {
   it('gives up with the server error once the budget of consecutive failures is spent', async () => {
     const { actionExecutionId } = await client.executeAction(action('Full reprocessing'));
     sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'status', status: 503, times: 'always' });
-    await expect(waitForActionExecution(client, actionExecutionId, { ...quick, maxConsecutiveFailures: 3 })).rejects.toBeInstanceOf(ServerError);
+    await expect(
+      waitForActionExecution(client, actionExecutionId, { ...quick, maxConsecutiveFailures: 3 }),
+    ).rejects.toBeInstanceOf(ServerError);
     expect(statusReads()).toHaveLength(4);
   });
 
   it('goes on past status answers that cannot be read (an HTML page on a 200, a cut body) and completes', async () => {
     const { actionExecutionId } = await client.executeAction(action('Daily sales report'));
-    sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'body', body: '<html><h1>502 Bad Gateway</h1></html>' });
+    sandbox.admin.injectFault({
+      operationId: 'getActionExecution',
+      kind: 'body',
+      body: '<html><h1>502 Bad Gateway</h1></html>',
+    });
     sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'truncate', afterBytes: 30, length: 'cut' });
     sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'truncate', afterBytes: 30 });
     const errors: unknown[] = [];
-    const done = await waitForActionExecution(client, actionExecutionId, { ...quick, maxConsecutiveFailures: 3, onPoll: (e) => e.error && errors.push(e.error) });
+    const done = await waitForActionExecution(client, actionExecutionId, {
+      ...quick,
+      maxConsecutiveFailures: 3,
+      onPoll: (e) => e.error && errors.push(e.error),
+    });
     expect(done).toMatchObject({ actionExecutionId, status: 'Completed' });
     expect(errors).toHaveLength(3);
     expect(errors.some((e) => e instanceof UnsupportedError)).toBe(false);
-    expect(statusReads().slice(0, 3).map((r) => r.fault)).toEqual(['body', 'truncate', 'truncate']);
+    expect(
+      statusReads()
+        .slice(0, 3)
+        .map((r) => r.fault),
+    ).toEqual(['body', 'truncate', 'truncate']);
   });
 
   it('gives up past the budget with the transient error of an unreadable answer, not UnsupportedError', async () => {
     const { actionExecutionId } = await client.executeAction(action('Full reprocessing'));
-    sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'body', body: '<html>maintenance</html>', times: 'always' });
-    const error = await waitForActionExecution(client, actionExecutionId, { ...quick, maxConsecutiveFailures: 2 }).catch((e: unknown) => e);
+    sandbox.admin.injectFault({
+      operationId: 'getActionExecution',
+      kind: 'body',
+      body: '<html>maintenance</html>',
+      times: 'always',
+    });
+    const error = await waitForActionExecution(client, actionExecutionId, {
+      ...quick,
+      maxConsecutiveFailures: 2,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).not.toBeInstanceOf(UnsupportedError);
     expect((error as ApiError).status).toBe(200);
@@ -154,7 +210,9 @@ describe('faults while polling (sandbox fault injection)', () => {
   it('ends with the NetworkError when every status request is reset', async () => {
     const { actionExecutionId } = await client.executeAction(action('Full reprocessing'));
     sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'reset', times: 'always' });
-    await expect(waitForActionExecution(client, actionExecutionId, { ...quick, maxConsecutiveFailures: 1 })).rejects.toBeInstanceOf(NetworkError);
+    await expect(
+      waitForActionExecution(client, actionExecutionId, { ...quick, maxConsecutiveFailures: 1 }),
+    ).rejects.toBeInstanceOf(NetworkError);
   });
 });
 
@@ -216,11 +274,22 @@ describe('sharing', () => {
     const limiter = createLimiter({ maxConcurrent: 1 });
     const controller = new AbortController();
     let polls = 0;
-    const slow = { initialDelayMs: 10_000, maxDelayMs: 10_000, jitter: 'none', timeoutMs: 60_000, limiter, signal: controller.signal } as const;
-    const first = waitForActionExecution(client, actionExecutionId, { ...slow, onPoll: () => polls++ }).catch((e: unknown) => e);
+    const slow = {
+      initialDelayMs: 10_000,
+      maxDelayMs: 10_000,
+      jitter: 'none',
+      timeoutMs: 60_000,
+      limiter,
+      signal: controller.signal,
+    } as const;
+    const first = waitForActionExecution(client, actionExecutionId, { ...slow, onPoll: () => polls++ }).catch(
+      (e: unknown) => e,
+    );
     await eventually(() => polls === 1); // the stream sleeps 10 s now
     const busy = limiter.run(() => new Promise((r) => setTimeout(r, 2_500))); // the limiter's one slot, taken for 2.5 s
-    const short = await waitForActionExecution(client, actionExecutionId, { timeoutMs: 1_500, limiter }).catch((e: unknown) => e);
+    const short = await waitForActionExecution(client, actionExecutionId, { timeoutMs: 1_500, limiter }).catch(
+      (e: unknown) => e,
+    );
     expect(short).toBeInstanceOf(WaitTimeoutError); // its last check was still queued
     await busy;
     await new Promise((r) => setTimeout(r, 500));
@@ -236,7 +305,9 @@ describe('sharing', () => {
     let peak = 0;
     const watch = setInterval(() => (peak = Math.max(peak, limiter.active)), 1);
     try {
-      const done = await Promise.all(ids.map((e) => waitForActionExecution(client, e.actionExecutionId, { ...quick, limiter })));
+      const done = await Promise.all(
+        ids.map((e) => waitForActionExecution(client, e.actionExecutionId, { ...quick, limiter })),
+      );
       expect(done.every((e) => e.status === 'Completed')).toBe(true);
     } finally {
       clearInterval(watch);
@@ -253,8 +324,12 @@ describe('progress, iteration and resume', () => {
     const statuses: string[] = [];
     for await (const execution of watchActionExecution(client, actionExecutionId, quick)) {
       statuses.push(execution.status);
-      if (execution.status === 'Queued') sandbox.admin.advanceTime(1_000);
-      if (execution.status === 'Running') sandbox.admin.advanceTime(600_000);
+      if (execution.status === 'Queued') {
+        sandbox.admin.advanceTime(1_000);
+      }
+      if (execution.status === 'Running') {
+        sandbox.admin.advanceTime(600_000);
+      }
     }
     expect(statuses).toEqual(['Queued', 'Running', 'Completed']);
   });
@@ -283,7 +358,9 @@ describe('progress, iteration and resume', () => {
       signal: controller.signal,
       onPoll: (e) => {
         token = e.resumeToken;
-        if (e.attempt === 2) controller.abort('process exits');
+        if (e.attempt === 2) {
+          controller.abort('process exits');
+        }
       },
     });
     await expect(first).rejects.toBe('process exits');
@@ -292,8 +369,16 @@ describe('progress, iteration and resume', () => {
     expect(data.deadline).toBeGreaterThanOrEqual(started + quick.timeoutMs); // from the first wait's start, however long it took
     sandbox.admin.advanceTime(600_000);
     // A new client, as a restarted process would have.
-    const again = createClient({ baseUrl: sandbox.baseUrl, token: sandbox.token, tenantId: sandbox.tenantId, projectId: sandbox.projectId });
-    await expect(resumeWait(again, token, { ...quick, timeoutMs: undefined })).resolves.toMatchObject({ actionExecutionId, status: 'Completed' });
+    const again = createClient({
+      baseUrl: sandbox.baseUrl,
+      token: sandbox.token,
+      tenantId: sandbox.tenantId,
+      projectId: sandbox.projectId,
+    });
+    await expect(resumeWait(again, token, { ...quick, timeoutMs: undefined })).resolves.toMatchObject({
+      actionExecutionId,
+      status: 'Completed',
+    });
   });
 });
 
@@ -311,10 +396,14 @@ describe('waitForBlockExecution against the sandbox', () => {
   ])('rejects %s (%s) with ExecutionFailedError', async (name, status, reason) => {
     const id = block(name);
     const { executionId } = await client.executeBlock(id);
-    const error = (await waitForBlockExecution(client, id, executionId, quick).catch((e: unknown) => e)) as ExecutionFailedError;
+    const error = (await waitForBlockExecution(client, id, executionId, quick).catch(
+      (e: unknown) => e,
+    )) as ExecutionFailedError;
     expect(error).toBeInstanceOf(ExecutionFailedError);
     expect(error.execution.status).toBe(status);
-    if (reason) expect(error.reason).toMatch(reason);
+    if (reason) {
+      expect(error.reason).toMatch(reason);
+    }
   });
 
   it('fails at once with UnsupportedError when the server has no block history', async () => {
@@ -330,7 +419,9 @@ describe('waitForBlockExecution against the sandbox', () => {
     const id = block('Revenue filter');
     const { executionId } = await client.executeBlock(id);
     const statuses: string[] = [];
-    for await (const execution of watchBlockExecution(client, id, executionId, quick)) statuses.push(execution.status);
+    for await (const execution of watchBlockExecution(client, id, executionId, quick)) {
+      statuses.push(execution.status);
+    }
     // Queued 50 ms and Running 150 ms at this time scale: a busy machine may check past either
     // (the action test above proves every change is yielded); each is yielded once, in order.
     expect(statuses.at(-1)).toBe('Success');
@@ -342,7 +433,11 @@ describe('waitForBlockExecution against the sandbox', () => {
     const { executionId } = await client.executeBlock(id);
     let polls = 0;
     const [shouted, plain] = await Promise.all([
-      waitForBlockExecution(client, id.toUpperCase(), executionId.toUpperCase(), { ...quick, timeoutMs: 3_000, onPoll: () => polls++ }),
+      waitForBlockExecution(client, id.toUpperCase(), executionId.toUpperCase(), {
+        ...quick,
+        timeoutMs: 3_000,
+        onPoll: () => polls++,
+      }),
       waitForBlockExecution(client, id, executionId, { ...quick, timeoutMs: 3_000 }),
     ]);
     expect(shouted).toMatchObject({ executionId, status: 'Success' });
@@ -351,7 +446,10 @@ describe('waitForBlockExecution against the sandbox', () => {
   });
 
   it('rejects a malformed execution id before any request', async () => {
-    await expect(waitForBlockExecution(client, block('Revenue filter'), 'nope', quick)).rejects.toMatchObject({ name: 'InvalidArgumentError', argument: 'executionId' });
+    await expect(waitForBlockExecution(client, block('Revenue filter'), 'nope', quick)).rejects.toMatchObject({
+      name: 'InvalidArgumentError',
+      argument: 'executionId',
+    });
     expect(sandbox.admin.requests()).toHaveLength(0);
   });
 });
@@ -360,10 +458,22 @@ describe('block executions not listed yet, and bad resume tokens', () => {
   it('keeps polling while the block results do not list the execution yet', async () => {
     const blockId = 'b0000000-0000-4000-8000-000000000001';
     const executionId = 'e0000000-0000-4000-8000-0000000000bb';
-    const other = { blockId, executionId: 'e0000000-0000-4000-8000-0000000000cc', status: 'Success', dateQueued: '2024-01-15T10:30:00Z', dateStarted: null, dateEnded: null, result: null, errorMessage: null, message: 'done' };
+    const other = {
+      blockId,
+      executionId: 'e0000000-0000-4000-8000-0000000000cc',
+      status: 'Success',
+      dateQueued: '2024-01-15T10:30:00Z',
+      dateStarted: null,
+      dateEnded: null,
+      result: null,
+      errorMessage: null,
+      message: 'done',
+    };
     const server = await countingServer((_req, res, n) => {
       const executions = n < 3 ? [other] : [other, { ...other, executionId, status: 'Success', result: { ok: true } }];
-      res.setHeader('content-type', 'application/json').end(JSON.stringify({ blockId, message: 'Block executions retrieved', executions }));
+      res
+        .setHeader('content-type', 'application/json')
+        .end(JSON.stringify({ blockId, message: 'Block executions retrieved', executions }));
     });
     try {
       const done = await waitForBlockExecution(server.client, blockId, executionId, quick);
@@ -389,7 +499,9 @@ describe('block executions not listed yet, and bad resume tokens', () => {
       ];
       for (const error of await Promise.all(waits.map((wait) => wait.catch((e: unknown) => e)))) {
         expect(error).toBeInstanceOf(UnsupportedError);
-        expect((error as Error).message).toBe(`Cannot wait for execution ${executionId}: the server's answer (null) is not an execution with a status`);
+        expect((error as Error).message).toBe(
+          `Cannot wait for execution ${executionId}: the server's answer (null) is not an execution with a status`,
+        );
       }
       expect(server.stats.total).toBe(2); // one check for the shared action stream, one for the block
     } finally {
@@ -400,7 +512,9 @@ describe('block executions not listed yet, and bad resume tokens', () => {
   });
 
   it('carries on from a token whatever the case of the ids it is resumed with', async () => {
-    const tokenOf = async (wait: (options: { signal: AbortSignal; onPoll: (e: { resumeToken: string }) => void }) => Promise<unknown>) => {
+    const tokenOf = async (
+      wait: (options: { signal: AbortSignal; onPoll: (e: { resumeToken: string }) => void }) => Promise<unknown>,
+    ) => {
       const controller = new AbortController();
       let token = '';
       const onPoll = (e: { resumeToken: string }) => {
@@ -412,26 +526,55 @@ describe('block executions not listed yet, and bad resume tokens', () => {
     };
     const { actionExecutionId: id } = await client.executeAction(action('Daily sales report'));
     const actionToken = await tokenOf((o) => waitForActionExecution(client, id, { ...quick, ...o }));
-    await expect(waitForActionExecution(client, id.toUpperCase(), { ...quick, resume: actionToken })).resolves.toMatchObject({ actionExecutionId: id, status: 'Completed' });
+    await expect(
+      waitForActionExecution(client, id.toUpperCase(), { ...quick, resume: actionToken }),
+    ).resolves.toMatchObject({ actionExecutionId: id, status: 'Completed' });
     const blockId = block('Revenue filter');
     const { executionId } = await client.executeBlock(blockId);
-    const blockToken = await tokenOf((o) => waitForBlockExecution(client, blockId.toUpperCase(), executionId.toUpperCase(), { ...quick, ...o }));
-    await expect(waitForBlockExecution(client, blockId, executionId, { ...quick, resume: blockToken })).resolves.toMatchObject({ executionId, status: 'Success' });
+    const blockToken = await tokenOf((o) =>
+      waitForBlockExecution(client, blockId.toUpperCase(), executionId.toUpperCase(), { ...quick, ...o }),
+    );
+    await expect(
+      waitForBlockExecution(client, blockId, executionId, { ...quick, resume: blockToken }),
+    ).resolves.toMatchObject({ executionId, status: 'Success' });
   });
 
   it('refuses a token of another execution, or one that names none, before any request', async () => {
     const { actionExecutionId } = await client.executeAction(action('Daily sales report'));
     sandbox.admin.clearRequests();
-    const other = JSON.stringify({ v: 1, kind: 'action', executionId: 'e0000000-0000-4000-8000-00000000ffff', deadline: null, attempt: 2, delayMs: 1_500 });
-    await expect(waitForActionExecution(client, actionExecutionId, { ...quick, resume: other })).rejects.toMatchObject({ name: 'InvalidArgumentError', argument: 'resume' });
+    const other = JSON.stringify({
+      v: 1,
+      kind: 'action',
+      executionId: 'e0000000-0000-4000-8000-00000000ffff',
+      deadline: null,
+      attempt: 2,
+      delayMs: 1_500,
+    });
+    await expect(waitForActionExecution(client, actionExecutionId, { ...quick, resume: other })).rejects.toMatchObject({
+      name: 'InvalidArgumentError',
+      argument: 'resume',
+    });
     const anonymous = JSON.stringify({ v: 1, deadline: null, attempt: 2, delayMs: 1_500 });
-    await expect(resumeWait(client, anonymous)).rejects.toMatchObject({ name: 'InvalidArgumentError', argument: 'token' });
-    await expect(resumeWait(client, 'not json')).rejects.toMatchObject({ name: 'InvalidArgumentError', argument: 'resume' });
+    await expect(resumeWait(client, anonymous)).rejects.toMatchObject({
+      name: 'InvalidArgumentError',
+      argument: 'token',
+    });
+    await expect(resumeWait(client, 'not json')).rejects.toMatchObject({
+      name: 'InvalidArgumentError',
+      argument: 'resume',
+    });
     expect(sandbox.admin.requests()).toHaveLength(0);
   });
 
   it('times out at once, sending nothing, when a resumed deadline has passed', async () => {
-    const expired = JSON.stringify({ v: 1, kind: 'action', executionId: 'e0000000-0000-4000-8000-00000000ffff', deadline: Date.now() - 1, attempt: 5, delayMs: 7_000 });
+    const expired = JSON.stringify({
+      v: 1,
+      kind: 'action',
+      executionId: 'e0000000-0000-4000-8000-00000000ffff',
+      deadline: Date.now() - 1,
+      attempt: 5,
+      delayMs: 7_000,
+    });
     await expect(resumeWait(client, expired)).rejects.toBeInstanceOf(WaitTimeoutError);
     expect(sandbox.admin.requests()).toHaveLength(0);
   });

@@ -1,15 +1,16 @@
 // Waiting on mindzieStudio executions: the action and block waits, their `for await`
 // forms, and resuming from a token. Waits on the same execution through the same client
 // share one stream of requests; all waits on a client share one limiter by default.
-import { InvalidArgumentError } from '@mindzie/client';
+
 import type { ActionExecution, BlockExecution, MindzieClient } from '@mindzie/client';
+import { InvalidArgumentError } from '@mindzie/client';
 import { changes } from './changes.js';
 import { UnsupportedError } from './errors.js';
 import { createLimiter, type Limiter } from './limiter.js';
-import { resolveWait, type ResolvedWait, type WaitOptions } from './options.js';
-import { readResumeToken, type ResumeTokenData } from './resume.js';
+import { type ResolvedWait, resolveWait, type WaitOptions } from './options.js';
+import { type ResumeTokenData, readResumeToken } from './resume.js';
 import { actionReading, blockReading, type ExecutionReading } from './statuses.js';
-import { PollStream, type CheckContext, type Source } from './stream.js';
+import { type CheckContext, PollStream, type Source } from './stream.js';
 
 export interface ExecutionWaitOptions<E> extends WaitOptions<E> {
   /** Resolve with a `Failed` (or `Cancelled`) execution instead of rejecting with ExecutionFailedError. */
@@ -40,10 +41,15 @@ export class ActionTarget {
   /** The stream stopped: it leaves the client's registry (unless another took its place). */
   release(stream: unknown): void {
     const map = streams.get(this.client)!; // made with its first stream
-    if (map.get(this.key) === stream) map.delete(this.key);
+    if (map.get(this.key) === stream) {
+      map.delete(this.key);
+    }
   }
   async check(context: CheckContext): Promise<ActionExecution | BlockExecution | undefined> {
-    return asExecution(await this.client.getActionExecution(this.executionId, requestOptions(context)), this.executionId);
+    return asExecution(
+      await this.client.getActionExecution(this.executionId, requestOptions(context)),
+      this.executionId,
+    );
   }
 }
 
@@ -66,12 +72,16 @@ class BlockTarget extends ActionTarget {
   override async check(context: CheckContext): Promise<BlockExecution | undefined> {
     const { client, blockId, executionId } = this;
     const results = await client.getBlockResults(blockId, requestOptions(context));
-    if (results === null || typeof results !== 'object') throw notAnExecution(executionId, results);
+    if (results === null || typeof results !== 'object') {
+      throw notAnExecution(executionId, results);
+    }
     const executions = Array.isArray(results.executions) ? results.executions : [];
     const id = executionId.toLowerCase(); // the server's listing may spell it in another case
     const found = executions.find((e) => String(e?.executionId).toLowerCase() === id);
     if (!found && executions.length === 0 && NOT_IMPLEMENTED.test(String(results.message))) {
-      throw new UnsupportedError(`Cannot wait for block execution ${executionId}: the server has no block history ("${results.message}")`);
+      throw new UnsupportedError(
+        `Cannot wait for block execution ${executionId}: the server has no block history ("${results.message}")`,
+      );
     }
     return found && asExecution(found, executionId); // not listed yet: keep polling until the deadline
   }
@@ -82,12 +92,16 @@ const limiters = new WeakMap<MindzieClient, Limiter>();
 
 /** An answer without a status (`null`, text, another shape) never turns terminal: the wait ends at once, with a typed error. */
 function asExecution<E>(answer: E, executionId: string): E {
-  if (typeof (answer as { status?: unknown } | null)?.status !== 'string') throw notAnExecution(executionId, answer);
+  if (typeof (answer as { status?: unknown } | null)?.status !== 'string') {
+    throw notAnExecution(executionId, answer);
+  }
   return answer;
 }
 
 function notAnExecution(executionId: string, answer: unknown): UnsupportedError {
-  return new UnsupportedError(`Cannot wait for execution ${executionId}: the server's answer (${answer === null ? 'null' : typeof answer}) is not an execution with a status`);
+  return new UnsupportedError(
+    `Cannot wait for execution ${executionId}: the server's answer (${answer === null ? 'null' : typeof answer}) is not an execution with a status`,
+  );
 }
 
 /** The block results endpoint's answer on servers without block history (spec example `BlockResultsNotImplemented`). */
@@ -95,7 +109,11 @@ const NOT_IMPLEMENTED = /not (yet )?implemented/i;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Waits until the action execution is `Completed` (resolves) or `Failed` (rejects with ExecutionFailedError). */
-export function waitForActionExecution(client: MindzieClient, executionId: string, options?: ExecutionWaitOptions<ActionExecution>): Promise<ActionExecution> {
+export function waitForActionExecution(
+  client: MindzieClient,
+  executionId: string,
+  options?: ExecutionWaitOptions<ActionExecution>,
+): Promise<ActionExecution> {
   return waitFor(client, new ActionTarget(client, executionId), options);
 }
 
@@ -104,28 +122,61 @@ export function waitForActionExecution(client: MindzieClient, executionId: strin
  * with ExecutionFailedError), reading the block's results. A server without block history
  * answers "not yet implemented": the wait then rejects at once with UnsupportedError.
  */
-export function waitForBlockExecution(client: MindzieClient, blockId: string, executionId: string, options?: ExecutionWaitOptions<BlockExecution>): Promise<BlockExecution> {
-  if (typeof executionId !== 'string' || !GUID.test(executionId)) return Promise.reject(new InvalidArgumentError('executionId', 'executionId must be a GUID'));
+export function waitForBlockExecution(
+  client: MindzieClient,
+  blockId: string,
+  executionId: string,
+  options?: ExecutionWaitOptions<BlockExecution>,
+): Promise<BlockExecution> {
+  if (typeof executionId !== 'string' || !GUID.test(executionId)) {
+    return Promise.reject(new InvalidArgumentError('executionId', 'executionId must be a GUID'));
+  }
   return waitFor(client, new BlockTarget(client, executionId, blockId), options);
 }
 
 /** The action execution's status changes for `for await`, ending with the terminal one. Same options and outcomes as the wait. */
-export function watchActionExecution(client: MindzieClient, executionId: string, options: ExecutionWaitOptions<ActionExecution> = {}): AsyncIterableIterator<ActionExecution> {
-  return changes((onChange, signal) => waitForActionExecution(client, executionId, withChanges(options, onChange, signal)), options.signal);
+export function watchActionExecution(
+  client: MindzieClient,
+  executionId: string,
+  options: ExecutionWaitOptions<ActionExecution> = {},
+): AsyncIterableIterator<ActionExecution> {
+  return changes(
+    (onChange, signal) => waitForActionExecution(client, executionId, withChanges(options, onChange, signal)),
+    options.signal,
+  );
 }
 
 /** The block execution's status changes for `for await`, ending with the terminal one. */
-export function watchBlockExecution(client: MindzieClient, blockId: string, executionId: string, options: ExecutionWaitOptions<BlockExecution> = {}): AsyncIterableIterator<BlockExecution> {
-  return changes((onChange, signal) => waitForBlockExecution(client, blockId, executionId, withChanges(options, onChange, signal)), options.signal);
+export function watchBlockExecution(
+  client: MindzieClient,
+  blockId: string,
+  executionId: string,
+  options: ExecutionWaitOptions<BlockExecution> = {},
+): AsyncIterableIterator<BlockExecution> {
+  return changes(
+    (onChange, signal) => waitForBlockExecution(client, blockId, executionId, withChanges(options, onChange, signal)),
+    options.signal,
+  );
 }
 
 /** Carries on a wait from a `resumeToken` (e.g. in a restarted process): same execution, deadline and schedule position. */
-export async function resumeWait(client: MindzieClient, token: string, options: ExecutionWaitOptions<ActionExecution | BlockExecution> = {}): Promise<ActionExecution | BlockExecution> {
+export async function resumeWait(
+  client: MindzieClient,
+  token: string,
+  options: ExecutionWaitOptions<ActionExecution | BlockExecution> = {},
+): Promise<ActionExecution | BlockExecution> {
   const data = readResumeToken(token);
   const resumed = { ...options, resume: token };
-  if (data.kind === 'action' && data.executionId) return waitForActionExecution(client, data.executionId, resumed);
-  if (data.kind === 'block' && data.blockId && data.executionId) return waitForBlockExecution(client, data.blockId, data.executionId, resumed);
-  throw new InvalidArgumentError('token', 'token does not name an execution: it comes from pollUntil, pass it as its resume option');
+  if (data.kind === 'action' && data.executionId) {
+    return waitForActionExecution(client, data.executionId, resumed);
+  }
+  if (data.kind === 'block' && data.blockId && data.executionId) {
+    return waitForBlockExecution(client, data.blockId, data.executionId, resumed);
+  }
+  throw new InvalidArgumentError(
+    'token',
+    'token does not name an execution: it comes from pollUntil, pass it as its resume option',
+  );
 }
 
 /** The poller owns retries and the deadline: one attempt per check, bounded by the time left. */
@@ -151,11 +202,18 @@ export function waitFor<E extends ActionExecution | BlockExecution>(
       throw new InvalidArgumentError('resume', 'the resume token belongs to another execution');
     }
     let map = streams.get(client);
-    if (!map) streams.set(client, (map = new Map()));
+    if (!map) {
+      streams.set(client, (map = new Map()));
+    }
     const { key } = target;
     let stream = map.get(key) as PollStream<E | undefined> | undefined;
     if (!stream) {
-      stream = new PollStream<E | undefined>(target as Source<E | undefined>, wait, options.limiter ?? sharedLimiter(client), started?.initial);
+      stream = new PollStream<E | undefined>(
+        target as Source<E | undefined>,
+        wait,
+        options.limiter ?? sharedLimiter(client),
+        started?.initial,
+      );
       stream.fleet = options.coordinator?.join(`${ids.kind}:${key}`, stream);
       map.set(key, stream);
     }
@@ -169,16 +227,24 @@ function named({ kind, blockId, executionId }: Partial<ResumeTokenData>): string
 }
 
 export function checkClient(client: MindzieClient): void {
-  if (!client || typeof client.getActionExecution !== 'function') throw new InvalidArgumentError('client', 'client must come from createClient');
+  if (!client || typeof client.getActionExecution !== 'function') {
+    throw new InvalidArgumentError('client', 'client must come from createClient');
+  }
 }
 
 function sharedLimiter(client: MindzieClient): Limiter {
   let limiter = limiters.get(client);
-  if (!limiter) limiters.set(client, (limiter = createLimiter()));
+  if (!limiter) {
+    limiters.set(client, (limiter = createLimiter()));
+  }
   return limiter;
 }
 
-function withChanges<E>(options: ExecutionWaitOptions<E>, onChange: (value: E) => void, signal: AbortSignal): ExecutionWaitOptions<E> {
+function withChanges<E>(
+  options: ExecutionWaitOptions<E>,
+  onChange: (value: E) => void,
+  signal: AbortSignal,
+): ExecutionWaitOptions<E> {
   const own = options.onStatusChange;
   return {
     ...options,

@@ -29,7 +29,10 @@ export async function runInChromium({ consumer, sandbox }) {
   });
   const wrongToken = 'proof-wrong-token-5d1e8b';
   writeFileSync(join(site, 'sandbox.json'), JSON.stringify({ ...sandbox, wrongToken }));
-  writeFileSync(join(site, 'index.html'), '<!doctype html><title>proof</title><script type="module" src="page.js"></script>\n');
+  writeFileSync(
+    join(site, 'index.html'),
+    '<!doctype html><title>proof</title><script type="module" src="page.js"></script>\n',
+  );
 
   const serve = sirv(site, { dev: true });
   const server = createServer((request, response) => serve(request, response, () => response.writeHead(404).end()));
@@ -44,12 +47,22 @@ export async function runInChromium({ consumer, sandbox }) {
     page.on('pageerror', (error) => lines.push(`pageerror: ${error.message}`));
     await page.goto(`http://127.0.0.1:${address.port}/`);
     const outcome = await page.evaluate(() => /** @type {any} */ (window).proof, undefined, { timeout: 90_000 });
-    if (outcome?.failed) throw new Error(`the page failed: ${outcome.failed}\n${lines.join('\n')}`);
-    if (outcome.status !== 'Completed' || !outcome.zip) throw new Error(`unexpected outcome ${JSON.stringify(outcome)}`);
-    if (outcome.error !== 'UnauthorizedError') throw new Error(`a wrong token gave ${outcome.error}`);
-    if (!lines.some((line) => line.startsWith('log: progress:'))) throw new Error(`no progress was logged:\n${lines.join('\n')}`);
+    if (outcome?.failed) {
+      throw new Error(`the page failed: ${outcome.failed}\n${lines.join('\n')}`);
+    }
+    if (outcome.status !== 'Completed' || !outcome.zip) {
+      throw new Error(`unexpected outcome ${JSON.stringify(outcome)}`);
+    }
+    if (outcome.error !== 'UnauthorizedError') {
+      throw new Error(`a wrong token gave ${outcome.error}`);
+    }
+    if (!lines.some((line) => line.startsWith('log: progress:'))) {
+      throw new Error(`no progress was logged:\n${lines.join('\n')}`);
+    }
     const leaked = lines.filter((line) => line.includes(sandbox.token) || line.includes(wrongToken));
-    if (leaked.length) throw new Error(`a token appears in the console: ${leaked.join('\n')}`);
+    if (leaked.length) {
+      throw new Error(`a token appears in the console: ${leaked.join('\n')}`);
+    }
     return { ...outcome, console: lines.length, browser: browser.version() };
   } finally {
     await browser.close();

@@ -18,15 +18,23 @@ const problems = [];
 for (const name of packages) {
   const manifest = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8'));
   for (const [key, target] of Object.entries(manifest.exports ?? { '.': manifest.main })) {
-    if (key === './package.json') continue;
+    if (key === './package.json') {
+      continue;
+    }
     const specifier = key === '.' ? name : `${name}/${key.slice(2)}`;
     try {
-      const esm = Object.keys(await import(specifier)).filter((k) => k !== 'default' && k !== 'module.exports').sort();
-      if (esm.length === 0) problems.push(`${specifier}: ESM import exposes nothing`);
+      const esm = Object.keys(await import(specifier))
+        .filter((k) => k !== 'default' && k !== 'module.exports')
+        .sort();
+      if (esm.length === 0) {
+        problems.push(`${specifier}: ESM import exposes nothing`);
+      }
       let cjs = null;
       if (hasCondition(target, 'require')) {
         cjs = Object.keys(require(specifier)).sort();
-        if (cjs.join() !== esm.join()) problems.push(`${specifier}: require() exposes [${cjs}], import [${esm}]`);
+        if (cjs.join() !== esm.join()) {
+          problems.push(`${specifier}: require() exposes [${cjs}], import [${esm}]`);
+        }
       }
       checked.push({ specifier, esm: esm.length, cjs: cjs === null ? 'no require condition' : cjs.length });
     } catch (error) {

@@ -21,10 +21,14 @@ const action = sandbox.actions.find((candidate) => candidate.outcome === 'Comple
 
 const queued = await client.executeAction(action.actionId);
 const done = await waitForActionExecution(client, queued.actionExecutionId, { timeoutMs: 60_000 });
-if (done.status !== 'Completed') fail(`expected Completed, got ${done.status}`);
+if (done.status !== 'Completed') {
+  fail(`expected Completed, got ${done.status}`);
+}
 const download = await client.downloadPackage(done.actionExecutionId);
 const zip = new Uint8Array(await new Response(download.stream).arrayBuffer());
-if (zip[0] !== 0x50 || zip[1] !== 0x4b) fail('the package is not a ZIP file');
+if (zip[0] !== 0x50 || zip[1] !== 0x4b) {
+  fail('the package is not a ZIP file');
+}
 
 const secret = 'proof-secret-token-7f3a9c';
 let refused;
@@ -33,8 +37,14 @@ try {
 } catch (error) {
   refused = error;
 }
-if (!(refused instanceof UnauthorizedError)) fail(`a wrong token should be an UnauthorizedError, got ${refused}`);
+if (!(refused instanceof UnauthorizedError)) {
+  fail(`a wrong token should be an UnauthorizedError, got ${refused}`);
+}
 const shown = `${refused.message} ${refused.stack} ${JSON.stringify(refused)}`;
-if (shown.includes(secret)) fail('the token appears in the error');
+if (shown.includes(secret)) {
+  fail('the token appears in the error');
+}
 
-console.log(JSON.stringify({ runtime, status: done.status, file: download.filename, bytes: zip.byteLength, error: refused.name }));
+console.log(
+  JSON.stringify({ runtime, status: done.status, file: download.filename, bytes: zip.byteLength, error: refused.name }),
+);

@@ -28,11 +28,16 @@ contractSuite(
   (target) => {
     it('would report an answer the spec does not document (the check is not vacuous)', async (context) => {
       const { sandbox, baseUrl, tenantId, projectId, token } = target() as ProxiedTarget;
-      if (!sandbox) return context.skip();
+      if (!sandbox) {
+        return context.skip();
+      }
       sandbox.admin.injectFault({ operationId: 'listActionExecutions', kind: 'status', status: 503 });
-      const response = await fetch(`${baseUrl}/api/${tenantId}/${projectId}/actionexecution/action/${crypto.randomUUID()}`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
+      const response = await fetch(
+        `${baseUrl}/api/${tenantId}/${projectId}/actionexecution/action/${crypto.randomUUID()}`,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
       expect(response.status).toBe(503);
       const violations = JSON.parse(response.headers.get('sl-violations') ?? '[]') as Array<{ location: string[] }>;
       expect(violations.some((violation) => violation.location[0] === 'response')).toBe(true);

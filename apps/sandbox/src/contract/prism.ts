@@ -2,8 +2,8 @@
 // `prism proxy` in front of a sandbox for the contract suite, `prism mock` for benchmarks.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 /** Path of the bundled document (spec/dist/openapi.json); Prism reads it from disk. */
@@ -27,7 +27,16 @@ export async function freePort(): Promise<number> {
 /** `prism mock SPEC` or `prism proxy SPEC UPSTREAM`; resolves once Prism says it listens. */
 export async function startPrism(mode: 'mock' | 'proxy', upstream?: string): Promise<RunningPrism> {
   const port = await freePort();
-  const args = [prismBin, mode, specPath, ...(upstream ? [upstream] : []), '--port', String(port), '--host', '127.0.0.1'];
+  const args = [
+    prismBin,
+    mode,
+    specPath,
+    ...(upstream ? [upstream] : []),
+    '--port',
+    String(port),
+    '--host',
+    '127.0.0.1',
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   await new Promise<void>((resolve, reject) => {
@@ -56,7 +65,9 @@ export async function startPrism(mode: 'mock' | 'proxy', upstream?: string): Pro
     process: child,
     close: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null) {
+          return resolve();
+        }
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

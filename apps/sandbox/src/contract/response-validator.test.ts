@@ -18,24 +18,46 @@ describe('checkResponse', () => {
   const one = `${root}/actionexecution/${executionId}`;
 
   it('accepts an answer that matches the spec and names the example it is an instance of', () => {
-    const checked = checkResponse('GET', one, 404, headers('application/json'), json({ error: "Can't find action", executionId }));
+    const checked = checkResponse(
+      'GET',
+      one,
+      404,
+      headers('application/json'),
+      json({ error: "Can't find action", executionId }),
+    );
     expect(checked.violations).toEqual([]);
     expect(checked.examples).toEqual(['ExecutionCannotBeFound']);
   });
 
   it('reports a body that breaks the schema', () => {
-    const { violations } = checkResponse('GET', one, 200, headers('application/json'), json({ ...execution, status: 'Done', notes: undefined }));
+    const { violations } = checkResponse(
+      'GET',
+      one,
+      200,
+      headers('application/json'),
+      json({ ...execution, status: 'Done', notes: undefined }),
+    );
     expect(violations.join()).toMatch(/status.*allowed values|must have required property 'notes'/);
   });
 
   it('reports a status the operation does not document, and a wrong media type', () => {
-    expect(checkResponse('GET', one, 500, headers('text/plain'), new Uint8Array()).violations.join()).toMatch(/does not document status 500/);
-    expect(checkResponse('GET', one, 401, headers('application/json'), json('x')).violations.join()).toMatch(/content-type "application\/json"/);
+    expect(checkResponse('GET', one, 500, headers('text/plain'), new Uint8Array()).violations.join()).toMatch(
+      /does not document status 500/,
+    );
+    expect(checkResponse('GET', one, 401, headers('application/json'), json('x')).violations.join()).toMatch(
+      /content-type "application\/json"/,
+    );
   });
 
   it("reports a block 404 with the action controller's key casing", () => {
     const path = `${root}/block/${executionId}/results`;
-    const { violations } = checkResponse('GET', path, 404, headers('application/json'), json({ error: 'Block not found', blockId: executionId }));
+    const { violations } = checkResponse(
+      'GET',
+      path,
+      404,
+      headers('application/json'),
+      json({ error: 'Block not found', blockId: executionId }),
+    );
     expect(violations).not.toEqual([]);
   });
 

@@ -35,7 +35,8 @@ addFormats(ajv);
 const specId = 'mindzie-openapi';
 ajv.addSchema({ ...spec, $id: specId } as object);
 
-const pointer = (...parts: string[]) => `/${parts.map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+const pointer = (...parts: string[]) =>
+  `/${parts.map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
 
 function resolve(at: string): unknown {
   return at
@@ -47,7 +48,9 @@ function resolve(at: string): unknown {
 
 function documented(at: string): DocumentedResponse {
   const response = resolve(at) as ResponseObject;
-  if (response.$ref) return documented(response.$ref.slice(1));
+  if (response.$ref) {
+    return documented(response.$ref.slice(1));
+  }
   return { at, content: response.content ?? {} };
 }
 
@@ -75,7 +78,9 @@ export function operationFor(method: string, path: string): OperationInfo | unde
 
 /** The example a spec response lists, resolved. */
 export function exampleOf(ref: { $ref?: string; value?: unknown }): { name: string; value: unknown } {
-  if (!ref.$ref) return { name: 'inline', value: ref.value };
+  if (!ref.$ref) {
+    return { name: 'inline', value: ref.value };
+  }
   const name = ref.$ref.split('/').at(-1)!;
   return { name, value: (spec.components.examples[name] as { value: unknown }).value };
 }
@@ -102,7 +107,9 @@ export function checkResponse(
   options: { binaryMangled?: boolean } = {},
 ): Checked {
   const operation = operationFor(method, path);
-  if (!operation) throw new Error(`No operation of the spec serves ${method} ${path}`);
+  if (!operation) {
+    throw new Error(`No operation of the spec serves ${method} ${path}`);
+  }
   const violations: string[] = [];
   const mediaType = (headers.get('content-type') ?? '').split(';')[0]!.trim();
   const result: Checked = { operation, status, mediaType, examples: [], violations };
@@ -114,7 +121,9 @@ export function checkResponse(
   const { content } = response;
   const media = content[mediaType];
   if (!media) {
-    violations.push(`${operation.operationId} ${status}: content-type "${mediaType}" is not one of ${Object.keys(content).join(', ')}`);
+    violations.push(
+      `${operation.operationId} ${status}: content-type "${mediaType}" is not one of ${Object.keys(content).join(', ')}`,
+    );
     return result;
   }
   let value: unknown;
@@ -134,13 +143,17 @@ export function checkResponse(
     const disposition = headers.get('content-disposition') ?? '';
     const executionId = path.split('/').at(-1)!.toLowerCase();
     if (disposition !== `attachment; filename="${executionId}.zip"`) {
-      violations.push(`${operation.operationId} ${status}: Content-Disposition "${disposition}" does not name ${executionId}.zip`);
+      violations.push(
+        `${operation.operationId} ${status}: Content-Disposition "${disposition}" does not name ${executionId}.zip`,
+      );
     }
     return result;
   }
   const schemaRef = `${specId}#${response.at}${pointer('content', mediaType, 'schema')}`;
   const validate = ajv.getSchema(schemaRef);
-  if (!validate) throw new Error(`Cannot compile the schema at ${schemaRef}`);
+  if (!validate) {
+    throw new Error(`Cannot compile the schema at ${schemaRef}`);
+  }
   if (!validate(value)) {
     violations.push(
       `${operation.operationId} ${status}: ${ajv.errorsText(validate.errors, { dataVar: 'body' })} in ${JSON.stringify(value).slice(0, 300)}`,
@@ -155,8 +168,12 @@ export function checkResponse(
 
 /** Same kind of answer as the example: the same error, status and message where the example has them. */
 function isInstanceOf(value: unknown, example: unknown): boolean {
-  if (typeof example !== 'object' || example === null) return typeof value === typeof example;
-  if (typeof value !== 'object' || value === null) return false;
+  if (typeof example !== 'object' || example === null) {
+    return typeof value === typeof example;
+  }
+  if (typeof value !== 'object' || value === null) {
+    return false;
+  }
   return ['error', 'Error', 'status', 'message'].every(
     (key) => !(key in example) || (example as Record<string, unknown>)[key] === (value as Record<string, unknown>)[key],
   );
@@ -167,8 +184,12 @@ export function documentedResponses(): string[] {
   return operations.flatMap((operation) =>
     Object.entries(operation.responses).flatMap(([status, response]) => {
       const media = Object.values(response.content);
-      const names = media.flatMap((entry) => Object.values(entry.examples ?? {}).map((example) => exampleOf(example).name));
-      return names.length ? names.map((name) => `${operation.operationId} ${status} ${name}`) : [`${operation.operationId} ${status}`];
+      const names = media.flatMap((entry) =>
+        Object.values(entry.examples ?? {}).map((example) => exampleOf(example).name),
+      );
+      return names.length
+        ? names.map((name) => `${operation.operationId} ${status} ${name}`)
+        : [`${operation.operationId} ${status}`];
     }),
   );
 }

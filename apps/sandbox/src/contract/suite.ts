@@ -16,7 +16,11 @@ interface Answer {
 }
 
 /** `more` adds tests that run inside the suite, with its target. */
-export function contractSuite(name: string, createTarget: () => Promise<Target>, more?: (target: () => Target) => void): void {
+export function contractSuite(
+  name: string,
+  createTarget: () => Promise<Target>,
+  more?: (target: () => Target) => void,
+): void {
   describe(`contract: ${name}`, () => {
     let target: Target;
     const seen = new Set<string>();
@@ -35,8 +39,12 @@ export function contractSuite(name: string, createTarget: () => Promise<Target>,
     ): Promise<Answer> {
       const token = options.token === undefined ? target.token : options.token;
       const headers: Record<string, string> = {};
-      if (token !== null) headers.authorization = `Bearer ${token}`;
-      if (options.body !== undefined) headers['content-type'] = 'application/json';
+      if (token !== null) {
+        headers.authorization = `Bearer ${token}`;
+      }
+      if (options.body !== undefined) {
+        headers['content-type'] = 'application/json';
+      }
       const fullPath = `${root()}${path}`;
       const response = await fetch(`${target.baseUrl}${fullPath}`, {
         method,
@@ -50,11 +58,16 @@ export function contractSuite(name: string, createTarget: () => Promise<Target>,
       expect(checked.violations, `${method} ${path}`).toEqual([]);
       if (target.prismProxy) {
         const reported = JSON.parse(response.headers.get('sl-violations') ?? '[]') as Array<{ location: string[] }>;
-        expect(reported.filter((violation) => violation.location[0] === 'response'), `Prism on ${method} ${path}`).toEqual([]);
+        expect(
+          reported.filter((violation) => violation.location[0] === 'response'),
+          `Prism on ${method} ${path}`,
+        ).toEqual([]);
       }
       const key = `${checked.operation.operationId} ${response.status}`;
       seen.add(key);
-      for (const example of checked.examples) seen.add(`${key} ${example}`);
+      for (const example of checked.examples) {
+        seen.add(`${key} ${example}`);
+      }
       const text = () => new TextDecoder().decode(bytes);
       return { status: response.status, headers: response.headers, bytes, text, json: () => JSON.parse(text()) };
     }
@@ -67,8 +80,12 @@ export function contractSuite(name: string, createTarget: () => Promise<Target>,
         expect(answer.status).toBe(200);
         const body = answer.json();
         const status = body.status ?? body.executions?.[0]?.status;
-        if (terminal.includes(status)) return body;
-        if (Date.now() > deadline) throw new Error(`Still ${status} after ${timeoutMs} ms`);
+        if (terminal.includes(status)) {
+          return body;
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`Still ${status} after ${timeoutMs} ms`);
+        }
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     }
@@ -97,11 +114,26 @@ export function contractSuite(name: string, createTarget: () => Promise<Target>,
 
       it('answers the documented 404 bodies for unknown ids, with their exact strings and casing', async () => {
         const id = randomUUID();
-        expect((await call('GET', `/action/execute/${id}`)).json()).toEqual({ error: 'Action not found', actionId: id });
-        expect((await call('GET', `/actionexecution/lastaction/${id}`)).json()).toEqual({ error: "Can't find action", actionId: id });
-        expect((await call('GET', `/actionexecution/${id}`)).json()).toEqual({ error: "Can't find action", executionId: id });
-        expect((await call('GET', `/actionexecution/downloadpackage/${id}`)).json()).toEqual({ error: 'Execution not found', executionId: id });
-        expect((await call('POST', `/block/${id}/execute`, { body: {} })).json()).toEqual({ Error: 'Block not found', BlockId: id });
+        expect((await call('GET', `/action/execute/${id}`)).json()).toEqual({
+          error: 'Action not found',
+          actionId: id,
+        });
+        expect((await call('GET', `/actionexecution/lastaction/${id}`)).json()).toEqual({
+          error: "Can't find action",
+          actionId: id,
+        });
+        expect((await call('GET', `/actionexecution/${id}`)).json()).toEqual({
+          error: "Can't find action",
+          executionId: id,
+        });
+        expect((await call('GET', `/actionexecution/downloadpackage/${id}`)).json()).toEqual({
+          error: 'Execution not found',
+          executionId: id,
+        });
+        expect((await call('POST', `/block/${id}/execute`, { body: {} })).json()).toEqual({
+          Error: 'Block not found',
+          BlockId: id,
+        });
         expect((await call('GET', `/block/${id}/results`)).json()).toEqual({ Error: 'Block not found', BlockId: id });
       });
 
@@ -112,12 +144,16 @@ export function contractSuite(name: string, createTarget: () => Promise<Target>,
       });
 
       it('reads an existing execution, its action history and its package', async (context) => {
-        if (!target.executionId) return context.skip();
+        if (!target.executionId) {
+          return context.skip();
+        }
         const one = await call('GET', `/actionexecution/${target.executionId}`);
         expect(one.status).toBe(200);
         const execution = one.json();
         const history = (await call('GET', `/actionexecution/action/${execution.actionId}`)).json().items;
-        expect(history.map((item: { actionExecutionId: string }) => item.actionExecutionId)).toContain(execution.actionExecutionId);
+        expect(history.map((item: { actionExecutionId: string }) => item.actionExecutionId)).toContain(
+          execution.actionExecutionId,
+        );
         const started = history.map((item: { dateStarted: string }) => Date.parse(item.dateStarted));
         expect(started).toEqual([...started].sort((a, b) => b - a)); // newest first
         expect((await call('GET', `/actionexecution/lastaction/${execution.actionId}`)).status).toBe(200);
@@ -126,7 +162,9 @@ export function contractSuite(name: string, createTarget: () => Promise<Target>,
       });
 
       it("reads a block's results", async (context) => {
-        if (!target.blockId) return context.skip();
+        if (!target.blockId) {
+          return context.skip();
+        }
         const answer = await call('GET', `/block/${target.blockId}/results`);
         expect(answer.status).toBe(200);
         expect(answer.json().blockId).toBe(target.blockId);
@@ -135,12 +173,17 @@ export function contractSuite(name: string, createTarget: () => Promise<Target>,
 
     describe('executions (creates executions: sandbox, or a real instance with MINDZIE_CONTRACT_WRITE=1)', () => {
       it('runs an action to Completed and downloads its ZIP package', async (context) => {
-        if (!target.write || !target.actionId) return context.skip();
+        if (!target.write || !target.actionId) {
+          return context.skip();
+        }
         const queued = await call('GET', `/action/execute/${target.actionId}`);
         expect(queued.status).toBe(200);
         const execution = queued.json();
         expect(execution).toMatchObject({ actionId: target.actionId, status: 'Queued', dateEnded: null });
-        const done = await untilTerminal(() => call('GET', `/actionexecution/${execution.actionExecutionId}`), ['Completed', 'Failed']);
+        const done = await untilTerminal(
+          () => call('GET', `/actionexecution/${execution.actionExecutionId}`),
+          ['Completed', 'Failed'],
+        );
         expect(done.status).toBe('Completed');
         const last = (await call('GET', `/actionexecution/lastaction/${target.actionId}`)).json();
         expect(last.actionExecutionId).toBe(execution.actionExecutionId);
@@ -150,8 +193,12 @@ export function contractSuite(name: string, createTarget: () => Promise<Target>,
       });
 
       it('queues a block with and without parameters (202) and lists its executions', async (context) => {
-        if (!target.write || !target.blockId) return context.skip();
-        const withParameters = await call('POST', `/block/${target.blockId}/execute`, { body: { parameters: { threshold: 1000 } } });
+        if (!target.write || !target.blockId) {
+          return context.skip();
+        }
+        const withParameters = await call('POST', `/block/${target.blockId}/execute`, {
+          body: { parameters: { threshold: 1000 } },
+        });
         expect(withParameters.status).toBe(202);
         expect(withParameters.json()).toMatchObject({ blockId: target.blockId, status: 'Queued' });
         expect((await call('POST', `/block/${target.blockId}/execute`)).status).toBe(202);
@@ -163,9 +210,14 @@ export function contractSuite(name: string, createTarget: () => Promise<Target>,
     describe('scripted behaviours (the sandbox fixture)', () => {
       it('fails an action with notes, and has no package for it', async (context) => {
         const ids = target.scripted;
-        if (!ids) return context.skip();
+        if (!ids) {
+          return context.skip();
+        }
         const execution = (await call('GET', `/action/execute/${ids.failedActionId}`)).json();
-        const failed = await untilTerminal(() => call('GET', `/actionexecution/${execution.actionExecutionId}`), ['Completed', 'Failed']);
+        const failed = await untilTerminal(
+          () => call('GET', `/actionexecution/${execution.actionExecutionId}`),
+          ['Completed', 'Failed'],
+        );
         expect(failed.status).toBe('Failed');
         expect(failed.notes).toEqual(expect.any(String));
         expect((await call('GET', `/actionexecution/downloadpackage/${execution.actionExecutionId}`)).json()).toEqual({
@@ -176,7 +228,9 @@ export function contractSuite(name: string, createTarget: () => Promise<Target>,
 
       it("refuses to execute an action that can't create an execution", async (context) => {
         const ids = target.scripted;
-        if (!ids) return context.skip();
+        if (!ids) {
+          return context.skip();
+        }
         const answer = await call('GET', `/action/execute/${ids.refusedActionId}`);
         expect(answer.status).toBe(404);
         expect(answer.json()).toEqual({ error: "Action can't create execution", actionId: ids.refusedActionId });
@@ -184,7 +238,9 @@ export function contractSuite(name: string, createTarget: () => Promise<Target>,
 
       it('ends blocks as Success with a result, Failed with errorMessage, and Cancelled', async (context) => {
         const ids = target.scripted;
-        if (!ids) return context.skip();
+        if (!ids) {
+          return context.skip();
+        }
         const expected: Array<[string, object]> = [
           [ids.succeedingBlockId, { status: 'Success', result: expect.any(Object), errorMessage: null }],
           [ids.failingBlockId, { status: 'Failed', result: null, errorMessage: expect.any(String) }],
@@ -192,14 +248,19 @@ export function contractSuite(name: string, createTarget: () => Promise<Target>,
         ];
         for (const [blockId, outcome] of expected) {
           expect((await call('POST', `/block/${blockId}/execute`)).status).toBe(202);
-          const results = await untilTerminal(() => call('GET', `/block/${blockId}/results`), ['Success', 'Failed', 'Cancelled']);
+          const results = await untilTerminal(
+            () => call('GET', `/block/${blockId}/results`),
+            ['Success', 'Failed', 'Cancelled'],
+          );
           expect(results.executions[0]).toMatchObject(outcome);
         }
       });
 
       it("answers a block's results like the vendor's current server when the fixture says so", async (context) => {
         const ids = target.scripted;
-        if (!ids) return context.skip();
+        if (!ids) {
+          return context.skip();
+        }
         expect((await call('GET', `/block/${ids.notImplementedBlockId}/results`)).json()).toEqual({
           blockId: ids.notImplementedBlockId,
           message: 'Block execution history not yet implemented',
@@ -211,7 +272,9 @@ export function contractSuite(name: string, createTarget: () => Promise<Target>,
     more?.(() => target);
 
     it('has exercised every response the spec documents', (context) => {
-      if (!target.requireEveryResponse) return context.skip();
+      if (!target.requireEveryResponse) {
+        return context.skip();
+      }
       const missing = documentedResponses().filter((response) => !seen.has(response));
       expect(missing).toEqual([]);
     });

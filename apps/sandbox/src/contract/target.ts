@@ -1,7 +1,7 @@
 // Where the contract suite sends its requests: a sandbox started here (directly or behind
 // `prism proxy`), or a real instance named by environment variables (read-only unless
 // MINDZIE_CONTRACT_WRITE=1). See the README's "Contract suite" section.
-import { startSandbox, type Sandbox } from '../index.ts';
+import { type Sandbox, startSandbox } from '../index.ts';
 import { seeded } from '../test-support.ts';
 
 /** Ids of the behaviours the default fixture scripts; present only when the target is a sandbox. */
@@ -53,10 +53,14 @@ export const contractEnv = {
 /** A real instance, if MINDZIE_CONTRACT_BASE_URL is set (then token, tenant and project are required). */
 export function remoteTargetFromEnv(env = process.env): Target | undefined {
   const baseUrl = env[contractEnv.baseUrl];
-  if (!baseUrl) return undefined;
+  if (!baseUrl) {
+    return undefined;
+  }
   const required = (name: string) => {
     const value = env[name];
-    if (!value) throw new Error(`${name} is required when ${contractEnv.baseUrl} is set`);
+    if (!value) {
+      throw new Error(`${name} is required when ${contractEnv.baseUrl} is set`);
+    }
     return value;
   };
   const optional = (name: string) => env[name] || undefined;

@@ -1,12 +1,19 @@
 import type { ActionExecution } from '@mindzie/client';
-import { checkWaitOptions, ExecuteAnswerLostError, reconcileDefaults, startAction, UnsupportedError, waitForActionExecution } from '@mindzie/poller';
+import {
+  checkWaitOptions,
+  ExecuteAnswerLostError,
+  reconcileDefaults,
+  startAction,
+  UnsupportedError,
+  waitForActionExecution,
+} from '@mindzie/poller';
 import { prepareDownloadTarget } from '../download-target.js';
 import { InterruptedError } from '../errors.js';
 import { formatBytes } from '../format.js';
 import { actionExecutionDetails, actionExecutionSummary, executionsTable } from '../render/tables.js';
 import type { CommandContext } from './context.js';
-import { savePackage } from './execution.js';
 import { executionIdIn } from './execute-answer.js';
+import { savePackage } from './execution.js';
 import { interruptedOr, waitWithStatus } from './wait.js';
 
 export interface ActionRunOptions {
@@ -28,18 +35,29 @@ export interface ActionRunOptions {
  */
 export async function actionRun(ctx: CommandContext, actionId: string, options: ActionRunOptions): Promise<void> {
   const { output, client, state } = ctx;
-  const target = options.download === undefined ? undefined : await prepareDownloadTarget(ctx.cwd, options.download, Boolean(options.overwrite), '--download');
+  const target =
+    options.download === undefined
+      ? undefined
+      : await prepareDownloadTarget(ctx.cwd, options.download, Boolean(options.overwrite), '--download');
   const waits = options.wait || target !== undefined;
   // A wait's bad option is refused now, before execute: exit 2 then means nothing was sent.
-  if (waits) checkWaitOptions({ timeoutMs: options.timeout });
+  if (waits) {
+    checkWaitOptions({ timeoutMs: options.timeout });
+  }
   // Ctrl-C before execute went out (say, while the download folder was made): nothing runs.
-  if (ctx.signal.aborted) throw new InterruptedError(undefined, undefined);
+  if (ctx.signal.aborted) {
+    throw new InterruptedError(undefined, undefined);
+  }
   const checkFirst = `The execute request may have reached the server: check with mindzie action last ${actionId} before running it again.`;
-  const reconcile = options.reconcile === false ? false : { windowMs: options.reconcileWindow ?? reconcileDefaults.windowMs };
+  const reconcile =
+    options.reconcile === false ? false : { windowMs: options.reconcileWindow ?? reconcileDefaults.windowMs };
   // Execute is sent once; a lost answer is looked for in the action's history (the poller's startAction).
   const started = await startAction(client, actionId, { signal: ctx.signal, reconcile }).catch((error: unknown) => {
-    if (error instanceof ExecuteAnswerLostError) state.hint = nextStepAfterLostAnswer(error);
-    else if (error instanceof UnsupportedError) state.hint = checkFirst;
+    if (error instanceof ExecuteAnswerLostError) {
+      state.hint = nextStepAfterLostAnswer(error);
+    } else if (error instanceof UnsupportedError) {
+      state.hint = checkFirst;
+    }
     throw interruptedOr(ctx, error);
   });
   const queued = started.execution;
@@ -51,15 +69,26 @@ export async function actionRun(ctx: CommandContext, actionId: string, options: 
       `Execute's answer was lost (${errorSummary(started.recoveredFrom).message}); its execution ${output.errColor.bold(executionId)} ` +
         `was found in the action's history (the only new one) and is followed as if execute had answered. Nothing was sent twice.`,
     );
-  } else output.log(`Executed action ${actionId}: execution ${output.errColor.bold(executionId)} is ${queued.status}.`);
-  if (ctx.signal.aborted) throw new InterruptedError(executionId, state.resume);
+  } else {
+    output.log(`Executed action ${actionId}: execution ${output.errColor.bold(executionId)} is ${queued.status}.`);
+  }
+  if (ctx.signal.aborted) {
+    throw new InterruptedError(executionId, state.resume);
+  }
 
   if (!waits) {
-    output.result({ execution: queued, ...state.adopted }, () => `${actionExecutionDetails(queued, output.color)}\nFollow it with: mindzie execution wait ${executionId}`);
+    output.result(
+      { execution: queued, ...state.adopted },
+      () => `${actionExecutionDetails(queued, output.color)}\nFollow it with: mindzie execution wait ${executionId}`,
+    );
     return;
   }
-  const execution = await waitWithStatus<ActionExecution>(ctx, `execution ${executionId}`, queued.status, options.timeout, (hooks) =>
-    waitForActionExecution(client, executionId, hooks),
+  const execution = await waitWithStatus<ActionExecution>(
+    ctx,
+    `execution ${executionId}`,
+    queued.status,
+    options.timeout,
+    (hooks) => waitForActionExecution(client, executionId, hooks),
   );
   if (target === undefined) {
     output.result({ execution, ...state.adopted }, () => actionExecutionSummary(execution, output.color));
@@ -67,19 +96,27 @@ export async function actionRun(ctx: CommandContext, actionId: string, options: 
   }
   state.resume = `mindzie execution download ${executionId}`;
   const saved = await savePackage(ctx, executionId, target, Boolean(options.overwrite));
-  output.result({ execution, package: saved, ...state.adopted }, () => `${actionExecutionSummary(execution, output.color)}\nPackage saved to ${saved.path} (${formatBytes(saved.bytes)})`);
+  output.result(
+    { execution, package: saved, ...state.adopted },
+    () =>
+      `${actionExecutionSummary(execution, output.color)}\nPackage saved to ${saved.path} (${formatBytes(saved.bytes)})`,
+  );
 }
 
 /** What to do after a lost execute answer, as commands. */
 function nextStepAfterLostAnswer(error: ExecuteAnswerLostError): string {
   const history = `mindzie action history ${error.actionId}`;
-  if (error.safeToRunAgain) return `It is reasonable to run it again. To be sure first: ${history}`;
+  if (error.safeToRunAgain) {
+    return `It is reasonable to run it again. To be sure first: ${history}`;
+  }
   return `Do not run it again before checking: ${history} — if one of the executions is yours, follow it with: mindzie execution wait <executionId>`;
 }
 
 /** An error as `{ name, message }` for output (never a stack, never a token: messages are masked by the client). */
 export function errorSummary(error: unknown): { name: string; message: string } {
-  if (error instanceof Error) return { name: error.name, message: error.message };
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message };
+  }
   return { name: 'Error', message: String(error) };
 }
 
@@ -91,10 +128,14 @@ export async function actionHistory(ctx: CommandContext, actionId: string): Prom
 }
 
 export async function actionLast(ctx: CommandContext, actionId: string): Promise<void> {
-  const execution: ActionExecution | null = await ctx.client.getLastActionExecution(actionId, { signal: ctx.signal }).catch((error: unknown) => {
-    throw interruptedOr(ctx, error);
-  });
+  const execution: ActionExecution | null = await ctx.client
+    .getLastActionExecution(actionId, { signal: ctx.signal })
+    .catch((error: unknown) => {
+      throw interruptedOr(ctx, error);
+    });
   ctx.output.result({ actionId, execution }, () =>
-    execution === null ? ctx.output.color.dim(`Action ${actionId} has no executions yet.`) : actionExecutionDetails(execution, ctx.output.color),
+    execution === null
+      ? ctx.output.color.dim(`Action ${actionId} has no executions yet.`)
+      : actionExecutionDetails(execution, ctx.output.color),
   );
 }

@@ -1,5 +1,5 @@
 import { createClient, type MindzieClient } from '@mindzie/client';
-import { resolveSettings, type ConnectionFlags } from '../config.js';
+import { type ConnectionFlags, resolveSettings } from '../config.js';
 import type { CliIo } from '../io.js';
 import { Output } from '../output.js';
 import { VERSION } from '../version.js';
@@ -32,7 +32,12 @@ export interface CommandContext {
 }
 
 /** Output first (so a missing setting is reported in the chosen format), then settings, then the client. */
-export function commandContext(io: CliIo, state: RunState, globals: GlobalOptions, signal: AbortSignal): CommandContext {
+export function commandContext(
+  io: CliIo,
+  state: RunState,
+  globals: GlobalOptions,
+  signal: AbortSignal,
+): CommandContext {
   const output = new Output(io, globals.json);
   state.output = output;
   const settings = resolveSettings(globals, io.env);

@@ -7,9 +7,18 @@ import type { RunState } from './context.js';
  * shape) names nothing to follow: an UnsupportedError, with `hint` on what to check, since
  * the server may have queued the run all the same.
  */
-export function executionIdIn<K extends string>(answer: { [key in K]: string }, key: K, state: RunState, hint: string): string {
+export function executionIdIn<K extends string>(
+  answer: { [key in K]: string },
+  key: K,
+  state: RunState,
+  hint: string,
+): string {
   const id = (answer as Partial<Record<K, unknown>> | null)?.[key];
-  if (typeof id === 'string') return id;
+  if (typeof id === 'string') {
+    return id;
+  }
   state.hint = hint;
-  throw new UnsupportedError(`The server answered execute with ${answer === null ? 'null' : typeof answer === 'object' ? 'no execution id' : `a ${typeof answer}`}, not an execution: there is nothing to follow.`);
+  throw new UnsupportedError(
+    `The server answered execute with ${answer === null ? 'null' : typeof answer === 'object' ? 'no execution id' : `a ${typeof answer}`}, not an execution: there is nothing to follow.`,
+  );
 }

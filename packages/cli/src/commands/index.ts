@@ -1,6 +1,6 @@
 import type { CliIo } from '../io.js';
-import { actionHistory, actionLast, actionRun, type ActionRunOptions } from './action.js';
-import { blockResults, blockRun, blockWait, type BlockRunOptions } from './block.js';
+import { type ActionRunOptions, actionHistory, actionLast, actionRun } from './action.js';
+import { type BlockRunOptions, blockResults, blockRun, blockWait } from './block.js';
 import { commandContext, type GlobalOptions, type RunState } from './context.js';
 import { executionDownload, executionShow, executionWait } from './execution.js';
 
@@ -13,7 +13,11 @@ export interface Commands {
   actionLast(globals: GlobalOptions, actionId: string): Promise<void>;
   executionShow(globals: GlobalOptions, executionId: string): Promise<void>;
   executionWait(globals: GlobalOptions, executionId: string, options: Timeout): Promise<void>;
-  executionDownload(globals: GlobalOptions, executionId: string, options: { output?: string; overwrite?: boolean }): Promise<void>;
+  executionDownload(
+    globals: GlobalOptions,
+    executionId: string,
+    options: { output?: string; overwrite?: boolean },
+  ): Promise<void>;
   blockRun(globals: GlobalOptions, blockId: string, options: BlockRunOptions): Promise<void>;
   blockWait(globals: GlobalOptions, blockId: string, executionId: string, options: Timeout): Promise<void>;
   blockResults(globals: GlobalOptions, blockId: string): Promise<void>;

@@ -36,7 +36,8 @@ export async function waitWithStatus<T extends { status: string }>(
           ctx.state.execution = event.value;
         }
         const nextCheckAt = event.nextDelayMs === undefined ? undefined : Date.now() + event.nextDelayMs;
-        const problem = event.error === undefined || nextCheckAt === undefined ? undefined : describeProblem(event.error);
+        const problem =
+          event.error === undefined || nextCheckAt === undefined ? undefined : describeProblem(event.error);
         line.update({ status, nextCheckAt, problem });
       },
     });
@@ -61,6 +62,8 @@ export function interruptedOr(ctx: CommandContext, error: unknown): unknown {
 }
 
 function describeProblem(error: unknown): string {
-  if (error instanceof ApiError) return `${error.name} ${error.status}`;
+  if (error instanceof ApiError) {
+    return `${error.name} ${error.status}`;
+  }
   return error instanceof Error ? error.name : 'error';
 }

@@ -58,7 +58,9 @@ export function createDownloadBar(output: Output, label: string): DownloadBar {
       bar.update(value);
     },
     stop() {
-      if (total === undefined) bar.setTotal(Math.max(1, bytes));
+      if (total === undefined) {
+        bar.setTotal(Math.max(1, bytes));
+      }
       bar.update(total ?? bytes);
       bar.stop();
     },

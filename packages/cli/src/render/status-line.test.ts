@@ -1,5 +1,5 @@
-import picocolors from 'picocolors';
 import { actionExecutionStatusValues, blockExecutionStatusValues } from '@mindzie/client';
+import picocolors from 'picocolors';
 import { describe, expect, it } from 'vitest';
 import { colorStatus } from './status-line.js';
 

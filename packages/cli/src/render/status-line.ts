@@ -1,5 +1,5 @@
-import cliProgress from 'cli-progress';
 import type { ActionExecutionStatus, BlockExecutionStatus } from '@mindzie/client';
+import cliProgress from 'cli-progress';
 import { formatDuration } from '../format.js';
 import type { Output } from '../output.js';
 
@@ -38,10 +38,15 @@ export function createStatusLine(output: Output, subject: string, startedAt = Da
     return {
       update(next) {
         tick = next;
-        if (next.problem !== undefined) output.log(`${subject}: check failed (${next.problem}); trying again`);
-        if (next.status === lastStatus) return;
+        if (next.problem !== undefined) {
+          output.log(`${subject}: check failed (${next.problem}); trying again`);
+        }
+        if (next.status === lastStatus) {
+          return;
+        }
         lastStatus = next.status;
-        const nextCheck = next.nextCheckAt === undefined ? '' : `, next check in ${formatDuration(next.nextCheckAt - Date.now())}`;
+        const nextCheck =
+          next.nextCheckAt === undefined ? '' : `, next check in ${formatDuration(next.nextCheckAt - Date.now())}`;
         output.log(`${subject}: ${next.status} (elapsed ${formatDuration(Date.now() - startedAt)}${nextCheck})`);
       },
       stop() {},
@@ -56,10 +61,20 @@ export function createStatusLine(output: Output, subject: string, startedAt = Da
     format: () => {
       const now = Date.now();
       frame = (frame + 1) % spinner.length;
-      const mark = ending === undefined ? c.cyan(spinner[frame]) : ending === 'succeeded' ? c.green(endings[ending]) : c.red(endings[ending]);
+      const mark =
+        ending === undefined
+          ? c.cyan(spinner[frame])
+          : ending === 'succeeded'
+            ? c.green(endings[ending])
+            : c.red(endings[ending]);
       const nextCheck =
-        tick.nextCheckAt === undefined || ending !== undefined ? '' : `  ${c.dim('next check in')} ${formatDuration(Math.max(0, tick.nextCheckAt - now))}`;
-      const problem = tick.problem === undefined || ending !== undefined ? '' : `  ${c.yellow(`(last check failed: ${tick.problem})`)}`;
+        tick.nextCheckAt === undefined || ending !== undefined
+          ? ''
+          : `  ${c.dim('next check in')} ${formatDuration(Math.max(0, tick.nextCheckAt - now))}`;
+      const problem =
+        tick.problem === undefined || ending !== undefined
+          ? ''
+          : `  ${c.yellow(`(last check failed: ${tick.problem})`)}`;
       return `${mark} ${colorStatus(c, tick.status)}  ${c.dim('elapsed')} ${formatDuration(now - startedAt)}${nextCheck}  ${c.dim(subject)}${problem}`;
     },
   });

@@ -1,5 +1,5 @@
-import Table from 'cli-table3';
 import type { components } from '@mindzie/client';
+import Table from 'cli-table3';
 import { durationBetween, formatDuration } from '../format.js';
 import type { Colors } from '../output.js';
 import { colorStatus } from './status-line.js';
@@ -12,7 +12,9 @@ const plain = { style: { head: [], border: [] } };
 
 /** `2026-11-23T11:22:03.123Z` → `2026-11-23 11:22:03Z` (UTC, so every reader sees the same). */
 export function formatTimestamp(iso: string | null | undefined): string {
-  if (!iso) return '—';
+  if (!iso) {
+    return '—';
+  }
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 19).replace('T', ' ')}Z`;
 }
@@ -23,15 +25,22 @@ function took(start: string | null | undefined, end: string | null | undefined):
 }
 
 function oneLine(text: string | null | undefined, max = 60): string {
-  if (!text) return '';
+  if (!text) {
+    return '';
+  }
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 /** An action's executions, one row each. */
 export function executionsTable(items: readonly ActionExecution[], c: Colors): string {
-  if (items.length === 0) return c.dim('No executions yet.');
-  const table = new Table({ ...plain, head: ['Execution', 'Status', 'Started', 'Ended', 'Took', 'Notes'].map((h) => c.bold(h)) });
+  if (items.length === 0) {
+    return c.dim('No executions yet.');
+  }
+  const table = new Table({
+    ...plain,
+    head: ['Execution', 'Status', 'Started', 'Ended', 'Took', 'Notes'].map((h) => c.bold(h)),
+  });
   for (const item of items) {
     table.push([
       item.actionExecutionId,
@@ -47,7 +56,9 @@ export function executionsTable(items: readonly ActionExecution[], c: Colors): s
 
 function details(rows: Array<[string, string]>, c: Colors): string {
   const table = new Table(plain);
-  for (const [key, value] of rows) table.push({ [c.bold(key)]: value });
+  for (const [key, value] of rows) {
+    table.push({ [c.bold(key)]: value });
+  }
   return table.toString();
 }
 
@@ -87,10 +98,21 @@ export function blockExecutionDetails(execution: BlockExecution, c: Colors): str
 
 /** A block's executions, one row each. */
 export function blockExecutionsTable(items: readonly BlockExecution[], c: Colors): string {
-  if (items.length === 0) return c.dim('No executions listed.');
-  const table = new Table({ ...plain, head: ['Execution', 'Status', 'Queued', 'Ended', 'Error'].map((h) => c.bold(h)) });
+  if (items.length === 0) {
+    return c.dim('No executions listed.');
+  }
+  const table = new Table({
+    ...plain,
+    head: ['Execution', 'Status', 'Queued', 'Ended', 'Error'].map((h) => c.bold(h)),
+  });
   for (const item of items) {
-    table.push([item.executionId, colorStatus(c, item.status), formatTimestamp(item.dateQueued), formatTimestamp(item.dateEnded), oneLine(item.errorMessage)]);
+    table.push([
+      item.executionId,
+      colorStatus(c, item.status),
+      formatTimestamp(item.dateQueued),
+      formatTimestamp(item.dateEnded),
+      oneLine(item.errorMessage),
+    ]);
   }
   return table.toString();
 }

@@ -6,24 +6,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mindzieBin } from '../test-support/mindzie.js';
-import { startSandboxProcess, type SandboxProcess } from '../test-support/sandbox.js';
+import { type SandboxProcess, startSandboxProcess } from '../test-support/sandbox.js';
 
 const socket = `mindzie-cli-test-${process.pid}`;
 const tmux = (...args: string[]) => {
   const result = spawnSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${result.stderr}`);
+  if (result.status !== 0) {
+    throw new Error(`tmux ${args.join(' ')} failed: ${result.stderr}`);
+  }
   return result.stdout;
 };
 
 /** tmux is a Debian package: install it when missing (tests run as root on CI). */
 function ensureTmux(): void {
-  if (spawnSync('tmux', ['-V']).status === 0) return;
-  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'tmux'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status;
+  if (spawnSync('tmux', ['-V']).status === 0) {
+    return;
+  }
+  const install = () =>
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'tmux'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    }).status;
   if (install() !== 0) {
     spawnSync('apt-get', ['update'], { stdio: 'inherit' });
     install();
   }
-  if (spawnSync('tmux', ['-V']).status !== 0) throw new Error('tmux is missing and `apt-get install -y tmux` did not install it');
+  if (spawnSync('tmux', ['-V']).status !== 0) {
+    throw new Error('tmux is missing and `apt-get install -y tmux` did not install it');
+  }
 }
 
 let sandbox: SandboxProcess;
@@ -40,27 +50,49 @@ beforeAll(async () => {
 afterAll(async () => {
   spawnSync('tmux', ['-L', socket, 'kill-server']);
   await sandbox?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
+  if (work) {
+    await rm(work, { recursive: true, force: true });
+  }
 });
 
 /** A fresh 140×40 terminal with the sandbox's settings, running `mindzie ARGS`. */
 function typeInTerminal(args: string[]): string {
   const name = `cli-${++session}`;
-  const env = Object.entries({ ...sandbox.env, TERM: 'xterm-256color', PS1: '$ ' }).map(([key, value]) => `${key}='${value}'`);
-  tmux('new-session', '-d', '-s', name, '-x', '140', '-y', '40', `env -i PATH='${process.env.PATH}' ${env.join(' ')} bash --norc --noprofile`);
+  const env = Object.entries({ ...sandbox.env, TERM: 'xterm-256color', PS1: '$ ' }).map(
+    ([key, value]) => `${key}='${value}'`,
+  );
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    name,
+    '-x',
+    '140',
+    '-y',
+    '40',
+    `env -i PATH='${process.env.PATH}' ${env.join(' ')} bash --norc --noprofile`,
+  );
   tmux('send-keys', '-t', name, `node ${mindzieBin} ${args.join(' ')}; echo "exit=$?"`, 'Enter');
   return name;
 }
 
 /** Reads the screen until `pattern` shows (or fails after `timeoutMs`, with the screen in the message). */
-async function screenMatching(name: string, pattern: RegExp, timeoutMs = 15_000): Promise<{ screen: string; match: RegExpMatchArray }> {
+async function screenMatching(
+  name: string,
+  pattern: RegExp,
+  timeoutMs = 15_000,
+): Promise<{ screen: string; match: RegExpMatchArray }> {
   const deadline = Date.now() + timeoutMs;
   let screen = '';
   for (;;) {
     screen = tmux('capture-pane', '-p', '-t', name);
     const match = screen.match(pattern);
-    if (match) return { screen, match };
-    if (Date.now() > deadline) throw new Error(`The screen never matched ${pattern}:\n${screen}`);
+    if (match) {
+      return { screen, match };
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`The screen never matched ${pattern}:\n${screen}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -68,18 +100,26 @@ async function screenMatching(name: string, pattern: RegExp, timeoutMs = 15_000)
 describe('on a terminal', () => {
   it('waits behind one live status line: status, ticking elapsed time, next check; then a tick mark', async () => {
     const name = typeInTerminal(['action', 'run', sandbox.actionId('Daily sales report'), '--wait']);
-    const live = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] (Queued|Running)\s+elapsed (\d+\.\d)s\s+next check in \d+\.\ds\s+execution ([0-9a-f-]{36})/;
+    const live =
+      /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] (Queued|Running)\s+elapsed (\d+\.\d)s\s+next check in \d+\.\ds\s+execution ([0-9a-f-]{36})/;
     const first = await screenMatching(name, live);
-    const later = await screenMatching(name, new RegExp(`(Queued|Running)\\s+elapsed (?!${first.match[2]}s)\\d+\\.\\ds`));
+    const later = await screenMatching(
+      name,
+      new RegExp(`(Queued|Running)\\s+elapsed (?!${first.match[2]}s)\\d+\\.\\ds`),
+    );
     expect(later.match[0]).toContain('elapsed');
 
     const { screen } = await screenMatching(name, /exit=\d+/);
     expect(screen).toContain('exit=0');
     // the line was redrawn in place: one status line, now final, with no countdown left
-    const statusLines = screen.split('\n').filter((line) => line.includes(`execution ${first.match[3]}`) && line.includes('elapsed'));
+    const statusLines = screen
+      .split('\n')
+      .filter((line) => line.includes(`execution ${first.match[3]}`) && line.includes('elapsed'));
     expect(statusLines).toHaveLength(1);
     expect(statusLines[0]).toMatch(/^✔ Completed\s+elapsed \d+\.\ds\s+execution /);
-    expect(screen).toMatch(new RegExp(`^Completed: execution ${first.match[3]} of action [0-9a-f-]{36} \\(ran \\d+\\.\\ds\\)$`, 'm'));
+    expect(screen).toMatch(
+      new RegExp(`^Completed: execution ${first.match[3]} of action [0-9a-f-]{36} \\(ran \\d+\\.\\ds\\)$`, 'm'),
+    );
   });
 
   it('downloads behind a progress bar with bytes and rate', async () => {

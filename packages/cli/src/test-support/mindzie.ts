@@ -1,5 +1,5 @@
 // Runs the built `mindzie` bin as a real process, the way a shell or CI would.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const mindzieBin = fileURLToPath(new URL('../../bin/mindzie.js', import.meta.url));
@@ -39,14 +39,18 @@ export function startMindzie(args: string[], env: Record<string, string | undefi
       }
     }
   });
-  const done = new Promise<MindzieRun>((resolve) => child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const done = new Promise<MindzieRun>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   return {
     child,
     done,
     stderrMatches: (pattern) =>
       new Promise((resolve, reject) => {
         const match = stderr.match(pattern);
-        if (match) return resolve(match);
+        if (match) {
+          return resolve(match);
+        }
         waiters.push({ pattern, resolve });
         void done.then(() => reject(new Error(`mindzie ended before stderr matched ${pattern}:\n${stderr}`)));
       }),

@@ -6,18 +6,21 @@ const GUID = /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i;
 
 /** Throws an InvalidArgumentError naming `argument` unless `ok`. Values are never echoed: one may be a token. */
 export function check(ok: unknown, argument: string, expected: string): void {
-  if (!ok) throw new InvalidArgumentError(argument, `${argument} must be ${expected}`);
+  if (!ok) {
+    throw new InvalidArgumentError(argument, `${argument} must be ${expected}`);
+  }
 }
 
 export function checkGuid(argument: string, value: unknown): void {
-  check(typeof value == 'string' && GUID.test(value), argument, 'a GUID like 00000000-0000-0000-0000-000000000000');
+  check(typeof value === 'string' && GUID.test(value), argument, 'a GUID like 00000000-0000-0000-0000-000000000000');
 }
 
 export const isObject = (value: unknown): value is Record<string, unknown> =>
-  !!value && typeof value == 'object' && !Array.isArray(value);
+  !!value && typeof value === 'object' && !Array.isArray(value);
 
 /** An HTTP field name: a token (RFC 9110 §5.1), so no space, colon or line break. */
 export const isHeaderName = (name: string): boolean => /^[!#$%&'*+.^_`|~\w-]+$/.test(name);
 
 /** A field value fetch and node:http would send: one line of Latin-1 (a line break could forge another header). */
-export const isHeaderValue = (value: unknown): value is string => typeof value == 'string' && /^[\t\x20-\x7e\x80-\xff]*$/.test(value);
+export const isHeaderValue = (value: unknown): value is string =>
+  typeof value === 'string' && /^[\t\x20-\x7e\x80-\xff]*$/.test(value);

@@ -6,7 +6,9 @@ const parse = (header: string | null) => filenameFromContentDisposition(header, 
 
 describe('filenameFromContentDisposition', () => {
   it('reads the documented form', () => {
-    expect(parse('attachment; filename="11111111-2222-3333-4444-555555555555.zip"')).toBe('11111111-2222-3333-4444-555555555555.zip');
+    expect(parse('attachment; filename="11111111-2222-3333-4444-555555555555.zip"')).toBe(
+      '11111111-2222-3333-4444-555555555555.zip',
+    );
   });
 
   it('reads unquoted and escaped forms', () => {
@@ -15,7 +17,9 @@ describe('filenameFromContentDisposition', () => {
   });
 
   it('prefers filename* (RFC 5987) and decodes it', () => {
-    expect(parse(`attachment; filename="plain.zip"; filename*=UTF-8''r%C3%A9sultat%20final.zip`)).toBe('résultat final.zip');
+    expect(parse(`attachment; filename="plain.zip"; filename*=UTF-8''r%C3%A9sultat%20final.zip`)).toBe(
+      'résultat final.zip',
+    );
     expect(parse(`attachment; filename*=iso-8859-1'en'caf%E9.zip`)).toBe('café.zip');
   });
 
@@ -29,12 +33,12 @@ describe('filenameFromContentDisposition', () => {
 
   it('cuts a long name to 200 bytes of UTF-8 between whole characters, keeping its extension', () => {
     const bytes = (text: string) => Buffer.byteLength(text);
-    const cjk = parse(`attachment; filename*=UTF-8''${encodeURIComponent('報告'.repeat(60) + '.zip')}`); // 364 bytes
+    const cjk = parse(`attachment; filename*=UTF-8''${encodeURIComponent(`${'報告'.repeat(60)}.zip`)}`); // 364 bytes
     expect(bytes(cjk)).toBeLessThanOrEqual(200);
     expect(cjk).toMatch(/^(報告)+報?\.zip$/);
-    const emoji = safeFilename('📦'.repeat(80) + '.tar.gz'); // surrogate pairs: never cut in half
+    const emoji = safeFilename(`${'📦'.repeat(80)}.tar.gz`); // surrogate pairs: never cut in half
     expect(bytes(emoji)).toBeLessThanOrEqual(200);
-    expect(emoji).toBe('📦'.repeat(49) + '.gz'); // 196 + 3 bytes
+    expect(emoji).toBe(`${'📦'.repeat(49)}.gz`); // 196 + 3 bytes
     expect(() => encodeURIComponent(emoji)).not.toThrow();
     expect(safeFilename('a'.repeat(300))).toBe('a'.repeat(200));
     expect(safeFilename('é'.repeat(100))).toBe('é'.repeat(100)); // exactly 200 bytes: kept whole

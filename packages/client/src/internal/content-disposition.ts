@@ -11,7 +11,7 @@ export function filenameFromContentDisposition(header: string | null, fallback: 
   try {
     name = header === null ? undefined : contentDisposition.parse(header).parameters.filename;
   } catch {} // a malformed header suggests nothing
-  return safeFilename(typeof name == 'string' ? name : '') || fallback;
+  return safeFilename(typeof name === 'string' ? name : '') || fallback;
 }
 
 /**
@@ -37,13 +37,17 @@ const utf8Bytes = (text: string) => new TextEncoder().encode(text).length;
 
 /** `name` cut to MAX_NAME_BYTES of UTF-8 between whole characters, its extension kept. */
 function fitBytes(name: string): string {
-  if (name.length <= MAX_NAME_BYTES / 4 || utf8Bytes(name) <= MAX_NAME_BYTES) return name;
+  if (name.length <= MAX_NAME_BYTES / 4 || utf8Bytes(name) <= MAX_NAME_BYTES) {
+    return name;
+  }
   const extension = /\.[^.\s]{1,10}$/.exec(name)?.[0] ?? '';
   let room = MAX_NAME_BYTES - utf8Bytes(extension);
   let stem = '';
   for (const character of name.slice(0, name.length - extension.length)) {
     room -= utf8Bytes(character);
-    if (room < 0) break;
+    if (room < 0) {
+      break;
+    }
     stem += character;
   }
   return stem + extension;

@@ -30,9 +30,11 @@ export function guardedBody(response: Response, expectedBytes: number | undefine
     } finally {
       attempt.disarm();
     }
-    if (signal.aborted) throw attempt.failure(signal.reason);
+    if (signal.aborted) {
+      throw attempt.failure(signal.reason);
+    }
     received += chunk.value?.byteLength ?? 0;
-    const mismatch = chunk.done ? received != expectedBytes : received > expectedBytes!;
+    const mismatch = chunk.done ? received !== expectedBytes : received > expectedBytes!;
     if (expectedBytes !== undefined && mismatch) {
       const message = `${attempt.describe()}: received ${received} bytes but Content-Length announced ${expectedBytes}`;
       throw new NetworkError(message, { request: attempt.request });
@@ -49,7 +51,9 @@ export function guardedBody(response: Response, expectedBytes: number | undefine
       if (chunk.done) {
         finish();
         controller.close();
-      } else controller.enqueue(chunk.value);
+      } else {
+        controller.enqueue(chunk.value);
+      }
     },
     cancel(reason) {
       finish();

@@ -33,7 +33,10 @@ describe('redaction', () => {
 
   it('masks an all-digit secret echoed as a JSON number', () => {
     const digits = '1234567890123456';
-    expect(redactValue({ message: 'Invalid token', token: Number(digits) }, digits)).toEqual({ message: 'Invalid token', token: '[REDACTED]' });
+    expect(redactValue({ message: 'Invalid token', token: Number(digits) }, digits)).toEqual({
+      message: 'Invalid token',
+      token: '[REDACTED]',
+    });
     expect(redactValue(Number(digits), digits)).toBe('[REDACTED]');
     expect(redactValue({ count: 12 }, digits)).toEqual({ count: 12 });
   });
@@ -46,7 +49,11 @@ describe('redaction', () => {
 
   it('masks strings and keys anywhere in a JSON value, without touching the original', () => {
     const body = { message: `bad ${secret}`, list: [secret, 1, null], [secret]: true };
-    expect(redactValue(body, secret)).toEqual({ message: 'bad [REDACTED]', list: ['[REDACTED]', 1, null], '[REDACTED]': true });
+    expect(redactValue(body, secret)).toEqual({
+      message: 'bad [REDACTED]',
+      list: ['[REDACTED]', 1, null],
+      '[REDACTED]': true,
+    });
     expect(body.message).toContain(secret);
   });
 

@@ -13,16 +13,22 @@ const FRAGMENT = 8;
  * at least 8 characters long.
  */
 export function redactText(text: string, secret: string | undefined): string {
-  if (!secret) return text;
+  if (!secret) {
+    return text;
+  }
   const whole = text.split(secret).join(MASK);
-  if (secret.length <= FRAGMENT) return whole;
+  if (secret.length <= FRAGMENT) {
+    return whole;
+  }
   // Both kinds of piece are found on the same text, then masked once: overlapping pieces (a
   // secret that repeats its own start) must not hide each other's anchor.
   const spans = [...pieces(whole, secret, 1), ...pieces(whole, secret, -1)].sort((a, b) => a[0] - b[0]);
   let out = '';
   let at = 0;
   for (const [start, end] of spans) {
-    if (end <= at) continue;
+    if (end <= at) {
+      continue;
+    }
     out += start >= at ? whole.slice(at, start) + MASK : '';
     at = end;
   }
@@ -31,15 +37,19 @@ export function redactText(text: string, secret: string | undefined): string {
 
 /** Where `text` holds a run of `secret`'s start (direction 1) or end (-1) at least FRAGMENT long: [start, end) pairs. */
 function pieces(text: string, secret: string, direction: 1 | -1): Array<[number, number]> {
-  const anchor = direction == 1 ? secret.slice(0, FRAGMENT) : secret.slice(-FRAGMENT);
+  const anchor = direction === 1 ? secret.slice(0, FRAGMENT) : secret.slice(-FRAGMENT);
   const found: Array<[number, number]> = [];
   for (let at = text.indexOf(anchor); at >= 0; at = text.indexOf(anchor, at + 1)) {
     let start = at;
     let end = at + FRAGMENT;
-    if (direction == 1) {
-      while (end < text.length && end - at < secret.length && text[end] === secret[end - at]) end++;
+    if (direction === 1) {
+      while (end < text.length && end - at < secret.length && text[end] === secret[end - at]) {
+        end++;
+      }
     } else {
-      for (let k = secret.length - FRAGMENT - 1; start > 0 && k >= 0 && text[start - 1] === secret[k]; k--) start--;
+      for (let k = secret.length - FRAGMENT - 1; start > 0 && k >= 0 && text[start - 1] === secret[k]; k--) {
+        start--;
+      }
     }
     found.push([start, end]);
   }
@@ -48,8 +58,12 @@ function pieces(text: string, secret: string, direction: 1 | -1): Array<[number,
 
 /** A copy of a parsed body (JSON value or text) with the secret and its pieces masked in every string, number and key. */
 export function redactValue(value: unknown, secret: string | undefined): unknown {
-  if (!secret || value == null) return value;
-  if (typeof value == 'string') return redactText(value, secret);
+  if (!secret || value == null) {
+    return value;
+  }
+  if (typeof value === 'string') {
+    return redactText(value, secret);
+  }
   const json = JSON.stringify(value);
   const escaped = JSON.stringify(secret).slice(1, -1); // as it appears inside a JSON string
   return json === undefined || redactText(json, escaped) === json ? value : maskLeaves(value, secret); // untouched when there is nothing to mask
@@ -57,13 +71,19 @@ export function redactValue(value: unknown, secret: string | undefined): unknown
 
 /** Masks every string and key; a number that carries the secret (an all-digit token echoed unquoted) becomes masked text. */
 function maskLeaves(value: unknown, secret: string): unknown {
-  if (typeof value == 'string' || typeof value == 'number') {
+  if (typeof value === 'string' || typeof value === 'number') {
     const text = String(value);
     const masked = redactText(text, secret);
     return masked === text ? value : masked;
   }
-  if (Array.isArray(value)) return value.map((item) => maskLeaves(item, secret));
-  if (value && typeof value == 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [redactText(key, secret), maskLeaves(item, secret)]));
+  if (Array.isArray(value)) {
+    return value.map((item) => maskLeaves(item, secret));
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [redactText(key, secret), maskLeaves(item, secret)]),
+    );
+  }
   return value;
 }
 
@@ -76,11 +96,15 @@ export function redactCause(cause: unknown, secret: string): unknown {
 }
 
 function mentions(value: unknown, secret: string, depth: number): boolean {
-  if (value == null || depth > 4) return false;
+  if (value == null || depth > 4) {
+    return false;
+  }
   const error = value as Error;
   try {
     const text = [String(value), error.message, error.stack, JSON.stringify(value)].join('\n');
-    if (redactText(text, secret) !== text) return true; // the secret, or a piece of it
+    if (redactText(text, secret) !== text) {
+      return true; // the secret, or a piece of it
+    }
   } catch {
     return true; // cannot inspect it: do not keep it
   }

@@ -14,12 +14,16 @@ export const authMiddleware = (token: () => string | Promise<string>): Middlewar
     let value: string;
     try {
       const pending = token();
-      value = typeof pending == 'string' ? pending : await untilAborted(pending, attempt?.signal ?? request.signal);
+      value = typeof pending === 'string' ? pending : await untilAborted(pending, attempt?.signal ?? request.signal);
     } catch (caught) {
-      if (attempt) attempt.tokenFailed = true;
+      if (attempt) {
+        attempt.tokenFailed = true;
+      }
       throw caught;
     }
-    if (attempt) attempt.token = value;
+    if (attempt) {
+      attempt.token = value;
+    }
     request.headers.set('Authorization', `Bearer ${value}`);
     return undefined;
   },
@@ -28,7 +32,9 @@ export const authMiddleware = (token: () => string | Promise<string>): Middlewar
 /** What `pending` settles with, or the signal's reason as soon as it aborts. */
 function untilAborted<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    if (signal.aborted) reject(signal.reason); // `pending` is still handled below: its rejection must not go unhandled
+    if (signal.aborted) {
+      reject(signal.reason); // `pending` is still handled below: its rejection must not go unhandled
+    }
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
     pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));

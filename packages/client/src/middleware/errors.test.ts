@@ -25,11 +25,19 @@ describe('errorFromResponse', () => {
     expect(error.status).toBe(status);
   });
 
-  it.each([...actionErrorErrorValues, ...executionErrorErrorValues])('reads the 404 reason "%s" from `error`', (reason) => {
-    const error = errorFromResponse(respond(404), { error: reason, actionId: 'a' }, request, undefined) as NotFoundError;
-    expect(error.reason).toBe(reason);
-    expect(error.message).toContain(reason);
-  });
+  it.each([...actionErrorErrorValues, ...executionErrorErrorValues])(
+    'reads the 404 reason "%s" from `error`',
+    (reason) => {
+      const error = errorFromResponse(
+        respond(404),
+        { error: reason, actionId: 'a' },
+        request,
+        undefined,
+      ) as NotFoundError;
+      expect(error.reason).toBe(reason);
+      expect(error.message).toContain(reason);
+    },
+  );
 
   it.each([...blockErrorErrorValues])('reads the block 404 reason "%s" from the capitalised `Error`', (reason) => {
     const error = errorFromResponse(respond(404), { Error: reason, BlockId: 'b' }, request, undefined) as NotFoundError;
@@ -37,8 +45,12 @@ describe('errorFromResponse', () => {
   });
 
   it('leaves the reason undefined for a 404 it does not know (a proxy page, a new message)', () => {
-    expect((errorFromResponse(respond(404), '<html>Not Found</html>', request, undefined) as NotFoundError).reason).toBeUndefined();
-    expect((errorFromResponse(respond(404), { error: 'Something new' }, request, undefined) as NotFoundError).reason).toBeUndefined();
+    expect(
+      (errorFromResponse(respond(404), '<html>Not Found</html>', request, undefined) as NotFoundError).reason,
+    ).toBeUndefined();
+    expect(
+      (errorFromResponse(respond(404), { error: 'Something new' }, request, undefined) as NotFoundError).reason,
+    ).toBeUndefined();
   });
 
   it('keeps a free-text body as the message and the body, and names the request without the host', () => {
@@ -50,7 +62,12 @@ describe('errorFromResponse', () => {
   });
 
   it('falls back to the status text when the body says nothing', () => {
-    const error = errorFromResponse(new Response(null, { status: 503, statusText: 'Service Unavailable' }), '', request, undefined);
+    const error = errorFromResponse(
+      new Response(null, { status: 503, statusText: 'Service Unavailable' }),
+      '',
+      request,
+      undefined,
+    );
     expect(error.message).toBe('Service Unavailable (503 on GET /api/t/p/actionexecution/e)');
   });
 

@@ -1,16 +1,24 @@
 // Saving a package to disk against real servers, including their faults: the file is whole or absent.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createClient, InvalidArgumentError, NetworkError, NotFoundError, TimeoutError, type ClientOptions, type MindzieClient } from '../index.js';
+import {
+  type ClientOptions,
+  createClient,
+  InvalidArgumentError,
+  type MindzieClient,
+  NetworkError,
+  NotFoundError,
+  TimeoutError,
+} from '../index.js';
 import { downloadPackageToFile } from '../node.js';
 import { sendJson, startServer, type TestServer } from '../test-support/http-server.js';
 import { ids, TOKEN } from '../test-support/ids.js';
-import { randomPackage, startPackageServer, type PackageServerOptions } from '../test-support/package-server.js';
+import { type PackageServerOptions, randomPackage, startPackageServer } from '../test-support/package-server.js';
 import { buildZip, readZip } from '../test-support/zip.js';
 
 let server: TestServer | undefined;
@@ -39,17 +47,35 @@ const paths: [string, Partial<ClientOptions>][] = [
 ];
 
 describe.each(paths)('downloadPackageToFile through %s', (_, transport) => {
-  async function serve(options: PackageServerOptions, clientOptions: Partial<ClientOptions> = {}): Promise<MindzieClient> {
+  async function serve(
+    options: PackageServerOptions,
+    clientOptions: Partial<ClientOptions> = {},
+  ): Promise<MindzieClient> {
     server = await startPackageServer(options);
-    return createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, maxRetries: 0, ...transport, ...clientOptions });
+    return createClient({
+      baseUrl: server.url,
+      token: TOKEN,
+      tenantId: ids.tenantId,
+      projectId: ids.projectId,
+      maxRetries: 0,
+      ...transport,
+      ...clientOptions,
+    });
   }
 
   it('saves a real ZIP under the server file name, byte for byte, reporting progress', async () => {
     const zip = buildZip({ 'results.csv': randomPackage(3 * 1024 * 1024), 'notes.txt': Buffer.from('done') });
     const client = await serve({ body: zip, disposition });
     const progress: [number, number | undefined][] = [];
-    const saved = await downloadPackageToFile(client, ids.executionId, { directory: dir, onProgress: (bytes, total) => progress.push([bytes, total]) });
-    expect(saved).toEqual({ path: join(dir, `${ids.executionId}.zip`), bytes: zip.length, filename: `${ids.executionId}.zip` });
+    const saved = await downloadPackageToFile(client, ids.executionId, {
+      directory: dir,
+      onProgress: (bytes, total) => progress.push([bytes, total]),
+    });
+    expect(saved).toEqual({
+      path: join(dir, `${ids.executionId}.zip`),
+      bytes: zip.length,
+      filename: `${ids.executionId}.zip`,
+    });
     const onDisk = await readFile(saved.path);
     expect(sha256(onDisk)).toBe(sha256(zip));
     expect(Object.keys(readZip(onDisk))).toEqual(['results.csv', 'notes.txt']);
@@ -80,8 +106,11 @@ describe.each(paths)('downloadPackageToFile through %s', (_, transport) => {
   });
 
   it('saves under a long non-ASCII name the server suggests, cut to what a file system allows', async () => {
-    const suggested = '月次売上報告'.repeat(20) + '.zip'; // 364 bytes of UTF-8: over the 255 a file name may have
-    const client = await serve({ body: randomPackage(1000), disposition: `attachment; filename*=UTF-8''${encodeURIComponent(suggested)}` });
+    const suggested = `${'月次売上報告'.repeat(20)}.zip`; // 364 bytes of UTF-8: over the 255 a file name may have
+    const client = await serve({
+      body: randomPackage(1000),
+      disposition: `attachment; filename*=UTF-8''${encodeURIComponent(suggested)}`,
+    });
     const saved = await downloadPackageToFile(client, ids.executionId, { directory: dir });
     expect(saved.filename).toMatch(/^(月次売上報告)+[^.]*\.zip$/);
     expect(Buffer.byteLength(saved.filename)).toBeLessThanOrEqual(200);
@@ -135,7 +164,7 @@ describe.each(paths)('downloadPackageToFile through %s', (_, transport) => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  it('leaves no file and rejects with the disk\'s own error when the disk refuses a write', async () => {
+  it("leaves no file and rejects with the disk's own error when the disk refuses a write", async () => {
     const client = await serve({ body: randomPackage(4 * 1024 * 1024), disposition });
     // A full disk, made real for this process alone: files may grow to 1 MiB (util-linux's prlimit).
     const limitFileSize = (soft: string) => execFileSync('prlimit', ['--pid', String(process.pid), `--fsize=${soft}:`]);
@@ -162,9 +191,20 @@ describe.each(paths)('downloadPackageToFile through %s', (_, transport) => {
   });
 
   it('leaves no file for a missing package', async () => {
-    server = await startServer((_req, res) => sendJson(res, 404, { error: 'Execution not found', executionId: ids.executionId }));
-    const client = createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, ...transport });
-    await expect(downloadPackageToFile(client, ids.executionId, { directory: dir })).rejects.toMatchObject({ name: 'NotFoundError', reason: 'Execution not found' });
+    server = await startServer((_req, res) =>
+      sendJson(res, 404, { error: 'Execution not found', executionId: ids.executionId }),
+    );
+    const client = createClient({
+      baseUrl: server.url,
+      token: TOKEN,
+      tenantId: ids.tenantId,
+      projectId: ids.projectId,
+      ...transport,
+    });
+    await expect(downloadPackageToFile(client, ids.executionId, { directory: dir })).rejects.toMatchObject({
+      name: 'NotFoundError',
+      reason: 'Execution not found',
+    });
     expect(await readdir(dir)).toEqual([]);
     expect(NotFoundError).toBeDefined();
   });
@@ -198,7 +238,9 @@ describe.each(paths)('downloadPackageToFile through %s', (_, transport) => {
   it('rejects with the abort reason, sending nothing, when the signal is already aborted', async () => {
     const client = await serve({ body: randomPackage(100), disposition });
     const reason = new Error('never mind');
-    await expect(downloadPackageToFile(client, ids.executionId, { directory: dir, signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    await expect(
+      downloadPackageToFile(client, ids.executionId, { directory: dir, signal: AbortSignal.abort(reason) }),
+    ).rejects.toBe(reason);
     expect(server!.requests).toHaveLength(0);
     expect(await readdir(dir)).toEqual([]);
   });
@@ -215,7 +257,13 @@ describe('which way a download goes', () => {
       throw new Error('fetch must not be used');
     };
     try {
-      const client = createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, maxRetries: 0 });
+      const client = createClient({
+        baseUrl: server.url,
+        token: TOKEN,
+        tenantId: ids.tenantId,
+        projectId: ids.projectId,
+        maxRetries: 0,
+      });
       const saved = await downloadPackageToFile(client, ids.executionId, { directory: dir });
       expect((await readFile(saved.path)).equals(body)).toBe(true);
     } finally {
@@ -229,7 +277,13 @@ describe('which way a download goes', () => {
     server = await startPackageServer({ body, disposition });
     let fetchCalls = 0;
     const counting: typeof fetch = (input, init) => (fetchCalls++, fetch(input, init));
-    const client = createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId, fetch: counting });
+    const client = createClient({
+      baseUrl: server.url,
+      token: TOKEN,
+      tenantId: ids.tenantId,
+      projectId: ids.projectId,
+      fetch: counting,
+    });
     const saved = await downloadPackageToFile(client, ids.executionId, { directory: dir });
     expect((await readFile(saved.path)).equals(body)).toBe(true);
     expect(fetchCalls).toBe(1);
@@ -240,15 +294,26 @@ describe('which way a download goes', () => {
     server = await startPackageServer({ body, disposition });
     const inner = createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId });
     const asked: string[] = [];
-    const wrapper: MindzieClient = { ...inner, downloadPackage: (executionId, options) => (asked.push(executionId), inner.downloadPackage(executionId, options)) };
+    const wrapper: MindzieClient = {
+      ...inner,
+      downloadPackage: (executionId, options) => (asked.push(executionId), inner.downloadPackage(executionId, options)),
+    };
     const saved = await downloadPackageToFile(wrapper, ids.executionId, { directory: dir });
     expect(asked).toEqual([ids.executionId]);
     expect((await readFile(saved.path)).equals(body)).toBe(true);
   });
 
   it('checks the size itself when a client it did not make hands it a stream that does not match Content-Length', async () => {
-    const inner = createClient({ baseUrl: 'http://127.0.0.1:1', token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId });
-    const wrapper: MindzieClient = { ...inner, downloadPackage: async () => ({ stream: new Blob([new Uint8Array(10)]).stream(), filename: 'p.zip', size: 20 }) };
+    const inner = createClient({
+      baseUrl: 'http://127.0.0.1:1',
+      token: TOKEN,
+      tenantId: ids.tenantId,
+      projectId: ids.projectId,
+    });
+    const wrapper: MindzieClient = {
+      ...inner,
+      downloadPackage: async () => ({ stream: new Blob([new Uint8Array(10)]).stream(), filename: 'p.zip', size: 20 }),
+    };
     const error = await downloadPackageToFile(wrapper, ids.executionId, { directory: dir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as Error).message).toContain('10 bytes but Content-Length announced 20');
@@ -259,10 +324,18 @@ describe('which way a download goes', () => {
 describe('downloadPackageToFile in a process that exits mid-download', () => {
   it('listens for the exit only while a download is under way', async () => {
     server = await startPackageServer({ body: randomPackage(3 * 1024 * 1024), disposition });
-    const client = createClient({ baseUrl: server.url, token: TOKEN, tenantId: ids.tenantId, projectId: ids.projectId });
+    const client = createClient({
+      baseUrl: server.url,
+      token: TOKEN,
+      tenantId: ids.tenantId,
+      projectId: ids.projectId,
+    });
     const before = process.listenerCount('exit');
     const during: number[] = [];
-    await downloadPackageToFile(client, ids.executionId, { directory: dir, onProgress: () => during.push(process.listenerCount('exit')) });
+    await downloadPackageToFile(client, ids.executionId, {
+      directory: dir,
+      onProgress: () => during.push(process.listenerCount('exit')),
+    });
     expect(during[0]).toBe(before + 1);
     expect(process.listenerCount('exit')).toBe(before);
   });
@@ -279,7 +352,9 @@ describe('downloadPackageToFile in a process that exits mid-download', () => {
       await downloadPackageToFile(client, ${JSON.stringify(ids.executionId)}, { directory: ${JSON.stringify(dir)}, onProgress: () => process.exit(130) });
     `;
     // Not spawnSync: the server runs in this process and must keep serving.
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
     const status = await new Promise((resolve) => child.on('close', resolve));

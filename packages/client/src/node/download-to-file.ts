@@ -4,8 +4,8 @@ import { link, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
-import { promisify } from 'node:util';
 import type { ReadableStream as NodeWebStream } from 'node:stream/web';
+import { promisify } from 'node:util';
 import { clientInternals, type MindzieClient } from '../client.js';
 import { InvalidArgumentError, MindzieError, NetworkError } from '../errors.js';
 import { safeFilename } from '../internal/content-disposition.js';
@@ -59,14 +59,18 @@ export async function downloadPackageToFile(
   const explicit = options.path === undefined ? undefined : resolve(checkString('path', options.path));
   const directory = explicit ? dirname(explicit) : resolve(checkString('directory', options.directory ?? '.'));
   await assertDirectory(explicit ? 'path' : 'directory', directory);
-  if (explicit && !overwrite) await assertAbsent(explicit);
+  if (explicit && !overwrite) {
+    await assertAbsent(explicit);
+  }
 
   const source = await openPackage(client, executionId, { signal: options.signal, timeoutMs: options.timeoutMs });
   const temp = join(directory, `.${safeFilename(source.filename) || 'package'}.${randomBytes(6).toString('hex')}.part`);
   let file: WriteStream | undefined;
   try {
     const target = explicit ?? fileIn(directory, source.filename, `${executionId}.zip`);
-    if (!overwrite) await assertAbsent(target);
+    if (!overwrite) {
+      await assertAbsent(target);
+    }
     // A plain descriptor, not a FileHandle: a FileHandle's stream allocates a promise per write.
     const fd = await openFile(temp, 'wx');
     trackUnfinished(temp);
@@ -74,7 +78,7 @@ export async function downloadPackageToFile(
     const counter = countBytes(source.body, source.size, onProgress);
     await pipeline(source.body, file).catch((error) => {
       // The disk's errors and the progress callback's pass as they are; the body's become the SDK's.
-      const own = error === counter.callbackError || typeof (error as { syscall?: unknown }).syscall == 'string';
+      const own = error === counter.callbackError || typeof (error as { syscall?: unknown }).syscall === 'string';
       throw own ? error : source.failure(error, counter.bytes);
     });
     if (source.size !== undefined && counter.bytes !== source.size) {
@@ -84,7 +88,9 @@ export async function downloadPackageToFile(
     return { path: target, bytes: counter.bytes, filename: basename(target) };
   } catch (error) {
     source.body.on('error', () => {}).destroy(); // stops the download when the failure is ours (disk, callback)
-    if (file && !file.closed) await finished(file.destroy()).catch(() => {}); // closed before it is removed
+    if (file && !file.closed) {
+      await finished(file.destroy()).catch(() => {}); // closed before it is removed
+    }
     await unlink(temp).catch(() => {});
     throw error;
   } finally {
@@ -133,7 +139,11 @@ type Counter = { bytes: number; callbackError?: unknown };
  * Counts the bytes on their way to the file, reports progress, and stops a body longer than
  * announced. A 'data' listener beside the pipeline, not a Transform in it: one stream hop less per chunk.
  */
-function countBytes(body: Readable, size: number | undefined, onProgress: DownloadToFileOptions['onProgress']): Counter {
+function countBytes(
+  body: Readable,
+  size: number | undefined,
+  onProgress: DownloadToFileOptions['onProgress'],
+): Counter {
   const counter: Counter = { bytes: 0 };
   body.on('data', (chunk: Buffer) => {
     counter.bytes += chunk.byteLength;
@@ -159,12 +169,16 @@ function countBytes(body: Readable, size: number | undefined, onProgress: Downlo
 const unfinished = new Set<string>();
 
 function trackUnfinished(temp: string): void {
-  if (unfinished.size === 0) process.on('exit', removeUnfinished);
+  if (unfinished.size === 0) {
+    process.on('exit', removeUnfinished);
+  }
   unfinished.add(temp);
 }
 
 function untrackUnfinished(temp: string): void {
-  if (unfinished.delete(temp) && unfinished.size === 0) process.off('exit', removeUnfinished);
+  if (unfinished.delete(temp) && unfinished.size === 0) {
+    process.off('exit', removeUnfinished);
+  }
 }
 
 function removeUnfinished(): void {
@@ -177,13 +191,19 @@ function removeUnfinished(): void {
 
 /** Moves the finished file into place; without overwrite, never replaces a file that appeared meanwhile. */
 async function commit(temp: string, target: string, overwrite: boolean): Promise<void> {
-  if (overwrite) return rename(temp, target);
+  if (overwrite) {
+    return rename(temp, target);
+  }
   try {
     await link(temp, target); // fails with EEXIST instead of replacing
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
-    if (code === 'EEXIST') throw exists(target);
-    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(code)) throw error;
+    if (code === 'EEXIST') {
+      throw exists(target);
+    }
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(code)) {
+      throw error;
+    }
     await assertAbsent(target); // a file system without hard links: check, then rename
     return rename(temp, target);
   }
@@ -192,23 +212,36 @@ async function commit(temp: string, target: string, overwrite: boolean): Promise
 
 function fileIn(directory: string, suggested: string, fallback: string): string {
   const target = resolve(directory, safeFilename(suggested) || fallback);
-  if (dirname(target) !== directory) throw new MindzieError(`Refusing to write outside ${directory}`);
+  if (dirname(target) !== directory) {
+    throw new MindzieError(`Refusing to write outside ${directory}`);
+  }
   return target;
 }
 
 async function assertDirectory(argument: string, directory: string): Promise<void> {
   const info = await stat(directory).catch(() => undefined);
-  if (!info?.isDirectory()) throw invalid(argument, `${directory} is not an existing directory`);
+  if (!info?.isDirectory()) {
+    throw invalid(argument, `${directory} is not an existing directory`);
+  }
 }
 
 async function assertAbsent(file: string): Promise<void> {
-  if (await stat(file).then(() => true, () => false)) throw exists(file);
+  if (
+    await stat(file).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    throw exists(file);
+  }
 }
 
 const invalid = (argument: string, message: string) => new InvalidArgumentError(argument, message);
 const exists = (file: string) => invalid('overwrite', `${file} already exists; pass overwrite: true to replace it`);
 
 function checkString(argument: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw invalid(argument, `${argument} must be a non-empty string`);
+  if (typeof value !== 'string' || value === '') {
+    throw invalid(argument, `${argument} must be a non-empty string`);
+  }
   return value;
 }

@@ -1,7 +1,7 @@
 // A download's attempts go out through undici's `request` (llhttp parses every answer), handed to
 // openapi-fetch as its `fetch`: token, middleware, retries and error mapping stay the client's.
 import type { Readable } from 'node:stream';
-import { Agent, interceptors, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher, interceptors, request } from 'undici';
 import type { Attempt } from '../attempt.js';
 
 /** As many hops as fetch follows. */

@@ -1,7 +1,7 @@
 // Servers that stream a package the way a real one does, and the ways a real one fails.
 import { randomBytes } from 'node:crypto';
-import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { startServer, type TestServer } from './http-server.js';
 
 export type Fault = 'none' | 'destroy-midway' | 'short-body' | 'stall-midway';
@@ -19,23 +19,40 @@ export interface PackageServerOptions {
 export function startPackageServer(options: PackageServerOptions): Promise<TestServer> {
   const { body, fault = 'none', chunkDelayMs = 0, chunkSize = 64 * 1024 } = options;
   return startServer(async (_req, res) => {
-    const headers: Record<string, string | number> = { 'Content-Type': 'application/zip', 'Content-Length': body.length };
-    if (options.disposition !== undefined) headers['Content-Disposition'] = options.disposition;
+    const headers: Record<string, string | number> = {
+      'Content-Type': 'application/zip',
+      'Content-Length': body.length,
+    };
+    if (options.disposition !== undefined) {
+      headers['Content-Disposition'] = options.disposition;
+    }
     res.writeHead(200, headers);
     const half = Math.floor(body.length / 2);
     for (let at = 0; at < body.length; at += chunkSize) {
-      if (at >= half && fault === 'destroy-midway') return void res.socket?.destroy();
-      if (at >= half && fault === 'stall-midway') return; // headers and half the bytes, then silence
-      if (at >= half && fault === 'short-body') return void res.socket?.end(); // a clean close, bytes missing
-      if (!res.write(body.subarray(at, at + chunkSize))) await new Promise((resolve) => res.once('drain', resolve));
-      if (chunkDelayMs) await new Promise((resolve) => setTimeout(resolve, chunkDelayMs));
+      if (at >= half && fault === 'destroy-midway') {
+        return void res.socket?.destroy();
+      }
+      if (at >= half && fault === 'stall-midway') {
+        return; // headers and half the bytes, then silence
+      }
+      if (at >= half && fault === 'short-body') {
+        return void res.socket?.end(); // a clean close, bytes missing
+      }
+      if (!res.write(body.subarray(at, at + chunkSize))) {
+        await new Promise((resolve) => res.once('drain', resolve));
+      }
+      if (chunkDelayMs) {
+        await new Promise((resolve) => setTimeout(resolve, chunkDelayMs));
+      }
     }
     res.end();
   });
 }
 
 /** A raw TCP server, for answers node:http refuses to produce (a body longer than announced). */
-export async function startRawServer(onRequest: (socket: Socket) => void): Promise<{ url: string; connections: () => number; close(): Promise<void> }> {
+export async function startRawServer(
+  onRequest: (socket: Socket) => void,
+): Promise<{ url: string; connections: () => number; close(): Promise<void> }> {
   let connections = 0;
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
@@ -51,7 +68,9 @@ export async function startRawServer(onRequest: (socket: Socket) => void): Promi
     connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
+        for (const socket of sockets) {
+          socket.destroy();
+        }
         server.close(() => resolve());
       }),
   };

@@ -1,5 +1,5 @@
 // Starts Prism on a free port of 127.0.0.1 serving the bundled contract, for contract tests.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { freePort } from './free-port.js';
@@ -36,7 +36,9 @@ export async function startPrism(): Promise<RunningPrism> {
 async function waitUntilListening(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 55_000; // within vitest's 60 s hook timeout: a busy machine starts Prism slowly
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Prism exited (${child.exitCode}):\n${output()}`);
+    if (child.exitCode !== null) {
+      throw new Error(`Prism exited (${child.exitCode}):\n${output()}`);
+    }
     try {
       await fetch(url, { signal: AbortSignal.timeout(1000) });
       return; // any HTTP answer (a 404 for /) means it is serving
@@ -48,7 +50,9 @@ async function waitUntilListening(url: string, child: ChildProcess, output: () =
 }
 
 function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve();
+  }
   return new Promise((resolve) => {
     const force = setTimeout(() => child.kill('SIGKILL'), 5000);
     child.once('exit', () => {

@@ -3,13 +3,17 @@
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  for (let k = 0; k < 8; k++) {
+    c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
   return c >>> 0;
 });
 
 function crc32(data: Uint8Array): number {
   let crc = 0xffffffff;
-  for (const byte of data) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  for (const byte of data) {
+    crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  }
   return (crc ^ 0xffffffff) >>> 0;
 }
 
@@ -55,12 +59,16 @@ export function buildZip(files: Record<string, Uint8Array>): Buffer {
 /** The entries of a stored-only ZIP, read back from its central directory. */
 export function readZip(zip: Buffer): Record<string, Buffer> {
   const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (end < 0) throw new Error('not a ZIP: no end of central directory');
+  if (end < 0) {
+    throw new Error('not a ZIP: no end of central directory');
+  }
   const count = zip.readUInt16LE(end + 10);
   let at = zip.readUInt32LE(end + 16);
   const files: Record<string, Buffer> = {};
   for (let i = 0; i < count; i++) {
-    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error('bad central directory');
+    if (zip.readUInt32LE(at) !== 0x02014b50) {
+      throw new Error('bad central directory');
+    }
     const size = zip.readUInt32LE(at + 20);
     const nameLength = zip.readUInt16LE(at + 28);
     const extraLength = zip.readUInt16LE(at + 30);
@@ -71,7 +79,9 @@ export function readZip(zip: Buffer): Record<string, Buffer> {
     const localExtraLength = zip.readUInt16LE(localOffset + 28);
     const dataStart = localOffset + 30 + localNameLength + localExtraLength;
     const data = zip.subarray(dataStart, dataStart + size);
-    if (crc32(data) !== zip.readUInt32LE(at + 16)) throw new Error(`CRC mismatch in ${name}`);
+    if (crc32(data) !== zip.readUInt32LE(at + 16)) {
+      throw new Error(`CRC mismatch in ${name}`);
+    }
     files[name] = Buffer.from(data);
     at += 46 + nameLength + extraLength + commentLength;
   }

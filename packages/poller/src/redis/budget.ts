@@ -41,20 +41,25 @@ export class FleetBudget {
   async take(signal: AbortSignal, until: number): Promise<boolean> {
     for (;;) {
       signal.throwIfAborted();
-      if (Date.now() >= until) return false;
+      if (Date.now() >= until) {
+        return false;
+      }
       const slot = Math.floor(Date.now() / this.#slotMs);
       try {
         await withTimeout(this.#limiter.consume(String(slot)), this.#commandTimeoutMs);
         return true;
       } catch (error) {
-        if (!(error instanceof RateLimiterRes))
+        if (!(error instanceof RateLimiterRes)) {
           throw error instanceof RedisAwayError
             ? error
             : new RedisAwayError(String((error as Error)?.message ?? error));
+        }
       }
       // Spent for this slot: try again when the next one starts (a little spread, not all at once).
       const slotMs = this.#slotMs;
-      if (Date.now() + slotMs - (Date.now() % slotMs) >= until) return false;
+      if (Date.now() + slotMs - (Date.now() % slotMs) >= until) {
+        return false;
+      }
       await sleep(slotMs - (Date.now() % slotMs) + Math.floor((Math.random() * slotMs) / 5), signal);
     }
   }

@@ -8,7 +8,7 @@ import * as entry from '../redis.js';
 import { eventually } from '../test-support.js';
 import { createRedisCoordinator } from './coordinator.js';
 import type { RedisCoordinatorOptions } from './options.js';
-import { startRedis, type RedisServer } from './test-redis.js';
+import { type RedisServer, startRedis } from './test-redis.js';
 
 const ids = { tenantId: '10000000-0000-4000-8000-000000000001', projectId: '20000000-0000-4000-8000-000000000001' };
 let server: RedisServer;

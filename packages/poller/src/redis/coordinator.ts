@@ -9,8 +9,8 @@ import type { FleetMember } from '../coordinator.js';
 import { createLimiter } from '../limiter.js';
 import type { CheckContext } from '../stream.js';
 import { FleetBudget, RedisAwayError, withTimeout } from './budget.js';
-import { ExecutionPoll, FOLLOW_MARGIN_MS, type Fleet } from './execution-poll.js';
-import { resolveOptions, type RedisCoordinator, type RedisCoordinatorOptions } from './options.js';
+import { ExecutionPoll, type Fleet, FOLLOW_MARGIN_MS } from './execution-poll.js';
+import { type RedisCoordinator, type RedisCoordinatorOptions, resolveOptions } from './options.js';
 
 // Compare-and-renew and compare-and-delete: a lease is only touched by the process holding it.
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then
@@ -46,7 +46,9 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
   const subscriber: Redis = redis.duplicate();
   subscriber.on('error', () => {}); // reported once per outage through onFallback, not per retry
   subscriber.on('message', (from: string, text: string) => {
-    if (from === channel) route(text);
+    if (from === channel) {
+      route(text);
+    }
   });
   const subscribe = () => {
     subscribed = false;
@@ -67,7 +69,9 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
 
   /** A Redis call bounded by commandTimeoutMs; any failure is RedisAwayError. */
   function command<T>(run: () => Promise<T>): Promise<T> {
-    if (!up()) return Promise.reject(new RedisAwayError(`Redis is not connected (${redis.status})`));
+    if (!up()) {
+      return Promise.reject(new RedisAwayError(`Redis is not connected (${redis.status})`));
+    }
     return withTimeout(run(), commandTimeoutMs).catch((error: unknown) => {
       throw error instanceof RedisAwayError ? error : new RedisAwayError(String((error as Error)?.message ?? error));
     });
@@ -80,22 +84,32 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
     } catch {
       return; // not ours
     }
-    if (message.f === self || typeof message.k !== 'string') return;
+    if (message.f === self || typeof message.k !== 'string') {
+      return;
+    }
     const value = message.v ?? undefined;
-    for (const poll of polls.get(message.k) ?? []) poll.deliver(value);
+    for (const poll of polls.get(message.k) ?? []) {
+      poll.deliver(value);
+    }
   }
 
   function fellBack(error: Error): void {
     // Whatever this process held may be another's by the time Redis answers again: claim anew.
-    for (const poll of leading) poll.leading = false;
+    for (const poll of leading) {
+      poll.leading = false;
+    }
     leading.clear();
-    if (away || closed) return;
+    if (away || closed) {
+      return;
+    }
     away = true;
     o.onFallback(error);
   }
 
   function rejoin(): void {
-    if (!away || !up()) return;
+    if (!away || !up()) {
+      return;
+    }
     away = false;
     o.onRejoin?.();
   }
@@ -108,11 +122,15 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
     }
     const held = [...leading];
     const batch = redis.pipeline();
-    for (const poll of held) batch.eval(RENEW, 2, leaseKey(poll), statusKey(poll), self, leaseMs, 3 * leaseMs);
+    for (const poll of held) {
+      batch.eval(RENEW, 2, leaseKey(poll), statusKey(poll), self, leaseMs, 3 * leaseMs);
+    }
     command(() => batch.exec()).then(
       (results) => {
         held.forEach((poll, i) => {
-          if (results?.[i]?.[1] === 1) return;
+          if (results?.[i]?.[1] === 1) {
+            return;
+          }
           poll.leading = false; // expired meanwhile (a stall): another process may hold it now
           leading.delete(poll);
         });
@@ -124,14 +142,20 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
   const fleet: Fleet = {
     leaseMs,
     async available() {
-      if (up()) return true;
+      if (up()) {
+        return true;
+      }
       // Just created: give the connections a moment before calling it an outage.
-      if (!away && !closed && redis.status !== 'end') await whenUp(commandTimeoutMs);
+      if (!away && !closed && redis.status !== 'end') {
+        await whenUp(commandTimeoutMs);
+      }
       return up();
     },
     async claim(poll) {
       const ok = await command(() => redis.set(leaseKey(poll), self, 'PX', leaseMs, 'NX'));
-      if (ok !== 'OK') return false;
+      if (ok !== 'OK') {
+        return false;
+      }
       poll.leading = true;
       leading.add(poll);
       renewing ??= setInterval(renew, Math.max(50, Math.floor(leaseMs / 3)));
@@ -144,7 +168,9 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
       const until = Date.now() + context.timeoutMs - Math.min(FOLLOW_MARGIN_MS, context.timeoutMs / 4);
       return budget.inFlight.run(async () => {
         if (!(await budget.take(context.signal, until))) {
-          if (poll.last) return poll.last.value as T;
+          if (poll.last) {
+            return poll.last.value as T;
+          }
           throw new TimeoutError('The fleet had no request left in its budget before this check ran out of time');
         }
         const value = await source.check(context);
@@ -158,7 +184,9 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
     },
     async stored(poll) {
       const text = await command(() => redis.get(statusKey(poll)));
-      if (text === null) return undefined;
+      if (text === null) {
+        return undefined;
+      }
       try {
         return { value: (JSON.parse(text) as { v?: unknown }).v ?? undefined };
       } catch {
@@ -169,14 +197,18 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
     left(poll) {
       const siblings = polls.get(poll.key);
       siblings?.delete(poll);
-      if (siblings?.size === 0) polls.delete(poll.key);
+      if (siblings?.size === 0) {
+        polls.delete(poll.key);
+      }
       void release(poll);
     },
   };
 
   /** Gives the lease up at once (the others claim it on their next check); it would expire anyway. */
   async function release(poll: ExecutionPoll): Promise<void> {
-    if (!leading.delete(poll)) return;
+    if (!leading.delete(poll)) {
+      return;
+    }
     poll.leading = false;
     await command(() => redis.eval(RELEASE, 2, leaseKey(poll), statusKey(poll), self, leaseMs)).catch(() => {});
   }
@@ -184,7 +216,11 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
   function publish(poll: ExecutionPoll, value: unknown): void {
     const text = JSON.stringify({ k: poll.key, f: self, v: value ?? null });
     // Another client of this process following the same execution hears it here, not from Redis.
-    for (const sibling of polls.get(poll.key) ?? []) if (sibling !== poll) sibling.deliver(value);
+    for (const sibling of polls.get(poll.key) ?? []) {
+      if (sibling !== poll) {
+        sibling.deliver(value);
+      }
+    }
     command(() =>
       redis
         .multi()
@@ -206,7 +242,9 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
     join(key: string, member: FleetMember) {
       const poll = new ExecutionPoll(fleet, key, member);
       let siblings = polls.get(key);
-      if (!siblings) polls.set(key, (siblings = new Set()));
+      if (!siblings) {
+        polls.set(key, (siblings = new Set()));
+      }
       siblings.add(poll);
       return poll;
     },
@@ -214,7 +252,9 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
       return up();
     },
     async close() {
-      if (closed) return;
+      if (closed) {
+        return;
+      }
       await Promise.all([...leading].map(release));
       closed = true;
       clearInterval(renewing);

@@ -45,18 +45,27 @@ export class ExecutionPoll implements FleetPoll {
   /** A status another process published. */
   deliver(value: unknown): void {
     this.last = { value };
-    if (this.#waiter) this.#waiter({ value });
-    else this.member.receive(value);
+    if (this.#waiter) {
+      this.#waiter({ value });
+    } else {
+      this.member.receive(value);
+    }
   }
 
   async check<T>(source: Source<T>, context: CheckContext): Promise<T> {
     const { fleet } = this;
     try {
-      if (!(await fleet.available())) throw new RedisAwayError('Redis is not connected');
-      if (this.leading || (await fleet.claim(this))) return await fleet.lead(this, source, context);
+      if (!(await fleet.available())) {
+        throw new RedisAwayError('Redis is not connected');
+      }
+      if (this.leading || (await fleet.claim(this))) {
+        return await fleet.lead(this, source, context);
+      }
       return (await this.#follow(source, context)) as T;
     } catch (error) {
-      if (!(error instanceof RedisAwayError)) throw error; // the server's answer, an abort: the wait's to handle
+      if (!(error instanceof RedisAwayError)) {
+        throw error; // the server's answer, an abort: the wait's to handle
+      }
       fleet.fellBack(error);
       return fleet.local(source, context);
     }
@@ -74,12 +83,22 @@ export class ExecutionPoll implements FleetPoll {
     for (;;) {
       const news = await this.#next(Math.min(until - Date.now(), fleet.leaseMs), context.signal);
       context.signal.throwIfAborted();
-      if (news) return news.value;
-      if (!(await fleet.available())) throw new RedisAwayError('Redis is not connected');
-      if (await fleet.claim(this)) return fleet.lead(this, source, context);
-      if (Date.now() < until) continue;
+      if (news) {
+        return news.value;
+      }
+      if (!(await fleet.available())) {
+        throw new RedisAwayError('Redis is not connected');
+      }
+      if (await fleet.claim(this)) {
+        return fleet.lead(this, source, context);
+      }
+      if (Date.now() < until) {
+        continue;
+      }
       const known = this.last ?? (await fleet.stored(this));
-      if (known) return known.value;
+      if (known) {
+        return known.value;
+      }
       throw new TimeoutError('No status from the process polling this execution yet');
     }
   }

@@ -1,7 +1,7 @@
 // Child-process workers and a sandbox for the fleet tests (not part of the package's API).
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startSandbox, type Fixture, type Sandbox } from '@mindzie/sandbox';
+import { type Fixture, type Sandbox, startSandbox } from '@mindzie/sandbox';
 
 export const ACTIONS = {
   slow: 'a0000000-0000-4000-8000-00000000f001',
@@ -80,8 +80,12 @@ export function startWorker(config: Record<string, unknown> & { name: string }):
   const done = new Promise<Extract<WorkerEvent, { type: 'done' }>>((resolve, reject) => {
     child.on('message', (event: WorkerEvent) => {
       events.push(event);
-      if (event.type === 'ready') onReady();
-      if (event.type === 'done') resolve(event);
+      if (event.type === 'ready') {
+        onReady();
+      }
+      if (event.type === 'done') {
+        resolve(event);
+      }
     });
     child.on('exit', (code, signal) =>
       reject(new Error(`worker ${config.name} exited (${code ?? signal}) before it was done`)),
@@ -96,7 +100,9 @@ export function startWorker(config: Record<string, unknown> & { name: string }):
 export async function stopWorkers(workers: Worker[]): Promise<void> {
   await Promise.all(
     workers.map((w) => {
-      if (w.child.exitCode !== null || w.child.signalCode !== null) return undefined;
+      if (w.child.exitCode !== null || w.child.signalCode !== null) {
+        return undefined;
+      }
       const ended = new Promise((resolve) => w.child.once('exit', resolve));
       w.child.kill('SIGKILL');
       return ended;
@@ -118,7 +124,11 @@ export function pollersOf(workers: Worker[], executionId: string): Array<{ name:
 /** How often the poller of an execution changed from one process to another. */
 export function handovers(pollers: Array<{ name: string }>): number {
   let changes = 0;
-  for (let i = 1; i < pollers.length; i++) if (pollers[i]!.name !== pollers[i - 1]!.name) changes += 1;
+  for (let i = 1; i < pollers.length; i++) {
+    if (pollers[i]!.name !== pollers[i - 1]!.name) {
+      changes += 1;
+    }
+  }
   return changes;
 }
 
@@ -127,9 +137,13 @@ export function takesTurns(pollers: Array<{ name: string }>): boolean {
   const done = new Set<string>();
   for (let i = 1; i < pollers.length; i++) {
     const previous = pollers[i - 1]!.name;
-    if (pollers[i]!.name === previous) continue;
+    if (pollers[i]!.name === previous) {
+      continue;
+    }
     done.add(previous);
-    if (done.has(pollers[i]!.name)) return false;
+    if (done.has(pollers[i]!.name)) {
+      return false;
+    }
   }
   return true;
 }

@@ -30,13 +30,14 @@ void next().then(async (config) => {
     // Every status request this process sends, as it leaves (the sandbox logs its arrival).
     fetch(url, init) {
       requests += 1;
-      if (report === 'all')
+      if (report === 'all') {
         send({
           type: 'request',
           name,
           path: new URL(url instanceof Request ? url.url : String(url)).pathname,
           at: Date.now(),
         });
+      }
       return fetch(url, init);
     },
   });
@@ -62,7 +63,9 @@ void next().then(async (config) => {
     waits.map(async ({ executionId, timeoutMs, abortAfterMs }) => {
       const controller = new AbortController();
       const reason = Object.assign(new Error('aborted by the test'), { name: 'AbortedByTest' });
-      if (abortAfterMs !== undefined) setTimeout(() => controller.abort(reason), abortAfterMs);
+      if (abortAfterMs !== undefined) {
+        setTimeout(() => controller.abort(reason), abortAfterMs);
+      }
       const signal = abortAfterMs === undefined ? undefined : controller.signal;
       try {
         const execution = await waitForActionExecution(client, executionId, {

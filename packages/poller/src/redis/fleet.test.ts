@@ -12,13 +12,13 @@ import {
   fleetSandbox,
   handovers,
   pollersOf,
-  takesTurns,
   startWorker,
   stopWorkers,
+  takesTurns,
   type Worker,
   type WorkerEvent,
 } from './fleet-support.js';
-import { freePort, startRedis, type RedisServer } from './test-redis.js';
+import { freePort, type RedisServer, startRedis } from './test-redis.js';
 
 let sandbox: Sandbox;
 let redis: RedisServer;
@@ -91,7 +91,9 @@ describe('a fleet of processes through Redis', () => {
     for (const w of fleetOf3) {
       for (const r of resultsOf(w)) {
         const failing = ids.indexOf(r.executionId) >= 4;
-        if (r.error === 'WaitTimeoutError' || r.error === 'AbortedByTest') continue; // checked below
+        if (r.error === 'WaitTimeoutError' || r.error === 'AbortedByTest') {
+          continue; // checked below
+        }
         expect(r, `${w.name} ${r.executionId}`).toMatchObject(
           failing ? { error: 'ExecutionFailedError', status: 'Failed' } : { status: 'Completed' },
         );
@@ -146,7 +148,9 @@ describe('a fleet of processes through Redis', () => {
   it('hands the poll over when the process polling it is killed (SIGKILL), before the waits run out', async () => {
     const fleetOf3 = await ready(...['k0', 'k1', 'k2'].map((name) => worker(name, { redisPort: redis.port })));
     const [id] = await execute(ACTIONS.slow, 1);
-    for (const w of fleetOf3) w.begin([{ executionId: id! }]);
+    for (const w of fleetOf3) {
+      w.begin([{ executionId: id! }]);
+    }
     await eventually(() => pollersOf(fleetOf3, id!).length >= 2, 20_000);
     const leaderName = pollersOf(fleetOf3, id!)[0]!.name;
     const leader = fleetOf3.find((w) => w.name === leaderName)!;
@@ -162,8 +166,9 @@ describe('a fleet of processes through Redis', () => {
     expect(takeover!.at - killedAt).toBeLessThan(2 * LEASE_MS + wait.maxDelayMs + 5_000);
     expect(handovers(pollers)).toBeGreaterThanOrEqual(1);
     expect(takesTurns(pollers), pollers.map((p) => p.name).join(' ')).toBe(true);
-    for (const w of survivors)
+    for (const w of survivors) {
       expect(resultsOf(w)).toEqual([expect.objectContaining({ executionId: id, status: 'Completed' })]);
+    }
   }, 90_000);
 
   it('polls locally while Redis is away (at start or mid-wait), says so once, and rejoins', async () => {
@@ -174,7 +179,9 @@ describe('a fleet of processes through Redis', () => {
       worker('r2', { redisPort: nowhere }),
     );
     const ids = [...(await execute(ACTIONS.slow, 2)), ...(await execute(ACTIONS.fails, 1))];
-    for (const w of fleetOf3) w.begin(ids.map((executionId) => ({ executionId })));
+    for (const w of fleetOf3) {
+      w.begin(ids.map((executionId) => ({ executionId })));
+    }
     await eventually(() => ids.every((id) => pollersOf(fleetOf3.slice(0, 2), id).length > 0), 20_000);
     await redis.stop();
     const stoppedAt = Date.now();
@@ -201,7 +208,9 @@ describe('a fleet of processes through Redis', () => {
     }
     expect(eventsOf(fleetOf3[2]!, 'rejoin')).toHaveLength(0);
     // Rejoined when Redis came back (if still waiting then): at most once each.
-    for (const w of fleetOf3.slice(0, 2)) expect(eventsOf(w, 'rejoin').length).toBeLessThanOrEqual(1);
+    for (const w of fleetOf3.slice(0, 2)) {
+      expect(eventsOf(w, 'rejoin').length).toBeLessThanOrEqual(1);
+    }
     expect(fleetOf3.slice(0, 2).some((w) => eventsOf(w, 'rejoin').length === 1)).toBe(true);
   }, 90_000);
 });

@@ -39,8 +39,9 @@ export type ResolvedOptions = Required<Omit<RedisCoordinatorOptions, 'onRejoin'>
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function resolveOptions(options: RedisCoordinatorOptions): ResolvedOptions {
-  if (options === null || typeof options !== 'object')
+  if (options === null || typeof options !== 'object') {
     throw new InvalidArgumentError('options', 'options must be an object');
+  }
   const { redis, tenantId, projectId, maxPerSecond } = options;
   if (typeof redis?.duplicate !== 'function' || typeof redis.publish !== 'function') {
     throw new InvalidArgumentError('redis', 'redis must be an ioredis client (new Redis(…))');
@@ -49,7 +50,9 @@ export function resolveOptions(options: RedisCoordinatorOptions): ResolvedOption
     ['tenantId', tenantId],
     ['projectId', projectId],
   ] as const) {
-    if (typeof id !== 'string' || !GUID.test(id)) throw new InvalidArgumentError(name, `${name} must be a GUID`);
+    if (typeof id !== 'string' || !GUID.test(id)) {
+      throw new InvalidArgumentError(name, `${name} must be a GUID`);
+    }
   }
   const perSecond = count('maxPerSecond', maxPerSecond, undefined);
   return {
@@ -75,8 +78,9 @@ function count(name: string, value: unknown, fallback: number | undefined, min =
 }
 
 function callback<F>(name: string, value: F | undefined): F | undefined {
-  if (value !== undefined && typeof value !== 'function')
+  if (value !== undefined && typeof value !== 'function') {
     throw new InvalidArgumentError(name, `${name} must be a function`);
+  }
   return value;
 }
 

@@ -1,7 +1,7 @@
 // A real redis-server for the Redis coordinator's tests (not part of the package's API):
 // Debian's package, installed when missing (as the docs' tests install Chromium), started on
 // a free port of 127.0.0.1 with a throw-away directory and no persistence, stopped afterwards.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,9 @@ export const REDIS_SERVER = '/usr/bin/redis-server';
 
 /** Installs Debian's redis-server with apt-get when it is missing (needs root, as CI runs). */
 export function ensureRedisServer(): string {
-  if (existsSync(REDIS_SERVER)) return REDIS_SERVER;
+  if (existsSync(REDIS_SERVER)) {
+    return REDIS_SERVER;
+  }
   const steps: Array<[string, string[]]> = [
     ['apt-get', ['update']],
     ['apt-get', ['install', '-y', '--no-install-recommends', 'redis-server']],
@@ -27,13 +29,16 @@ export function ensureRedisServer(): string {
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
       timeout: 300_000,
     });
-    if (result.status !== 0)
+    if (result.status !== 0) {
       throw new Error(
         `\`${[cmd, ...args].join(' ')}\` failed (${result.status ?? result.signal}): ` +
           String(result.stderr).slice(-2000),
       );
+    }
   }
-  if (!existsSync(REDIS_SERVER)) throw new Error(`apt-get installed redis-server but ${REDIS_SERVER} is still missing`);
+  if (!existsSync(REDIS_SERVER)) {
+    throw new Error(`apt-get installed redis-server but ${REDIS_SERVER} is still missing`);
+  }
   return REDIS_SERVER;
 }
 
@@ -74,7 +79,9 @@ export async function startRedis(port?: number): Promise<RedisServer> {
     async stop() {
       const running = child;
       child = undefined;
-      if (!running || running.exitCode !== null) return;
+      if (!running || running.exitCode !== null) {
+        return;
+      }
       const ended = new Promise((resolve) => running.once('exit', resolve));
       running.kill('SIGKILL');
       await ended;
@@ -91,8 +98,9 @@ export async function startRedis(port?: number): Promise<RedisServer> {
 async function untilPing(port: number, child: ChildProcess): Promise<void> {
   const until = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null)
+    if (child.exitCode !== null) {
       throw new Error(`redis-server exited (${child.exitCode}) before answering on port ${port}`);
+    }
     const probe = new Redis({
       port,
       host: '127.0.0.1',
@@ -103,13 +111,17 @@ async function untilPing(port: number, child: ChildProcess): Promise<void> {
     probe.on('error', () => {});
     try {
       await probe.connect();
-      if ((await probe.ping()) === 'PONG') return;
+      if ((await probe.ping()) === 'PONG') {
+        return;
+      }
     } catch {
       // not listening yet
     } finally {
       probe.disconnect();
     }
-    if (Date.now() > until) throw new Error(`redis-server did not answer on port ${port} within 30 s`);
+    if (Date.now() > until) {
+      throw new Error(`redis-server did not answer on port ${port} within 30 s`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }
