@@ -7,6 +7,7 @@ export default {
     hookTimeout: 180_000,
     // Each package writes a machine-readable report that scripts/test-all.mjs sums into
     // the plain `N passed, N failed` line CI reads (vitest's own summary is not read).
+    // biome-ignore lint/suspicious/noExplicitAny: vitest does not export the type of a reporter tuple.
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]] as any,
   },
 };

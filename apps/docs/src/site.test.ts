@@ -107,6 +107,7 @@ async function showSample(page: Page, path: string, label: string) {
     .locator('button[aria-haspopup="menu"]')
     .filter({ hasText: new RegExp(`^${label}$`) })
     .waitFor();
+  // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText(), the text as the reader sees it.
   return (await panel.locator('[data-component-name="CodeBlock/CodeBlock"]').innerText()).trim();
 }
 
@@ -194,7 +195,7 @@ describe('the built site in Chromium', () => {
       expect(answer?.status(), href).toBe(200);
       const target = page
         .locator('h1, h2')
-        .filter({ hasText: new RegExp(`^${escape(label)}`) })
+        .filter({ hasText: new RegExp(`^${escapeRegExp(label)}`) })
         .first();
       await target.waitFor();
       await expect
@@ -211,7 +212,7 @@ describe('the built site in Chromium', () => {
 const guideSections = (
   readFileSync(new URL('../guide/getting-started.md', import.meta.url), 'utf8').match(/^## /gm) ?? []
 ).length;
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Every link of the navigation (each tag expanded), with its label as shown. */
 async function navigationLinks(page: Page) {
@@ -220,6 +221,7 @@ async function navigationLinks(page: Page) {
     const shown = await page.$$eval('a[href]', (anchors) =>
       anchors
         .filter((a) => a.closest('[class*="menu-item-type-"]'))
+        // biome-ignore lint/performance/useDomNodeTextContent: the label as rendered, without hidden text.
         .map((a) => ({ href: a.getAttribute('href') ?? '', label: (a as HTMLElement).innerText })),
     );
     // An operation's label ends with its method badge.

@@ -60,23 +60,27 @@ function describe(sandbox: Sandbox): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Parses the command line (`pnpm start -- --json` passes the `--` along: options after it are still options). */
+function parseOptions() {
+  return parseArgs({
+    args: process.argv.slice(2).filter((arg, index) => !(index === 0 && arg === '--')),
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      fixture: { type: 'string' },
+      'time-scale': { type: 'string' },
+      'cors-origin': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  }).values;
+}
+
 async function main(): Promise<void> {
-  let values;
+  let values: ReturnType<typeof parseOptions>;
   try {
-    ({ values } = parseArgs({
-      // `pnpm start -- --json` passes the `--` along: options after it are still options.
-      args: process.argv.slice(2).filter((arg, index) => !(index === 0 && arg === '--')),
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        fixture: { type: 'string' },
-        'time-scale': { type: 'string' },
-        'cors-origin': { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }));
+    values = parseOptions();
   } catch (error) {
     fail((error as Error).message);
   }

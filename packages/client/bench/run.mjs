@@ -67,7 +67,9 @@ async function overhead(baseUrl, how, goal) {
     return (performance.now() - started) * 1000; // µs
   };
   for (let i = 0; i < 200; i++) {
-    await rawFetch(), await viaClient(); // warm-up: connections, JIT
+    // warm-up: connections, JIT
+    await rawFetch();
+    await viaClient();
   }
   const raw = [];
   const sdk = [];
@@ -77,9 +79,11 @@ async function overhead(baseUrl, how, goal) {
     const roundSdk = [];
     for (let i = 0; i < CALLS; i++) {
       if (i % 2 === 0) {
-        roundRaw.push(await time(rawFetch)), roundSdk.push(await time(viaClient));
+        roundRaw.push(await time(rawFetch));
+        roundSdk.push(await time(viaClient));
       } else {
-        roundSdk.push(await time(viaClient)), roundRaw.push(await time(rawFetch));
+        roundSdk.push(await time(viaClient));
+        roundRaw.push(await time(rawFetch));
       }
     }
     roundRatios.push(median(roundSdk) / median(roundRaw));

@@ -257,7 +257,7 @@ describe('errors', () => {
     const { client } = await serve((_req, res) =>
       kind === 'json'
         ? sendJson(res, status, body)
-        : (res.writeHead(status, { 'Content-Type': 'text/plain' }), res.end(body as string)),
+        : res.writeHead(status, { 'Content-Type': 'text/plain' }).end(body as string),
     );
     const error = (await client.getActionExecution(ids.executionId).catch((e: unknown) => e)) as ApiError;
     expect(error).toBeInstanceOf(Class);
@@ -288,8 +288,8 @@ describe('errors', () => {
   });
 
   it('a 200 that is not JSON is an ApiError, not a crash', async () => {
-    const { client } = await serve(
-      (_req, res) => (res.writeHead(200, { 'Content-Type': 'text/html' }), res.end('<html>proxy login</html>')),
+    const { client } = await serve((_req, res) =>
+      res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>proxy login</html>'),
     );
     await expect(client.getActionExecution(ids.executionId)).rejects.toMatchObject({
       name: 'ApiError',
@@ -395,7 +395,10 @@ describe('a token function that hangs', () => {
     let asked = 0;
     const failure = new Error('identity provider down');
     const { server, client } = await serve((_req, res) => sendJson(res, 200, execution), {
-      token: async () => (asked++, Promise.reject(failure)),
+      token: async () => {
+        asked++;
+        return Promise.reject(failure);
+      },
       maxRetries: 3,
     });
     await expect(client.getActionExecution(ids.executionId)).rejects.toBe(failure);
@@ -420,7 +423,7 @@ describe('the token never leaks', () => {
       if (json) {
         sendJson(res, 500, { message: echoed, nested: [{ header: req.headers.authorization }] });
       } else {
-        res.writeHead(401, { 'Content-Type': 'text/plain' }), res.end(echoed);
+        res.writeHead(401, { 'Content-Type': 'text/plain' }).end(echoed);
       }
     });
     const unauthorized = await client.getActionExecution(ids.executionId).catch((e: unknown) => e);
@@ -439,7 +442,7 @@ describe('the token never leaks', () => {
     const { client } = await serve((req, res) =>
       json
         ? sendJson(res, 200, { list: [`sent ${req.headers.authorization}`] })
-        : (res.writeHead(200, { 'Content-Type': 'text/plain' }), res.end(`sent ${req.headers.authorization}`)),
+        : res.writeHead(200, { 'Content-Type': 'text/plain' }).end(`sent ${req.headers.authorization}`),
     );
     const notAList = await client.listActionExecutions(ids.actionId).catch((e: unknown) => e);
     expect(notAList).toBeInstanceOf(ApiError);
@@ -475,9 +478,8 @@ describe('the token never leaks', () => {
     ['a token function', async () => `\t ${TOKEN}\t `],
   ])('is masked when %s comes with surrounding whitespace (sent trimmed, as fetch would)', async (_, token) => {
     const { server, client } = await serve(
-      (req, res) => (
-        res.writeHead(401, { 'Content-Type': 'text/plain' }), res.end(`Invalid token: ${req.headers.authorization}`)
-      ),
+      (req, res) =>
+        res.writeHead(401, { 'Content-Type': 'text/plain' }).end(`Invalid token: ${req.headers.authorization}`),
       { token },
     );
     const error = await client.getActionExecution(ids.executionId).catch((e: unknown) => e);

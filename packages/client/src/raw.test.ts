@@ -79,7 +79,7 @@ describe('createRawClient', () => {
       if (json) {
         sendJson(res, 503, { message: echoed, nested: [{ header: req.headers.authorization }] });
       } else {
-        res.writeHead(401, { 'Content-Type': 'text/plain' }), res.end(echoed);
+        res.writeHead(401, { 'Content-Type': 'text/plain' }).end(echoed);
       }
     });
     const unauthorized = await raw.GET('/api/{tenantId}/{projectId}/actionexecution/{executionId}', {

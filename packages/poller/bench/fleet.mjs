@@ -108,7 +108,9 @@ async function runFleet({ info, start, redisPort }) {
   // The executions start once every process is ready, so none is over before its waits begin.
   const ids = await start();
   const started = Date.now();
-  workers.forEach((w, i) => w.child.send({ waits: waitsFor(ids, i * 7) }));
+  for (const [i, w] of workers.entries()) {
+    w.child.send({ waits: waitsFor(ids, i * 7) });
+  }
   const done = await Promise.all(workers.map((w) => w.done));
   const seconds = (Date.now() - started) / 1000;
   for (const w of workers) {

@@ -92,7 +92,9 @@ describe('deadlines', () => {
         { limiter, timeoutMs: 60_000, signal: controller.signal },
       ),
     );
-    waits.forEach((w) => w.catch(() => {}));
+    for (const w of waits) {
+      w.catch(() => {});
+    }
     await vi.advanceTimersByTimeAsync(0);
     expect(limiter.queued).toBe(999);
     expect(vi.getTimerCount()).toBe(2);

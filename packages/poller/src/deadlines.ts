@@ -30,7 +30,8 @@ export function removeDeadline(item: Expiring): void {
   }
   const last = registered.pop()!;
   if (last !== item) {
-    registered[(last.slot = item.slot)] = last;
+    last.slot = item.slot;
+    registered[last.slot] = last;
   }
   item.slot = -1;
   if (registered.length === 0) {

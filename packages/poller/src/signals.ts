@@ -47,7 +47,8 @@ export function onAbort(signal: AbortSignal, member: { handleEvent(): void }): v
         m.handleEvent();
       }
     };
-    groups.set(signal, (group = { members, listener }));
+    group = { members, listener };
+    groups.set(signal, group);
     signal.addEventListener('abort', listener, { once: true });
   }
   group.members.add(member);

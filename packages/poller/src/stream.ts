@@ -108,7 +108,8 @@ export class PollStream<T> implements Turn, FleetMember {
       if (this.#first === undefined) {
         this.#close(); // a stream nobody joined must not stay registered
       }
-      return reject(early);
+      reject(early);
+      return;
     }
     const sub = new Subscriber(this, wait, options, resolve, reject);
     if (signal) {
@@ -165,7 +166,8 @@ export class PollStream<T> implements Turn, FleetMember {
   #start(): void {
     const initial = this.last;
     if (initial && this.source.reading.isDone(initial.value)) {
-      return this.#finish(initial);
+      this.#finish(initial);
+      return;
     }
     if (initial) {
       this.#wakeAt = Date.now() + this.#advance({ now: Date.now() });
@@ -287,7 +289,8 @@ export class PollStream<T> implements Turn, FleetMember {
     }
     this.#lastStartAt = now;
     const timeoutMs = Math.max(1, Math.ceil(Math.min(this.#requestTimeoutMs, left)));
-    const controller = (this.#inFlight = new AbortController());
+    const controller = new AbortController();
+    this.#inFlight = controller;
     const timer = setTimeout(
       () => controller.abort(new TimeoutError(`Status check took longer than ${timeoutMs} ms`)),
       timeoutMs,
@@ -324,7 +327,8 @@ export class PollStream<T> implements Turn, FleetMember {
   /** Reads one check's outcome: tells the subscribers, then ends or plans the next check. */
   #handle(outcome: Outcome<T> | undefined): void {
     if (outcome === undefined) {
-      return this.#step();
+      this.#step();
+      return;
     }
     const now = Date.now();
     let ends: boolean;
@@ -337,7 +341,8 @@ export class PollStream<T> implements Turn, FleetMember {
       // A check cut off by the deadline is the deadline's doing: the subscribers' timers,
       // due now, end the wait with WaitTimeoutError, not with this check's own error.
       if (now >= this.#deadline()) {
-        return this.#step();
+        this.#step();
+        return;
       }
       ends = !isTransient(outcome.error) || ++this.#failures > this.#maxConsecutiveFailures;
       if (outcome.error instanceof ApiError) {
@@ -426,7 +431,8 @@ class Subscriber<T> implements Expiring {
     }
     this.#stream.leave(this);
     if (!('value' in outcome)) {
-      return this.#reject(outcome.error);
+      this.#reject(outcome.error);
+      return;
     }
     const failure = this.#options.returnFailed ? undefined : this.#stream.source.reading.failure?.(outcome.value);
     if (failure) {
@@ -444,7 +450,8 @@ class Subscriber<T> implements Expiring {
     }
     const { onUnknownStatus, onStatusChange } = this.#options;
     if (!isKnownStatus(status) && !this.#unknown?.has(status)) {
-      (this.#unknown ??= new Set()).add(status);
+      this.#unknown ??= new Set();
+      this.#unknown.add(status);
       if (onUnknownStatus) {
         this.#call(() => onUnknownStatus(status, value));
       }

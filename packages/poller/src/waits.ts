@@ -203,7 +203,8 @@ export function waitFor<E extends ActionExecution | BlockExecution>(
     }
     let map = streams.get(client);
     if (!map) {
-      streams.set(client, (map = new Map()));
+      map = new Map();
+      streams.set(client, map);
     }
     const { key } = target;
     let stream = map.get(key) as PollStream<E | undefined> | undefined;
@@ -235,7 +236,8 @@ export function checkClient(client: MindzieClient): void {
 function sharedLimiter(client: MindzieClient): Limiter {
   let limiter = limiters.get(client);
   if (!limiter) {
-    limiters.set(client, (limiter = createLimiter()));
+    limiter = createLimiter();
+    limiters.set(client, limiter);
   }
   return limiter;
 }

@@ -26,6 +26,7 @@ export function safeFilename(name: string): string {
     name
       .split(/[/\\]/)
       .pop()!
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is replaced.
       .replace(/[\0-\x1f\x7f<>:"|?*]/g, '_')
       .replace(/^[\s.]+|[\s.]+$/g, ''),
   ).replace(/[\s.]+$/, '');

@@ -276,7 +276,10 @@ describe('which way a download goes', () => {
     const body = randomPackage(256 * 1024);
     server = await startPackageServer({ body, disposition });
     let fetchCalls = 0;
-    const counting: typeof fetch = (input, init) => (fetchCalls++, fetch(input, init));
+    const counting: typeof fetch = (input, init) => {
+      fetchCalls++;
+      return fetch(input, init);
+    };
     const client = createClient({
       baseUrl: server.url,
       token: TOKEN,
@@ -296,7 +299,10 @@ describe('which way a download goes', () => {
     const asked: string[] = [];
     const wrapper: MindzieClient = {
       ...inner,
-      downloadPackage: (executionId, options) => (asked.push(executionId), inner.downloadPackage(executionId, options)),
+      downloadPackage: (executionId, options) => {
+        asked.push(executionId);
+        return inner.downloadPackage(executionId, options);
+      },
     };
     const saved = await downloadPackageToFile(wrapper, ids.executionId, { directory: dir });
     expect(asked).toEqual([ids.executionId]);

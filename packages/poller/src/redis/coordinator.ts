@@ -243,7 +243,8 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
       const poll = new ExecutionPoll(fleet, key, member);
       let siblings = polls.get(key);
       if (!siblings) {
-        polls.set(key, (siblings = new Set()));
+        siblings = new Set();
+        polls.set(key, siblings);
       }
       siblings.add(poll);
       return poll;

@@ -17,7 +17,12 @@ process.on('message', (message) => (deliver ? deliver(message) : messages.push(m
 const next = () =>
   messages.length
     ? Promise.resolve(messages.shift())
-    : new Promise((resolve) => (deliver = (m) => ((deliver = undefined), resolve(m))));
+    : new Promise((resolve) => {
+        deliver = (m) => {
+          deliver = undefined;
+          resolve(m);
+        };
+      });
 
 void next().then(async (config) => {
   const { name, api, redisPort, fleet = {}, wait = {}, report = 'all', limiter } = config;
