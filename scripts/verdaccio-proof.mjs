@@ -224,7 +224,8 @@ async function main() {
   await step('Chromium: the browser build runs, waits, downloads and fails without showing a token', async () => {
     const outcome = await runInChromium({ consumer, sandbox: sandbox.info });
     console.log(
-      `    ${outcome.browser}: ${outcome.status}, ${outcome.filename}, ${outcome.error}, ${outcome.console} console lines`,
+      `    ${outcome.browser}: ${outcome.status}, ${outcome.filename}, ${outcome.error}, ` +
+        `${outcome.console} console lines`,
     );
   });
 

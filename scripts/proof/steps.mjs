@@ -28,7 +28,8 @@ export function run(cmd, args, { cwd, env = process.env, timeoutMs = 10 * 60_000
       } else {
         reject(
           new Error(
-            `\`${[cmd, ...args].join(' ')}\` failed (${code ?? signal}):\n${stdout.slice(-4000)}\n${stderr.slice(-4000)}`,
+            `\`${[cmd, ...args].join(' ')}\` failed (${code ?? signal}):\n` +
+              `${stdout.slice(-4000)}\n${stderr.slice(-4000)}`,
           ),
         );
       }

@@ -4,7 +4,8 @@ import { withoutPreRenderedPage } from './hash-routes.mjs';
 describe('withoutPreRenderedPage', () => {
   it("empties Redoc's container and keeps the module script after it", () => {
     const page =
-      '<body><div id="redoc"><a href="/actions">Actions</a><div>x</div></div>\n  <script type="module">hydrate()</script>';
+      '<body><div id="redoc"><a href="/actions">Actions</a><div>x</div></div>\n' +
+      '  <script type="module">hydrate()</script>';
     expect(withoutPreRenderedPage(page)).toBe(
       '<body><div id="redoc"></div>\n  <script type="module">hydrate()</script>',
     );

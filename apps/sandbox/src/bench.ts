@@ -136,7 +136,8 @@ async function main(): Promise<void> {
   const startPrismMs = median(startup.prism);
   const report = [
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}. ` +
-      `autocannon, ${connections} connections, ${rounds} rounds of ${measureSeconds} s (medians), after ${warmupSeconds} s warm-up each.`,
+      `autocannon, ${connections} connections, ${rounds} rounds of ${measureSeconds} s (medians), ` +
+      `after ${warmupSeconds} s warm-up each.`,
     '',
     '| GET one execution | requests/s | p50 ms | p99 ms | non-2xx + errors |',
     '|---|---:|---:|---:|---:|',
@@ -152,7 +153,8 @@ async function main(): Promise<void> {
     '',
     `Every round: sandbox ${results.sandbox.map((entry) => round(entry.requestsPerSecond)).join(', ')} req/s; ` +
       `Prism ${results.prism.map((entry) => round(entry.requestsPerSecond)).join(', ')} req/s. ` +
-      `Start-ups: sandbox ${startup.sandbox.map((ms) => round(ms)).join(', ')} ms; Prism ${startup.prism.map((ms) => round(ms)).join(', ')} ms.`,
+      `Start-ups: sandbox ${startup.sandbox.map((ms) => round(ms)).join(', ')} ms; ` +
+      `Prism ${startup.prism.map((ms) => round(ms)).join(', ')} ms.`,
   ].join('\n');
   process.stdout.write(`${report}\n`);
   const out = fileURLToPath(new URL('../.bench-out/', import.meta.url));

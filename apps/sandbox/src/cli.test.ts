@@ -92,7 +92,8 @@ describe('mindzie-sandbox', { timeout: 60_000 }, () => {
     const origin = 'http://app.localhost:5173';
     const run = start('--json', '--cors-origin', origin);
     const info = JSON.parse(await run.firstLine);
-    const listUrl = `${info.baseUrl}/api/${info.tenantId}/${info.projectId}/actionexecution/action/${info.actions[0].actionId}`;
+    const apiRoot = `${info.baseUrl}/api/${info.tenantId}/${info.projectId}`;
+    const listUrl = `${apiRoot}/actionexecution/action/${info.actions[0].actionId}`;
     const response = await fetch(listUrl, { headers: { origin, authorization: `Bearer ${info.token}` } });
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe(origin);

@@ -16,6 +16,9 @@ const usage = `Usage: mindzie-sandbox [--port N] [--host H] [--fixture FILE] [--
   --json          print one JSON object on the first line of stdout, then nothing else
 `;
 
+/** A seeded item's description as a suffix of its line, or nothing. */
+const described = (description: string | undefined) => (description ? `; ${description}` : '');
+
 function fail(message: string): never {
   process.stderr.write(`mindzie-sandbox: ${message}\n\n${usage}`);
   process.exit(2);
@@ -45,14 +48,18 @@ function describe(sandbox: Sandbox): string {
     `  admin token ${sandbox.adminToken}  (admin API under ${sandbox.baseUrl}/__sandbox/)`,
     '',
     'Actions:',
-    ...sandbox.actions.map(
-      (action) =>
-        `  ${action.actionId}  ${action.name}: ${action.outcome === cannotCreateExecution ? `execute answers 404 "${refused}"` : `${action.outcome} after ${seconds(action.durationMs)}`}${action.description ? `; ${action.description}` : ''}`,
-    ),
+    ...sandbox.actions.map((action) => {
+      const outcome =
+        action.outcome === cannotCreateExecution
+          ? `execute answers 404 "${refused}"`
+          : `${action.outcome} after ${seconds(action.durationMs)}`;
+      return `  ${action.actionId}  ${action.name}: ${outcome}${described(action.description)}`;
+    }),
     'Blocks:',
     ...sandbox.blocks.map(
       (block) =>
-        `  ${block.blockId}  ${block.name}: ${block.outcome} after ${seconds(block.durationMs)}${block.description ? `; ${block.description}` : ''}`,
+        `  ${block.blockId}  ${block.name}: ${block.outcome} after ${seconds(block.durationMs)}` +
+        described(block.description),
     ),
     '',
     'Press Ctrl+C to stop.',

@@ -131,16 +131,19 @@ describe('injected faults', () => {
     await expect(response.text()).rejects.toThrow();
   });
 
-  it('cut a JSON answer into a complete-looking one with length "cut": the execute ran, its answer does not parse', async () => {
-    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'truncate', afterBytes: 20, length: 'cut' });
-    const response = await api.get(executePath());
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-length')).toBe('20');
-    const text = await response.text();
-    expect(text).toHaveLength(20);
-    expect(() => JSON.parse(text)).toThrow();
-    expect((await (await api.get(historyPath())).json()).items).toHaveLength(3);
-  });
+  it(
+    'cut a JSON answer into a complete-looking one with length "cut": ' + 'the execute ran, its answer does not parse',
+    async () => {
+      sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'truncate', afterBytes: 20, length: 'cut' });
+      const response = await api.get(executePath());
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-length')).toBe('20');
+      const text = await response.text();
+      expect(text).toHaveLength(20);
+      expect(() => JSON.parse(text)).toThrow();
+      expect((await (await api.get(historyPath())).json()).items).toHaveLength(3);
+    },
+  );
 
   it('answer a given body instead (an HTML page on a 200), before or after the request is handled', async () => {
     sandbox.admin.injectFault({ operationId: 'listActionExecutions', kind: 'body', body: '<html>Bad gateway</html>' });

@@ -214,7 +214,8 @@ describe('tenants', () => {
 
   it('answer 401 with the free-text message for a missing or unknown token', async () => {
     sandbox = await startSandbox();
-    const path = `${sandbox.baseUrl}/api/${sandbox.tenantId}/${sandbox.projectId}/actionexecution/action/${sandbox.actions[0]!.actionId}`;
+    const apiRoot = `${sandbox.baseUrl}/api/${sandbox.tenantId}/${sandbox.projectId}`;
+    const path = `${apiRoot}/actionexecution/action/${sandbox.actions[0]!.actionId}`;
     for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: sandbox.token }] as Record<
       string,
       string

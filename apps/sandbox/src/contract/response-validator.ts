@@ -122,7 +122,8 @@ export function checkResponse(
   const media = content[mediaType];
   if (!media) {
     violations.push(
-      `${operation.operationId} ${status}: content-type "${mediaType}" is not one of ${Object.keys(content).join(', ')}`,
+      `${operation.operationId} ${status}: content-type "${mediaType}" ` +
+        `is not one of ${Object.keys(content).join(', ')}`,
     );
     return result;
   }
@@ -156,7 +157,8 @@ export function checkResponse(
   }
   if (!validate(value)) {
     violations.push(
-      `${operation.operationId} ${status}: ${ajv.errorsText(validate.errors, { dataVar: 'body' })} in ${JSON.stringify(value).slice(0, 300)}`,
+      `${operation.operationId} ${status}: ${ajv.errorsText(validate.errors, { dataVar: 'body' })} ` +
+        `in ${JSON.stringify(value).slice(0, 300)}`,
     );
   }
   result.examples = Object.values(media.examples ?? {})
