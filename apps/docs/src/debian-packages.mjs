@@ -5,16 +5,12 @@ import { existsSync } from 'node:fs';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-/** Headless, and nothing Chromium would fetch by itself (updates, sync, first-run pages). */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+/**
+ * playwright-core's own launcher options: its defaults already run headless and turn off what Chromium would
+ * fetch by itself (background networking, component updates, first-run pages); only the path is ours.
+ * Its installer cannot replace ensureChromium: it downloads Playwright's build from its CDN, not Debian's package.
+ */
+export const CHROMIUM_LAUNCH = { executablePath: CHROMIUM_PATH, headless: true, chromiumSandbox: false };
 
 /**
  * Installs a Debian package with apt-get when `binary` is missing. Needs root (CI runs

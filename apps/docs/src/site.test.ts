@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { curlSample, readTypeScriptSamples } from './code-samples.mjs';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from './debian-packages.mjs';
+import { CHROMIUM_LAUNCH, ensureChromium } from './debian-packages.mjs';
 import { listOperations } from './operations.mjs';
 import { startStaticServer } from './static-server.mjs';
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
   ensureChromium();
   mkdirSync(results, { recursive: true });
   server = await startStaticServer({ root: dist });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  browser = await chromium.launch(CHROMIUM_LAUNCH);
 }, 300_000);
 
 afterAll(async () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import sirv from 'sirv';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from '../../../apps/docs/src/debian-packages.mjs';
+import { CHROMIUM_LAUNCH, ensureChromium } from '../../../apps/docs/src/debian-packages.mjs';
 
 /**
  * @param {{ consumer: string, sandbox: { token: string } & Record<string, unknown> }} options
@@ -38,7 +38,7 @@ export async function runInChromium({ consumer, sandbox }) {
   const server = createServer((request, response) => serve(request, response, () => response.writeHead(404).end()));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
   const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
     const page = await browser.newPage();
     /** @type {string[]} */
