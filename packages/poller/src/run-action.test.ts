@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExecutionFailedError, UnsupportedError, WaitTimeoutError } from './errors.js';
 import { runAction } from './node.js';
 import { runAction as runActionInBrowser } from './run-action.js';
-import { countingServer, idOf, quick, sandboxWithClient } from './test-support.js';
+import { countingServer, eventually, idOf, quick, sandboxWithClient } from './test-support.js';
 
 let sandbox: Sandbox;
 let client: MindzieClient;
@@ -153,10 +153,14 @@ describe('runAction', () => {
   });
 
   it('keeps the execution id when the caller aborts while execute is on its way', async () => {
-    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'latency', ms: 300 });
+    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'latency', ms: 2_000 });
     const controller = new AbortController();
     const reason = new Error('aborted during execute');
-    setTimeout(() => controller.abort(reason), 50);
+    // Abort once execute has reached the sandbox: a 50 ms timer fired before it left on a machine at load 38.
+    void eventually(() => executes().length > 0, 30_000).then(
+      () => controller.abort(reason),
+      () => controller.abort(new Error('execute never reached the sandbox')),
+    );
     const executed: string[] = [];
     await expect(
       runAction(client, action('Full reprocessing'), {
