@@ -131,14 +131,16 @@ describe('runAction', () => {
   });
 
   it('times out under one deadline across execute and wait, with the last execution seen', async () => {
-    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'latency', ms: 300 });
+    // Execute takes 3 s of a 5 s deadline: one deadline ends near 5 s, a fresh one for the wait would end after 8 s.
+    // (With 300 ms of 700, the read before execute alone outlasted the deadline on a machine at load 25.)
+    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'latency', ms: 3_000 });
     const started = Date.now();
-    const error = await runAction(client, action('Full reprocessing'), { ...quick, timeoutMs: 700 }).catch(
+    const error = await runAction(client, action('Full reprocessing'), { ...quick, timeoutMs: 5_000 }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect((error as WaitTimeoutError).lastSeen).toMatchObject({ actionId: action('Full reprocessing') });
-    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(Date.now() - started).toBeLessThan(8_000);
     expect(executes()).toHaveLength(1);
   });
 
