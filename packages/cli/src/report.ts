@@ -83,7 +83,7 @@ function describe(error: unknown, row: ReturnType<typeof exitRowFor>, state: Run
 }
 
 /** What a lost execute answer left, for `--json`: whether an execution exists and how to check. */
-function lostAnswerFields(error: ExecuteAnswerLostError): Record<string, unknown> {
+function lostAnswerFields(error: ExecuteAnswerLostError<ActionExecution>): Record<string, unknown> {
   const brief = (e: ActionExecution) => ({
     actionExecutionId: e.actionExecutionId,
     dateStarted: e.dateStarted,
@@ -163,7 +163,7 @@ function humanLines(error: unknown, state: RunState): string[] {
   return [message, ...carryOn];
 }
 
-function lostAnswerLines(error: ExecuteAnswerLostError): string[] {
+function lostAnswerLines(error: ExecuteAnswerLostError<ActionExecution>): string[] {
   const cause = error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : String(error.cause);
   const first = `Execute of action ${error.actionId} got no usable answer (${cause}).`;
   const before = error.lastSeenBefore

@@ -1,18 +1,14 @@
-// `node bench/fleet.mjs` (part of `pnpm bench`; needs the build and Debian's redis-server):
+// `node bench/fleet.mjs` (part of `pnpm bench`; needs the build; installs Debian's redis-server when missing):
 // PROCESSES worker processes × WAITS waits over EXECUTIONS distinct executions of a sandbox
 // (in its own process), with a Redis coordinator against the same processes without one.
 // Prints total status requests, peak requests per second at the sandbox (against the shared
 // limit), and the added latency from one process seeing a status change to every other
 // process's wait seeing it. Options: PROCESSES (4), WAITS (2500), EXECUTIONS (1000),
 // MAX_PER_SECOND (200, the fleet's shared limit), DURATION_MS (30000, each execution's run).
-import { fork, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@mindzie/client';
-import { Redis } from 'ioredis';
+import { startRedis } from '../src/redis/test-redis.mjs';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const processes = Number(process.env.PROCESSES ?? 4);
@@ -20,56 +16,6 @@ const waitsPerProcess = Number(process.env.WAITS ?? 2_500);
 const executions = Number(process.env.EXECUTIONS ?? 1_000);
 const maxPerSecond = Number(process.env.MAX_PER_SECOND ?? 200);
 const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : String(n));
-
-if (!existsSync('/usr/bin/redis-server')) {
-  throw new Error('redis-server is missing: apt-get update && apt-get install -y --no-install-recommends redis-server');
-}
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startRedis() {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'poller-bench-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
-  const child = spawn('/usr/bin/redis-server', args, { stdio: 'ignore' });
-  for (let tries = 0; ; tries++) {
-    const probe = new Redis({
-      port,
-      host: '127.0.0.1',
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    probe.on('error', () => {});
-    const ok = await probe.connect().then(
-      () => probe.ping(),
-      () => undefined,
-    );
-    probe.disconnect();
-    if (ok === 'PONG') {
-      break;
-    }
-    if (tries > 300) {
-      throw new Error('redis-server did not start');
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    port,
-    stop: async () => {
-      const ended = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await ended;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** Each process waits on every execution: WAITS waits spread round-robin over them. */
 function waitsFor(ids, offset) {
@@ -192,23 +138,35 @@ for (const withRedis of [false, true]) {
     });
   } finally {
     sandbox.disconnect();
-    await redis?.stop();
+    await redis?.close();
   }
 }
 
 const [alone, fleet] = rows;
+const row = (cells) => `| ${cells.join(' | ')} |`;
+const runSeconds = Number(process.env.DURATION_MS ?? 30_000) / 1000;
 console.log(
-  `3. A fleet: ${processes} processes × ${waitsPerProcess} waits over ${executions} executions (${Number(process.env.DURATION_MS ?? 30_000) / 1000}.5-s runs), default schedule`,
+  `3. A fleet: ${processes} processes × ${waitsPerProcess} waits over ${executions} executions ` +
+    `(${runSeconds}.5-s runs), default schedule`,
 );
 console.log(
-  "| | waits resolved (Completed) | other outcomes | fallbacks | seconds | status requests | peak req/s at the sandbox | status change → other processes' wake-up, median / p95 (ms) |",
+  row([
+    '',
+    'waits resolved (Completed)',
+    'other outcomes',
+    'fallbacks',
+    'seconds',
+    'status requests',
+    'peak req/s at the sandbox',
+    "status change → other processes' wake-up, median / p95 (ms)",
+  ]),
 );
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(
-    `| ${r.label} | ${r.resolved} | ${r.wrong} | ${r.fallbacks} | ${fmt(r.seconds)} | ${r.requests} | ${r.peak} | ${fmt(r.median, 0)} / ${fmt(r.p95, 0)} |`,
-  );
+  const wake = `${fmt(r.median, 0)} / ${fmt(r.p95, 0)}`;
+  console.log(row([r.label, r.resolved, r.wrong, r.fallbacks, fmt(r.seconds), r.requests, r.peak, wake]));
 }
 console.log(
-  `ratios Redis / alone: requests ${fmt(fleet.requests / alone.requests, 2)}; peak ${fleet.peak} req/s = ${fmt(fleet.peak / maxPerSecond, 2)}× the shared limit`,
+  `ratios Redis / alone: requests ${fmt(fleet.requests / alone.requests, 2)}; ` +
+    `peak ${fleet.peak} req/s = ${fmt(fleet.peak / maxPerSecond, 2)}× the shared limit`,
 );

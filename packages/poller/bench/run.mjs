@@ -20,6 +20,7 @@ import { wakeUp } from './wake-up.mjs';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const fmt = (n, d = 1) => n.toFixed(d);
+const row = (cells) => `| ${cells.join(' | ')} |`;
 console.log(`node ${process.version}, ${process.platform}/${process.arch}\n`);
 
 const only = process.env.ONLY;
@@ -28,18 +29,32 @@ if (only !== undefined && only !== 'many-waits') {
 }
 if (process.env.SKIP !== 'wake' && only === undefined) {
   console.log(
-    `1. Wake-up delay after completion (s, mean / p95) and status requests per wait, ${process.env.TRIALS ?? 40} executions per case`,
+    '1. Wake-up delay after completion (s, mean / p95) and status requests per wait, ' +
+      `${process.env.TRIALS ?? 40} executions per case`,
   );
   console.log(
-    '| execution | reference 5-s loop | previous schedule (×1.5/check) | @mindzie/poller | wake-up ratio (poller ÷ reference) | requests: reference | previous | poller | ratio (poller ÷ reference) | noticed within max(1 s, 20 % of the time waited): reference / previous / poller |',
+    row([
+      'execution',
+      'reference 5-s loop',
+      'previous schedule (×1.5/check)',
+      '@mindzie/poller',
+      'wake-up ratio (poller ÷ reference)',
+      'requests: reference',
+      'previous',
+      'poller',
+      'ratio (poller ÷ reference)',
+      'noticed within max(1 s, 20 % of the time waited): reference / previous / poller',
+    ]),
   );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   const pct = (x) => `${Math.round(x.within * 100)} %`;
   const wake = (x) => `${fmt(x.wakeMean, 2)} / ${fmt(x.wakeP95, 2)}`;
   for (const { label, scale, reference: r, previous: p, ours: o } of await wakeUp()) {
-    console.log(
-      `| ${label}${scale > 1 ? ` (÷${scale})` : ''} | ${wake(r)} | ${wake(p)} | ${wake(o)} | ${fmt(o.wakeMean / r.wakeMean, 2)} | ${fmt(r.requests)} | ${fmt(p.requests)} | ${fmt(o.requests)} | ${fmt(o.requests / r.requests, 2)} | ${pct(r)} / ${pct(p)} / ${pct(o)} |`,
-    );
+    const name = scale > 1 ? `${label} (÷${scale})` : label;
+    const requests = [fmt(r.requests), fmt(p.requests), fmt(o.requests), fmt(o.requests / r.requests, 2)];
+    const wakeRatio = fmt(o.wakeMean / r.wakeMean, 2);
+    const within = `${pct(r)} / ${pct(p)} / ${pct(o)}`;
+    console.log(row([name, wake(r), wake(p), wake(o), wakeRatio, ...requests, within]));
   }
   console.log('');
 }
@@ -116,17 +131,29 @@ if (process.env.SKIP !== 'many') {
     }
   }
   const [p, , r] = results;
+  const env = process.env;
   console.log(
-    `2. ${process.env.WAITS ?? 10000} concurrent waits in one process, ${Number(process.env.DURATION_MS ?? 30000) / 1000}.5-s executions, shared limiter ${process.env.MAX_CONCURRENT ?? 16} in flight / ${process.env.MAX_PER_SECOND ?? 500} per s`,
+    `2. ${env.WAITS ?? 10000} concurrent waits in one process, ${Number(env.DURATION_MS ?? 30000) / 1000}.5-s ` +
+      `executions, shared limiter ${env.MAX_CONCURRENT ?? 16} in flight / ${env.MAX_PER_SECOND ?? 500} per s`,
   );
   console.log(
-    '| | resolved | failed | seconds | status requests | peak req/s (1-s window) | mean req/s | RSS before → peak (MiB) | peak heap (MiB) |',
+    row([
+      '',
+      'resolved',
+      'failed',
+      'seconds',
+      'status requests',
+      'peak req/s (1-s window)',
+      'mean req/s',
+      'RSS before → peak (MiB)',
+      'peak heap (MiB)',
+    ]),
   );
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const x of results) {
-    console.log(
-      `| ${x.label} | ${x.resolved} | ${x.failed} | ${fmt(x.seconds)} | ${x.requests} | ${x.peakPerSecond} | ${fmt(x.meanPerSecond, 0)} | ${fmt(x.baselineRssMiB, 0)} → ${fmt(x.peakRssMiB, 0)} | ${fmt(x.peakHeapMiB, 0)} |`,
-    );
+    const rss = `${fmt(x.baselineRssMiB, 0)} → ${fmt(x.peakRssMiB, 0)}`;
+    const rates = [x.peakPerSecond, fmt(x.meanPerSecond, 0)];
+    console.log(row([x.label, x.resolved, x.failed, fmt(x.seconds), x.requests, ...rates, rss, fmt(x.peakHeapMiB, 0)]));
     if (only) {
       console.log(`  at the peak RSS (committed MiB per heap space): ${JSON.stringify(x.atPeak)}`);
     }
@@ -136,7 +163,8 @@ if (process.env.SKIP !== 'many') {
   }
   if (r) {
     console.log(
-      `ratios poller / reference: requests ${fmt(p.requests / r.requests, 2)}, peak req/s ${fmt(p.peakPerSecond / r.peakPerSecond, 2)}, peak RSS ${fmt(p.peakRssMiB / r.peakRssMiB, 2)}`,
+      `ratios poller / reference: requests ${fmt(p.requests / r.requests, 2)}, ` +
+        `peak req/s ${fmt(p.peakPerSecond / r.peakPerSecond, 2)}, peak RSS ${fmt(p.peakRssMiB / r.peakRssMiB, 2)}`,
     );
   }
 }

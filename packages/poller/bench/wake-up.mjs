@@ -35,7 +35,10 @@ async function referenceLoop(client, actionId, sleepMs) {
   }
 }
 
-/** The previous default schedule: step 1 s × 1.5^n up to 30 s, delay uniform in [½, 1] × step, first check one step after execute. */
+/**
+ * The previous default schedule: step 1 s × 1.5^n up to 30 s, delay uniform in [½, 1] × step,
+ * first check one step after execute.
+ */
 async function previousSchedule(client, actionId, scale) {
   const started = Date.now();
   const { actionExecutionId } = await client.executeAction(actionId);

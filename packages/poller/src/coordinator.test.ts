@@ -1,23 +1,15 @@
 // The coordinator hook, with a coordinator written against the public interface: the
 // default polls alone; a fleet's poll makes the checks, and a status it passes on (as
 // another process would) ends the wait at once, outside the schedule.
-import { InvalidArgumentError, type MindzieClient } from '@mindzie/client';
-import type { Sandbox } from '@mindzie/sandbox';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '@mindzie/client';
+import { describe, expect, it } from 'vitest';
 import { type Coordinator, type FleetMember, type FleetPoll, inProcessCoordinator } from './coordinator.js';
-import { eventually, idOf, quick, sandboxWithClient } from './test-support.js';
+import { eventually, idOf, quick, useSandbox } from './test-support.js';
 import { waitForActionExecution } from './waits.js';
 
-let sandbox: Sandbox;
-let client: MindzieClient;
+const env = useSandbox();
 
-beforeAll(async () => {
-  ({ sandbox, client } = await sandboxWithClient(10));
-});
-afterAll(() => sandbox.close());
-beforeEach(() => sandbox.admin.reset());
-
-const statusReads = () => sandbox.admin.requests({ operationId: 'getActionExecution' });
+const statusReads = () => env.sandbox.admin.requests({ operationId: 'getActionExecution' });
 
 /** Records what the poller asks of it; with `answer`, checks answer it instead of asking the server (a follower). */
 function recordingCoordinator({ answer }: { answer?: unknown }) {
@@ -43,9 +35,9 @@ function recordingCoordinator({ answer }: { answer?: unknown }) {
 
 describe('coordinator', () => {
   it('in-process (the default) joins nothing: waits poll alone, as without one', async () => {
-    const { actionExecutionId } = await client.executeAction(idOf(sandbox.actions, 'Daily sales report'));
+    const { actionExecutionId } = await env.client.executeAction(idOf(env.sandbox.actions, 'Daily sales report'));
     expect(inProcessCoordinator.join('action:x', { receive() {} })).toBeUndefined();
-    const done = await waitForActionExecution(client, actionExecutionId, {
+    const done = await waitForActionExecution(env.client, actionExecutionId, {
       ...quick,
       coordinator: inProcessCoordinator,
     });
@@ -54,9 +46,9 @@ describe('coordinator', () => {
   });
 
   it('checks through the fleet poll of the execution (named by kind and id) and leaves it when done', async () => {
-    const { actionExecutionId } = await client.executeAction(idOf(sandbox.actions, 'Daily sales report'));
+    const { actionExecutionId } = await env.client.executeAction(idOf(env.sandbox.actions, 'Daily sales report'));
     const { coordinator, seen } = recordingCoordinator({});
-    const done = await waitForActionExecution(client, actionExecutionId.toUpperCase(), { ...quick, coordinator });
+    const done = await waitForActionExecution(env.client, actionExecutionId.toUpperCase(), { ...quick, coordinator });
     expect(done.status).toBe('Completed');
     expect(seen.joined).toEqual([`action:${actionExecutionId.toLowerCase()}`]);
     expect(seen.checks).toBe(statusReads().length);
@@ -64,11 +56,11 @@ describe('coordinator', () => {
   });
 
   it('ends a wait with a status the fleet passes on, without a request of its own', async () => {
-    const queued = await client.executeAction(idOf(sandbox.actions, 'Full reprocessing'));
+    const queued = await env.client.executeAction(idOf(env.sandbox.actions, 'Full reprocessing'));
     const { actionExecutionId } = queued;
     const { coordinator, seen } = recordingCoordinator({ answer: queued });
     const changes: string[] = [];
-    const waiting = waitForActionExecution(client, actionExecutionId, {
+    const waiting = waitForActionExecution(env.client, actionExecutionId, {
       ...quick,
       initialDelayMs: 5_000, // asleep after its first check: only the fleet's status can end it before then
       maxDelayMs: 5_000,
@@ -87,7 +79,7 @@ describe('coordinator', () => {
   });
 
   it('refuses a coordinator without join before any request', async () => {
-    const error = await waitForActionExecution(client, 'e0000000-0000-4000-8000-000000000001', {
+    const error = await waitForActionExecution(env.client, 'e0000000-0000-4000-8000-000000000001', {
       coordinator: {} as Coordinator,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidArgumentError);

@@ -3,7 +3,8 @@
 
 import type { ActionExecution, BlockExecution } from '@mindzie/client';
 import { MindzieError, TimeoutError } from '@mindzie/client';
-import { describeLastSeen, type LostAnswer } from './lost-answer.js';
+import { describeLastSeen, describeTarget, executionIdOf, type LostAnswer, startedAtOf } from './lost-answer.js';
+import { checkStep, type NextStep, runAgainStep } from './next-step.js';
 
 /**
  * The execution reached a terminal status other than success (action `Failed`; block
@@ -15,6 +16,8 @@ export class ExecutionFailedError<
 > extends MindzieError {
   override name = 'ExecutionFailedError';
   readonly reason: string | null;
+  /** What to do next (see NextStep), when it came from runAction, runBlock or a wait. */
+  declare readonly next?: NextStep;
 
   constructor(readonly execution: E) {
     const reason = 'notes' in execution ? execution.notes : execution.errorMessage;
@@ -31,6 +34,8 @@ export class ExecutionFailedError<
  */
 export class WaitTimeoutError<T = unknown> extends TimeoutError {
   override name = 'WaitTimeoutError';
+  /** What to do next: follow the execution, which keeps running (see NextStep). */
+  declare readonly next?: NextStep;
   constructor(
     /** The wait's total limit in milliseconds. */
     readonly timeoutMs: number,
@@ -43,6 +48,8 @@ export class WaitTimeoutError<T = unknown> extends TimeoutError {
 /** The server cannot answer what the wait needs (e.g. "Block execution history not yet implemented"). */
 export class UnsupportedError extends MindzieError {
   override name = 'UnsupportedError';
+  /** What to do next, when an execution may exist (see NextStep). */
+  declare readonly next?: NextStep;
 }
 
 function statusSuffix(value: unknown): string {
@@ -56,97 +63,136 @@ function statusSuffix(value: unknown): string {
  * execution. `cause` is execute's own error. Never retried: execute creates an execution
  * every time. See the two subclasses for what was found.
  */
-export class ExecuteAnswerLostError extends MindzieError {
+export class ExecuteAnswerLostError<
+  E extends ActionExecution | BlockExecution = ActionExecution | BlockExecution,
+> extends MindzieError {
   override name = 'ExecuteAnswerLostError';
-  /** The action that was executed. */
-  declare readonly actionId: string;
+  /** What was executed. */
+  declare readonly kind: 'action' | 'block';
+  /** The action that was executed (actions only). */
+  declare readonly actionId?: string;
+  /** The block that was executed (blocks only). */
+  declare readonly blockId?: string;
   /** Whether an execution exists: `false` (most likely not: none appeared) or `'unknown'`. */
   declare readonly executionCreated: false | 'unknown';
-  /** True when running the action again is reasonable (nothing was created, most likely). */
+  /** True when running it again is reasonable (nothing was created, most likely). */
   declare readonly safeToRunAgain: boolean;
   /** The executions that may be the one execute created (never adopted when more than one). */
-  declare readonly candidates: ActionExecution[];
-  /** The action's last execution read before execute (`null`: none), when it was read. */
-  declare readonly lastSeenBefore: ActionExecution | null | undefined;
+  declare readonly candidates: E[];
+  /** The last execution read before execute (`null`: none), when it was read. */
+  declare readonly lastSeenBefore: E | null | undefined;
   /** When execute was sent (ISO 8601, this machine's clock). */
   declare readonly sentAt: string;
-  /** How long the history was searched (0 when reconciling was off). */
+  /** How long the executions were searched (0 when they were not). */
   declare readonly lookedForMs: number;
-  /** The call that tells what happened: `client.getLastActionExecution("…")` / `client.listActionExecutions("…")`. */
-  declare readonly check: string;
+  /** The call that tells what happened, e.g. `client.listActionExecutions("…")` (`next.call`). */
+  declare readonly check: string | undefined;
+  /** What to do next: run again (`ExecutionNotCreatedError`) or check first (see NextStep). */
+  declare readonly next: NextStep;
 
-  constructor(
-    message: string,
-    lost: LostAnswer,
-    fields: { executionCreated: false | 'unknown'; candidates?: ActionExecution[] },
-  ) {
+  constructor(message: string, lost: LostAnswer<E>, fields: { next: NextStep; candidates?: E[] }) {
     super(message, { cause: lost.cause });
-    this.actionId = lost.actionId;
-    this.executionCreated = fields.executionCreated;
-    this.safeToRunAgain = fields.executionCreated === false;
+    const { target } = lost;
+    this.kind = target.kind;
+    if (target.kind === 'action') {
+      this.actionId = target.actionId;
+    } else {
+      this.blockId = target.blockId;
+    }
+    this.executionCreated = fields.next.executionCreated === false ? false : 'unknown';
+    this.safeToRunAgain = fields.next.safeToRunAgain;
     this.candidates = fields.candidates ?? [];
     this.lastSeenBefore = lost.lastSeenBefore;
     this.sentAt = new Date(lost.sentAt).toISOString();
     this.lookedForMs = lost.lookedForMs;
-    this.check = `client.listActionExecutions("${lost.actionId}")`;
+    this.next = fields.next;
+    this.check = fields.next.call ?? checkStep(target, { historyKept: true }).call;
   }
 }
 
 /**
- * Execute's answer was lost and no new execution appeared in the action's history for the
- * whole reconcile window: it was most likely **not** created, and running the action again is
- * reasonable. (Another client's execution in the same seconds would have been adopted instead.)
+ * Execute's answer was lost and no new execution appeared in the executions read for the whole
+ * reconcile window: it was most likely **not** created, and running it again is reasonable.
+ * (Another client's execution in the same seconds would have been adopted instead.)
  */
-export class ExecutionNotCreatedError extends ExecuteAnswerLostError {
+export class ExecutionNotCreatedError<
+  E extends ActionExecution | BlockExecution = ActionExecution | BlockExecution,
+> extends ExecuteAnswerLostError<E> {
   override name = 'ExecutionNotCreatedError';
-  constructor(lost: LostAnswer) {
+  constructor(lost: LostAnswer<E>) {
     super(
-      `Execute of action ${lost.actionId} got no usable answer (${causeText(lost.cause)}), and no new execution appeared in its history ` +
-        `for ${seconds(lost.lookedForMs)} (${describeLastSeen(lost.lastSeenBefore)}): it was most likely not created, and it is reasonable to run it again.`,
+      `Execute of ${describeTarget(lost.target)} got no usable answer (${causeText(lost.cause)}), ` +
+        `and no new execution appeared in its ${historyName(lost)} for ${seconds(lost.lookedForMs)} ` +
+        `(${describeLastSeen(lost.lastSeenBefore)}): it was most likely not created, ` +
+        'and it is reasonable to run it again.',
       lost,
-      { executionCreated: false },
+      { next: runAgainStep(lost.target) },
     );
   }
 }
 
+/** Why whether execute created an execution cannot be told. */
+export type UnknownBecause = 'reconcile-off' | 'history-unreadable' | 'history-unsupported' | 'several-candidates';
+
 /**
  * Execute's answer was lost and what happened cannot be told: reconciling was off, the
- * history could not be read, or two or more new executions appeared (someone else ran the
- * action too). `candidates` lists them; none was adopted. Check before running it again.
+ * executions could not be read, the server keeps no block history, or two or more new
+ * executions appeared (someone else ran it too). `candidates` lists them; none was adopted.
+ * Check before running it again (`next`).
  */
-export class ExecuteOutcomeUnknownError extends ExecuteAnswerLostError {
+export class ExecuteOutcomeUnknownError<
+  E extends ActionExecution | BlockExecution = ActionExecution | BlockExecution,
+> extends ExecuteAnswerLostError<E> {
   override name = 'ExecuteOutcomeUnknownError';
   /** Why it cannot be told. */
-  declare readonly why: 'reconcile-off' | 'history-unreadable' | 'several-candidates';
-  /** Why the history could not be read (a read's error, or the abort reason), for `history-unreadable`. */
+  declare readonly why: UnknownBecause;
+  /** Why the executions could not be read (a read's error, or the abort reason), for `history-unreadable`. */
   declare readonly historyError: unknown;
 
-  constructor(
-    lost: LostAnswer,
-    why: ExecuteOutcomeUnknownError['why'],
-    candidates: ActionExecution[] = [],
-    historyError?: unknown,
-  ) {
+  constructor(lost: LostAnswer<E>, why: UnknownBecause, candidates: E[] = [], historyError?: unknown) {
+    const next = checkStep(lost.target, { historyKept: why !== 'history-unsupported' });
     super(
-      `Execute of action ${lost.actionId} got no usable answer (${causeText(lost.cause)}), and whether it created an execution is unknown: ${unknownBecause(why, candidates)}. ` +
-        `Check the action's executions (client.listActionExecutions) before running it again.`,
+      `Execute of ${describeTarget(lost.target)} got no usable answer (${causeText(lost.cause)}), and whether ` +
+        `it created an execution is unknown: ${unknownBecause(lost, why, candidates)}. ${checkAdvice(lost, why)}`,
       lost,
-      { executionCreated: 'unknown', candidates },
+      { next, candidates },
     );
     this.why = why;
     this.historyError = historyError;
   }
 }
 
-function unknownBecause(why: ExecuteOutcomeUnknownError['why'], candidates: ActionExecution[]): string {
-  const ids = candidates.map((e) => `${e.actionExecutionId} (started ${e.dateStarted}, ${e.status})`).join(', ');
+function historyName(lost: LostAnswer): string {
+  return lost.target.kind === 'action' ? 'history' : 'results';
+}
+
+function checkAdvice(lost: LostAnswer, why: UnknownBecause): string {
+  if (why === 'history-unsupported') {
+    return (
+      "This server keeps no block history, so the API cannot tell: look at the block's executions in " +
+      'mindzieStudio before running it again.'
+    );
+  }
+  const call = lost.target.kind === 'action' ? 'client.listActionExecutions' : 'client.getBlockResults';
+  return `Check its executions (${call}) before running it again.`;
+}
+
+function unknownBecause(lost: LostAnswer, why: UnknownBecause, candidates: Array<ActionExecution | BlockExecution>) {
+  const ids = candidates.map((e) => `${executionIdOf(e)} (started ${startedAtOf(e)}, ${e.status})`).join(', ');
   if (why === 'several-candidates') {
-    return `${candidates.length} new executions appeared (${ids}): another client may run this action too, so none was adopted`;
+    return (
+      `${candidates.length} new executions appeared (${ids}): another client may run this ${lost.target.kind} ` +
+      'too, so none was adopted'
+    );
   }
   if (why === 'reconcile-off') {
-    return 'reconciling is off, so its history was not searched';
+    return 'reconciling is off, so no execution was looked for';
   }
-  return `its history could not be read to find out${candidates.length ? ` (candidates seen: ${ids})` : ''}`;
+  if (why === 'history-unsupported') {
+    return 'the server answered that block execution history is not implemented, so there is nothing to search';
+  }
+  const seen = candidates.length ? ` (candidates seen: ${ids})` : '';
+  return `its ${historyName(lost)} could not be read to find out${seen}`;
 }
 
 function causeText(cause: unknown): string {

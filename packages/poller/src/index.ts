@@ -2,6 +2,7 @@
 
 export type { Coordinator, FleetMember, FleetPoll } from './coordinator.js';
 export { inProcessCoordinator } from './coordinator.js';
+export type { UnknownBecause } from './errors.js';
 export {
   ExecuteAnswerLostError,
   ExecuteOutcomeUnknownError,
@@ -12,6 +13,8 @@ export {
 } from './errors.js';
 export type { Limiter, LimiterOptions } from './limiter.js';
 export { createLimiter } from './limiter.js';
+export type { NextStep } from './next-step.js';
+export { nextStepOf } from './next-step.js';
 export type { PollEvent, WaitOptions } from './options.js';
 export { checkWaitOptions, defaults as waitDefaults } from './options.js';
 export type { PollUntilOptions } from './poll-until.js';
@@ -20,9 +23,13 @@ export type { ReconcileOptions } from './reconcile.js';
 export { reconcileDefaults } from './reconcile.js';
 export type { RunActionOptions, RunActionResult } from './run-action.js';
 export { runAction } from './run-action.js';
+export type { RunBlockOptions, RunBlockResult } from './run-block.js';
+export { runBlock } from './run-block.js';
 export type { JitterMode, ScheduleOptions } from './schedule.js';
 export type { StartActionOptions, StartedAction } from './start-action.js';
 export { startAction } from './start-action.js';
+export type { StartBlockOptions, StartedBlock } from './start-block.js';
+export { startBlock } from './start-block.js';
 export type { CheckContext } from './stream.js';
 export type { ExecutionWaitOptions } from './waits.js';
 export {

@@ -141,7 +141,7 @@ describe('no request in flight and none sent afterwards (real server)', () => {
     }
   });
 
-  it('keeps polling on the schedule past a status outside the enum, reports it once, and never calls it success', async () => {
+  it('keeps polling on the schedule past a status outside the enum, reports it once, never as success', async () => {
     const server = await countingServer((_req, res, n) => {
       res.setHeader('content-type', 'application/json').end(executionJson(executionId, n < 6 ? 'Paused' : 'Completed'));
     });
@@ -159,7 +159,8 @@ describe('no request in flight and none sent afterwards (real server)', () => {
       expect(unknown).toEqual(['Paused']);
       expect(statuses).toEqual(['Paused', 'Completed']);
       expect(server.stats.total).toBe(6);
-      // 40 + 40 + 60 + 90 + 135 ms of schedule between the six checks (half the time waited, plus 20 ms): not a busy loop.
+      // 40 + 40 + 60 + 90 + 135 ms of schedule between the six checks (half the time waited, plus 20 ms):
+      // not a busy loop.
       expect(Date.now() - started).toBeGreaterThanOrEqual(365);
     } finally {
       await server.close();

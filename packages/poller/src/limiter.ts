@@ -12,7 +12,10 @@ export interface LimiterOptions {
 
 /** Made by createLimiter; pass it as `limiter` to any number of waits. */
 export interface Limiter {
-  /** Runs `task` when the budget allows (your own requests can share it); rejects with the signal's reason if it aborts first. */
+  /**
+   * Runs `task` when the budget allows (your own requests can share it); rejects with the signal's
+   * reason if it aborts first.
+   */
   run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Tasks running now. */
   readonly active: number;

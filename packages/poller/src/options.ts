@@ -28,13 +28,19 @@ export interface WaitOptions<T> extends ScheduleOptions {
   timeoutMs?: number;
   /** Aborts the wait: it rejects with the signal's reason and leaves nothing pending. */
   signal?: AbortSignal;
-  /** Transient failures in a row (network, 408, 429, 5xx) tolerated before the wait gives up with the last one (default 8). */
+  /**
+   * Transient failures in a row (network, 408, 429, 5xx, an unreadable 2xx) tolerated before the
+   * wait gives up with the last one (default 8).
+   */
   maxConsecutiveFailures?: number;
   /** Limit of one status request (default 10 000 ms), shortened to the time left before the deadline. */
   requestTimeoutMs?: number;
   /** Shared budget for status requests (waits on a client share one with `maxConcurrent: 8` unless given). */
   limiter?: Limiter;
-  /** Polls each execution once across processes (`@mindzie/poller/redis`); its budget replaces `limiter`. Default: this process alone. */
+  /**
+   * Polls each execution once across processes (`@mindzie/poller/redis`); its budget replaces
+   * `limiter`. Default: this process alone.
+   */
   coordinator?: Coordinator;
   /** A token from `PollEvent.resumeToken`: keeps its deadline (unless `timeoutMs` is given) and schedule position. */
   resume?: string;

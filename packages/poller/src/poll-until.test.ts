@@ -98,7 +98,7 @@ describe('pollUntil schedule', () => {
     expect(calls.map((c) => c.at)).toEqual([0, 1_000, 6_000, 13_000]);
   });
 
-  it('keeps polling on the schedule past an unknown status, reports it once and never treats it as success', async () => {
+  it('keeps polling on the schedule past an unknown status, reports it once, never takes it for success', async () => {
     const { check, calls } = scripted('Queued', 'Paused', 'Paused', 'Paused', 'Paused', 'Completed');
     const onUnknownStatus = vi.fn();
     const result = start(
@@ -154,7 +154,7 @@ describe('pollUntil failures', () => {
 });
 
 describe('pollUntil deadline', () => {
-  it('rejects at the deadline with the last answer, after one last check shortly before it and none after', async () => {
+  it('rejects at the deadline with the last answer, after one last check just before it and none after', async () => {
     const { check, calls } = scripted('Queued', 'Running');
     const result = start(pollUntil(check, isDone, { ...fixed, timeoutMs: 10_000 }));
     await vi.advanceTimersByTimeAsync(9_999);
@@ -227,7 +227,7 @@ describe('pollUntil deadline', () => {
 });
 
 describe('pollUntil readings that throw', () => {
-  it('rejects with the error of an isDone or statusOf that throws, instead of an unhandled rejection and a wait that never ends', async () => {
+  it('rejects with the error of isDone or statusOf that throws (no unhandled rejection or endless wait)', async () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
@@ -245,7 +245,8 @@ describe('pollUntil readings that throw', () => {
       expect(viaStatusOf.error).toBe(bug);
       expect(calls).toHaveLength(2);
       expect(vi.getTimerCount()).toBe(0);
-      await new Promise((resolve) => process.nextTick(resolve)); // unhandled rejections are reported after the microtasks
+      // Unhandled rejections are reported after the microtasks.
+      await new Promise((resolve) => process.nextTick(resolve));
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
@@ -262,7 +263,7 @@ describe('pollUntil abort', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('never calls check when the signal aborts in the moment between the wait starting and its first check', async () => {
+  it('never calls check when the signal aborts between the wait starting and its first check', async () => {
     const { check, calls } = scripted('Completed'); // ignores its signal, as a careless check may
     const controller = new AbortController();
     const result = start(pollUntil(check, isDone, { signal: controller.signal }));
@@ -369,7 +370,7 @@ describe('pollUntil progress and resume', () => {
     expect(result.error).toBeInstanceOf(WaitTimeoutError);
   });
 
-  it('takes an initialDelayMs above the default cap when maxDelayMs is not given: the cap is then initialDelayMs', async () => {
+  it('takes an initialDelayMs above the default cap without maxDelayMs: the cap is then initialDelayMs', async () => {
     const { check, calls } = scripted('Running', 'Running', 'Running', 'Completed');
     const result = start(pollUntil(check, isDone, { jitter: 'none', initialDelayMs: 60_000, timeoutMs: Infinity }));
     await vi.advanceTimersByTimeAsync(200_000);

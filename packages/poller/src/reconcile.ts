@@ -1,13 +1,20 @@
-// After execute's answer was lost: look for the execution it may have created. Execute is a GET
-// that creates an execution every time and the API has no idempotency key, so it is never sent
-// again; instead the action's history is read until the execution shows up or a window passes.
+// After execute's answer was lost: look for the execution it may have created. Execute creates an
+// execution every time and the API has no idempotency key, so it is never sent again; instead the
+// executions (an action's history, a block's results) are read until it shows up or a window passes.
 
-import type { ActionExecution, MindzieClient } from '@mindzie/client';
+import type { ActionExecution, BlockExecution, RequestOptions } from '@mindzie/client';
 import { InvalidArgumentError } from '@mindzie/client';
 import { isTransient } from './failures.js';
+import { executionIdOf, startedAtOf } from './lost-answer.js';
+
+/** Reads every execution the server lists for what was executed. */
+export type ReadExecutions<E> = (options: RequestOptions) => Promise<E[]>;
 
 export interface ReconcileOptions {
-  /** How long to look for the execution a lost execute may have created (default 30 000 ms; bounded by the deadline). */
+  /**
+   * How long to look for the execution a lost execute may have created (default 30 000 ms; bounded
+   * by the deadline).
+   */
   windowMs?: number;
   /**
    * How far this machine's clock may be ahead of the server's (default 300 000 ms = 5 min). A
@@ -21,18 +28,20 @@ export interface ReconcileOptions {
 export const reconcileDefaults = { windowMs: 30_000, clockSkewMs: 300_000 } as const;
 
 /** What was known before execute was sent. */
-export interface BeforeExecute {
-  /** The action's last execution just before execute (`null`: none yet). */
-  lastSeen: ActionExecution | null;
+export interface BeforeExecute<E = ActionExecution | BlockExecution> {
+  /** The last execution just before execute (`null`: none yet). */
+  lastSeen: E | null;
+  /** Every execution listed before execute, when they were all read (a block's results): never ours. */
+  seenIds?: ReadonlySet<string>;
   /** This machine's clock when execute was sent. */
   sentAt: number;
 }
 
-export type Finding =
-  | { found: 'one'; execution: ActionExecution; lookedForMs: number }
+export type Finding<E> =
+  | { found: 'one'; execution: E; lookedForMs: number }
   | { found: 'none'; lookedForMs: number; reads: number }
-  | { found: 'several'; candidates: ActionExecution[]; lookedForMs: number }
-  | { found: 'unreadable'; error: unknown; candidates: ActionExecution[]; lookedForMs: number; reads: number };
+  | { found: 'several'; candidates: E[]; lookedForMs: number }
+  | { found: 'unreadable'; error: unknown; candidates: E[]; lookedForMs: number; reads: number };
 
 /** Checks `reconcile` before anything is sent; `false` turns reconciling off. */
 export function resolveReconcile(value: unknown): Required<ReconcileOptions> | false {
@@ -58,24 +67,28 @@ export function resolveReconcile(value: unknown): Required<ReconcileOptions> | f
   return { windowMs, clockSkewMs };
 }
 
-/** The executions in `items` that execute may have created: newer than the one seen before, started since it was sent. */
-export function candidatesIn(
-  items: readonly ActionExecution[],
-  before: BeforeExecute,
+/**
+ * The executions in `items` that execute may have created: newer than the one seen before,
+ * started since it was sent.
+ */
+export function candidatesIn<E extends ActionExecution | BlockExecution>(
+  items: readonly E[],
+  before: BeforeExecute<E>,
   clockSkewMs: number,
-): ActionExecution[] {
+): E[] {
   const seen = before.lastSeen;
-  const seenAt = seen ? Date.parse(seen.dateStarted) : -Infinity;
-  const seenId = seen?.actionExecutionId.toLowerCase();
+  const seenAt = seen ? Date.parse(startedAtOf(seen)) : -Infinity;
+  const seenId = seen ? executionIdOf(seen).toLowerCase() : undefined;
   const earliest = before.sentAt - clockSkewMs;
   return items.filter((e) => {
-    if (typeof e?.actionExecutionId !== 'string') {
+    const id = e && typeof e === 'object' ? executionIdOf(e) : undefined;
+    if (typeof id !== 'string') {
       return false;
     }
-    if (e.actionExecutionId.toLowerCase() === seenId) {
+    if (id.toLowerCase() === seenId || before.seenIds?.has(id.toLowerCase())) {
       return false;
     }
-    const started = Date.parse(e.dateStarted);
+    const started = Date.parse(startedAtOf(e));
     // Both comparisons fail for an unparseable date: such an entry is never adopted.
     return started >= seenAt && started >= earliest;
   });
@@ -86,29 +99,28 @@ const FIRST_GAP_MS = 250;
 const MAX_GAP_MS = 4_000;
 
 /**
- * Reads the action's executions (the history lists them all, so a second candidate is seen
- * too) until exactly one candidate, two or more, or the window ends. Never sends execute.
- * `signal` ends the search early (the finding is then `unreadable` with its reason).
+ * Reads the executions (they are all listed, so a second candidate is seen too) until exactly
+ * one candidate, two or more, or the window ends. Never sends execute. `signal` ends the search
+ * early (the finding is then `unreadable` with its reason).
  */
-export async function findLostExecution(
-  client: MindzieClient,
-  actionId: string,
-  before: BeforeExecute,
+export async function findLostExecution<E extends ActionExecution | BlockExecution>(
+  read: ReadExecutions<E>,
+  before: BeforeExecute<E>,
   options: Required<ReconcileOptions> & { signal: AbortSignal },
-): Promise<Finding> {
+): Promise<Finding<E>> {
   const { windowMs, clockSkewMs, signal } = options;
   const started = Date.now();
   const end = started + windowMs;
   let gap = FIRST_GAP_MS;
   let reads = 0;
   let lastError: unknown;
-  let lastCandidates: ActionExecution[] = [];
+  let lastCandidates: E[] = [];
   for (;;) {
     const lookedForMs = () => Date.now() - started;
     try {
       signal.throwIfAborted();
       const left = Math.max(1, end - Date.now());
-      const items = await client.listActionExecutions(actionId, {
+      const items = await read({
         signal,
         maxRetries: 0,
         timeoutMs: Math.min(10_000, Math.max(1_000, left)),

@@ -1,34 +1,18 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidArgumentError, type MindzieClient, NotFoundError } from '@mindzie/client';
-import type { Sandbox } from '@mindzie/sandbox';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { InvalidArgumentError, NotFoundError } from '@mindzie/client';
+import { describe, expect, it } from 'vitest';
 import { ExecutionFailedError, UnsupportedError, WaitTimeoutError } from './errors.js';
 import { runAction } from './node.js';
 import { runAction as runActionInBrowser } from './run-action.js';
-import { countingServer, eventually, idOf, quick, sandboxWithClient } from './test-support.js';
+import { countingServer, eventually, idOf, quick, useSandbox } from './test-support.js';
 
-let sandbox: Sandbox;
-let client: MindzieClient;
-let folder: string;
+const env = useSandbox({ folder: 'poller-run-' });
+/** For the test that must see every status: durations 5× longer, so a check delayed by a busy machine sees Running. */
+const slow = useSandbox({ timeScale: 2 });
 
-/** For the test that must see every status: durations 5× longer, so a poll delayed by a busy machine still sees Running. */
-let slow: { sandbox: Sandbox; client: MindzieClient };
-
-beforeAll(async () => {
-  ({ sandbox, client } = await sandboxWithClient(10));
-  slow = await sandboxWithClient(2);
-});
-afterAll(() => Promise.all([sandbox.close(), slow.sandbox.close()]));
-beforeEach(async () => {
-  sandbox.admin.reset();
-  folder = await mkdtemp(join(tmpdir(), 'poller-run-'));
-  return () => rm(folder, { recursive: true, force: true });
-});
-
-const action = (name: string) => idOf(sandbox.actions, name);
-const executes = () => sandbox.admin.requests({ operationId: 'executeAction' });
+const action = (name: string) => idOf(env.sandbox.actions, name);
+const executes = () => env.sandbox.admin.requests({ operationId: 'executeAction' });
 
 describe('runAction', () => {
   it('executes once, waits and saves the package into the folder', async () => {
@@ -36,7 +20,7 @@ describe('runAction', () => {
     const executed: string[] = [];
     const result = await runAction(slow.client, action('Daily sales report'), {
       ...quick,
-      download: { directory: folder },
+      download: { directory: env.folder },
       onExecuted: (e) => executed.push(e.actionExecutionId),
       onStatusChange: (e) => statuses.push(e.status),
     });
@@ -47,49 +31,52 @@ describe('runAction', () => {
     expect(statuses.at(-1)).toBe('Completed');
     expect(['Queued', 'Running', 'Completed'].filter((status) => statuses.includes(status))).toEqual(statuses);
     expect(result.file).toMatchObject({
-      path: join(folder, `${result.execution.actionExecutionId}.zip`),
+      path: join(env.folder, `${result.execution.actionExecutionId}.zip`),
       filename: `${result.execution.actionExecutionId}.zip`,
     });
     expect(result.file!.bytes).toBeGreaterThan(100);
-    expect(await readdir(folder)).toEqual([`${result.execution.actionExecutionId}.zip`]);
+    expect(await readdir(env.folder)).toEqual([`${result.execution.actionExecutionId}.zip`]);
     expect(slow.sandbox.admin.requests({ operationId: 'executeAction' })).toHaveLength(1);
     // The first status request waits one step: execute's answer was the first observation.
     expect(slow.sandbox.admin.requests({ operationId: 'getActionExecution' }).length).toBeGreaterThan(0);
   });
 
   it('rejects a failed run with ExecutionFailedError and downloads nothing', async () => {
-    const error = await runAction(client, action('Nightly data import'), {
+    const error = await runAction(env.client, action('Nightly data import'), {
       ...quick,
-      download: { directory: folder },
+      download: { directory: env.folder },
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ExecutionFailedError);
-    expect(await readdir(folder)).toEqual([]);
-    expect(sandbox.admin.requests({ operationId: 'downloadActionExecutionPackage' })).toHaveLength(0);
+    expect(await readdir(env.folder)).toEqual([]);
+    expect(env.sandbox.admin.requests({ operationId: 'downloadActionExecutionPackage' })).toHaveLength(0);
     expect(executes()).toHaveLength(1);
   });
 
   it('returns a failed run when asked', async () => {
-    const result = await runActionInBrowser(client, action('Nightly data import'), { ...quick, returnFailed: true });
+    const result = await runActionInBrowser(env.client, action('Nightly data import'), {
+      ...quick,
+      returnFailed: true,
+    });
     expect(result.execution.status).toBe('Failed');
     expect(result).not.toHaveProperty('file');
   });
 
   it('checks the download target before executing anything', async () => {
-    const taken = join(folder, 'taken.zip');
+    const taken = join(env.folder, 'taken.zip');
     await writeFile(taken, 'x');
     for (const download of [
-      { directory: join(folder, 'missing') },
+      { directory: join(env.folder, 'missing') },
       { path: taken },
-      { path: taken, directory: folder },
+      { path: taken, directory: env.folder },
     ]) {
-      await expect(runAction(client, action('Daily sales report'), { ...quick, download })).rejects.toBeInstanceOf(
+      await expect(runAction(env.client, action('Daily sales report'), { ...quick, download })).rejects.toBeInstanceOf(
         InvalidArgumentError,
       );
     }
-    await expect(runAction(client, action('Daily sales report'), { ...quick, factor: 0 })).rejects.toBeInstanceOf(
+    await expect(runAction(env.client, action('Daily sales report'), { ...quick, factor: 0 })).rejects.toBeInstanceOf(
       InvalidArgumentError,
     );
-    expect(sandbox.admin.requests()).toHaveLength(0);
+    expect(env.sandbox.admin.requests()).toHaveLength(0);
   });
 
   it.each([
@@ -105,7 +92,8 @@ describe('runAction', () => {
       }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UnsupportedError);
       expect((error as Error).message).toBe(
-        'Execute answered something that is not an execution: check the last execution of action a0000000-0000-4000-8000-000000000001 before running it again, as one may have been created',
+        'Execute answered something that is not an execution: check the last execution of action ' +
+          'a0000000-0000-4000-8000-000000000001 before running it again, as one may have been created',
       );
       expect(executed).toEqual([]);
       await new Promise((r) => setTimeout(r, 100));
@@ -116,16 +104,19 @@ describe('runAction', () => {
   });
 
   it('passes on a refused execute (404) without retrying it', async () => {
-    await expect(runAction(client, action('Archived export'), quick)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(runAction(env.client, action('Archived export'), quick)).rejects.toBeInstanceOf(NotFoundError);
     expect(executes()).toHaveLength(1);
   });
 
   it('completes through 429s, 503s and resets on status and download requests, with one execute', async () => {
-    sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'status', status: 429, retryAfter: 0 });
-    sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'status', status: 503, times: 2 });
-    sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'reset' });
-    sandbox.admin.injectFault({ operationId: 'downloadActionExecutionPackage', kind: 'status', status: 503 });
-    const result = await runAction(client, action('Daily sales report'), { ...quick, download: { directory: folder } });
+    env.sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'status', status: 429, retryAfter: 0 });
+    env.sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'status', status: 503, times: 2 });
+    env.sandbox.admin.injectFault({ operationId: 'getActionExecution', kind: 'reset' });
+    env.sandbox.admin.injectFault({ operationId: 'downloadActionExecutionPackage', kind: 'status', status: 503 });
+    const result = await runAction(env.client, action('Daily sales report'), {
+      ...quick,
+      download: { directory: env.folder },
+    });
     expect(result.file?.bytes).toBeGreaterThan(0);
     expect(executes()).toHaveLength(1);
   });
@@ -133,9 +124,9 @@ describe('runAction', () => {
   it('times out under one deadline across execute and wait, with the last execution seen', async () => {
     // Execute takes 3 s of a 5 s deadline: one deadline ends near 5 s, a fresh one for the wait would end after 8 s.
     // (With 300 ms of 700, the read before execute alone outlasted the deadline on a machine at load 25.)
-    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'latency', ms: 3_000 });
+    env.sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'latency', ms: 3_000 });
     const started = Date.now();
-    const error = await runAction(client, action('Full reprocessing'), { ...quick, timeoutMs: 5_000 }).catch(
+    const error = await runAction(env.client, action('Full reprocessing'), { ...quick, timeoutMs: 5_000 }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(WaitTimeoutError);
@@ -145,8 +136,8 @@ describe('runAction', () => {
   });
 
   it('times out inside execute when execute alone outlasts the deadline', async () => {
-    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'stall' });
-    const error = await runAction(client, action('Daily sales report'), { ...quick, timeoutMs: 300 }).catch(
+    env.sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'stall' });
+    const error = await runAction(env.client, action('Daily sales report'), { ...quick, timeoutMs: 300 }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(WaitTimeoutError);
@@ -155,7 +146,7 @@ describe('runAction', () => {
   });
 
   it('keeps the execution id when the caller aborts while execute is on its way', async () => {
-    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'latency', ms: 2_000 });
+    env.sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'latency', ms: 2_000 });
     const controller = new AbortController();
     const reason = new Error('aborted during execute');
     // Abort once execute has reached the sandbox: a 50 ms timer fired before it left on a machine at load 38.
@@ -165,7 +156,7 @@ describe('runAction', () => {
     );
     const executed: string[] = [];
     await expect(
-      runAction(client, action('Full reprocessing'), {
+      runAction(env.client, action('Full reprocessing'), {
         ...quick,
         signal: controller.signal,
         onExecuted: (e) => executed.push(e.actionExecutionId),
@@ -173,9 +164,9 @@ describe('runAction', () => {
     ).rejects.toBe(reason);
     expect(executes()).toHaveLength(1);
     // The id handed to onExecuted is the execution the server created.
-    const history = await client.listActionExecutions(action('Full reprocessing'));
+    const history = await env.client.listActionExecutions(action('Full reprocessing'));
     expect(executed).toEqual([history[0]!.actionExecutionId]);
-    expect(sandbox.admin.requests({ operationId: 'getActionExecution' })).toHaveLength(0);
+    expect(env.sandbox.admin.requests({ operationId: 'getActionExecution' })).toHaveLength(0);
   });
 
   it('rejects with the abort reason wherever the signal fires, with one execute and no file', async () => {
@@ -185,16 +176,16 @@ describe('runAction', () => {
       const reason = new Error(`aborted after ${afterMs} ms`);
       setTimeout(() => controller.abort(reason), afterMs);
       await expect(
-        runAction(client, action('Full reprocessing'), {
+        runAction(env.client, action('Full reprocessing'), {
           ...quick,
           signal: controller.signal,
-          download: { directory: folder },
+          download: { directory: env.folder },
         }),
       ).rejects.toBe(reason);
       await new Promise((r) => setTimeout(r, 100)); // an execute aborted on the way may still arrive
       expect(executes().length - before).toBeLessThanOrEqual(1);
     }
     expect(executes().length).toBeGreaterThanOrEqual(1); // the later abort came after execute was sent
-    expect(await readdir(folder)).toEqual([]);
+    expect(await readdir(env.folder)).toEqual([]);
   });
 });

@@ -57,7 +57,7 @@ describe('nextDelay', () => {
   });
 
   it.each<JitterMode>(['none', 'equal', 'full', 'decorrelated'])(
-    'with the defaults and %s jitter, notices an end within max(1 s, 20 %% of the time waited) and never later than the cap',
+    'with the defaults and %s jitter, notices an end within max(1 s, 20 %% of the time waited), never after the cap',
     (jitter) => {
       const schedule: Schedule = { ...defaults, jitter };
       const random = seeded(5);

@@ -18,7 +18,10 @@ export interface ScheduleOptions {
    * between initialDelayMs and maxDelayMs. Without jitter that is ×factor per check.
    */
   factor?: number;
-  /** The longest delay the schedule itself picks (default 30 000 ms, or `initialDelayMs` if longer); a server's Retry-After may ask for more. */
+  /**
+   * The longest delay the schedule itself picks (default 30 000 ms, or `initialDelayMs` if longer);
+   * a server's Retry-After may ask for more.
+   */
   maxDelayMs?: number;
   /**
    * `equal` (default): uniform in [½, 1] × the step; `full`: uniform in [0, 1] × the step;

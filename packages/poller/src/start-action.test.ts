@@ -1,89 +1,64 @@
 // A lost execute answer, against the sandbox's fault injection: `phase: "after"` is the case
 // where execute ran and its answer was lost; `before` the case where it never ran.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type ActionExecution, createClient, type MindzieClient, NotFoundError } from '@mindzie/client';
-import type { FaultSpec, Sandbox } from '@mindzie/sandbox';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readdir } from 'node:fs/promises';
+import { type ActionExecution, NotFoundError } from '@mindzie/client';
+import { describe, expect, it } from 'vitest';
 import { ExecuteAnswerLostError, ExecuteOutcomeUnknownError, ExecutionNotCreatedError } from './errors.js';
 import { runAction } from './node.js';
 import { candidatesIn } from './reconcile.js';
 import { startAction } from './start-action.js';
-import { eventually, idOf, quick, sandboxWithClient } from './test-support.js';
+import {
+  holdingExecute,
+  idOf,
+  lostAfterExecute,
+  lostBeforeExecute,
+  quick,
+  testReconcile,
+  useSandbox,
+} from './test-support.js';
 
-let sandbox: Sandbox;
-let client: MindzieClient;
-let folder: string;
+// A short per-request limit, so a stalled execute is given up quickly (the poller never retries it).
+const env = useSandbox({ client: { timeoutMs: 1_000 }, folder: 'poller-lost-' });
 
-beforeAll(async () => {
-  ({ sandbox } = await sandboxWithClient(10));
-  // A short per-request limit, so a stalled execute is given up quickly (the poller never retries it).
-  const { baseUrl, token, tenantId, projectId } = sandbox;
-  client = createClient({ baseUrl, token, tenantId, projectId, timeoutMs: 1_000 });
-});
-afterAll(() => sandbox.close());
-beforeEach(async () => {
-  sandbox.admin.reset();
-  folder = await mkdtemp(join(tmpdir(), 'poller-lost-'));
-  return () => rm(folder, { recursive: true, force: true });
-});
-
-const action = (name: string) => idOf(sandbox.actions, name);
-const executes = () => sandbox.admin.requests({ operationId: 'executeAction' });
-const historyReads = () => sandbox.admin.requests({ operationId: 'listActionExecutions' });
-/** Long enough to be sure on a busy machine, short enough for a test that has to wait it out. */
-const reconcile = { windowMs: 1_500 };
-
-const created: Array<[string, FaultSpec]> = [
-  ['a 503 after execute ran', { kind: 'status', status: 503, phase: 'after' }],
-  ['a reset after execute ran', { kind: 'reset', phase: 'after' }],
-  ['a stall past the request limit after execute ran', { kind: 'stall', phase: 'after' }],
-  ['a cut 200 body that looks complete', { kind: 'truncate', afterBytes: 40, length: 'cut' }],
-  ['a 200 body cut short of its Content-Length', { kind: 'truncate', afterBytes: 40 }],
-  ['an HTML page on a 200 after execute ran', { kind: 'body', body: '<html>Bad gateway</html>', phase: 'after' }],
-];
-const notCreated: Array<[string, FaultSpec]> = [
-  ['a 503 before execute ran', { kind: 'status', status: 503 }],
-  ['a 429 before execute ran', { kind: 'status', status: 429, retryAfter: 0 }],
-  ['a reset before execute ran', { kind: 'reset' }],
-  ['a stall past the request limit before execute ran', { kind: 'stall' }],
-];
+const action = (name: string) => idOf(env.sandbox.actions, name);
+const executes = () => env.sandbox.admin.requests({ operationId: 'executeAction' });
+const historyReads = () => env.sandbox.admin.requests({ operationId: 'listActionExecutions' });
+const reconcile = testReconcile;
 
 describe('runAction when execute created the execution but its answer was lost', () => {
-  it.each(created)('adopts it after %s, then waits and saves the package as usual', async (_, fault) => {
-    sandbox.admin.injectFault({ ...fault, operationId: 'executeAction' });
+  it.each(lostAfterExecute)('adopts it after %s, then waits and saves the package as usual', async (_, fault) => {
+    env.sandbox.admin.injectFault({ ...fault, operationId: 'executeAction' });
     const told: Array<[string, boolean]> = [];
-    const result = await runAction(client, action('Daily sales report'), {
+    const result = await runAction(env.client, action('Daily sales report'), {
       ...quick,
       reconcile,
-      download: { directory: folder },
+      download: { directory: env.folder },
       onExecuted: (e, how) => told.push([e.actionExecutionId, how.adopted]),
     });
     const id = result.execution.actionExecutionId;
     expect(result).toMatchObject({ adopted: true, execution: { status: 'Completed' } });
     expect(result.recoveredFrom).toBeInstanceOf(Error);
     expect(told).toEqual([[id, true]]);
-    expect(await readdir(folder)).toEqual([`${id}.zip`]);
+    expect(await readdir(env.folder)).toEqual([`${id}.zip`]);
     expect(executes()).toHaveLength(1);
-    const history = await client.listActionExecutions(action('Daily sales report'));
+    const history = await env.client.listActionExecutions(action('Daily sales report'));
     expect(history.filter((e) => e.actionExecutionId === id)).toHaveLength(1);
   });
 
   it('does not search when execute answered: one read of the last execution before, no history read', async () => {
-    const result = await runAction(client, action('Daily sales report'), { ...quick, reconcile });
+    const result = await runAction(env.client, action('Daily sales report'), { ...quick, reconcile });
     expect(result.adopted).toBe(false);
     expect(result).not.toHaveProperty('recoveredFrom');
-    expect(sandbox.admin.requests({ operationId: 'getLastActionExecution' })).toHaveLength(1);
+    expect(env.sandbox.admin.requests({ operationId: 'getLastActionExecution' })).toHaveLength(1);
     expect(historyReads()).toHaveLength(0);
   });
 });
 
 describe('runAction when execute created nothing', () => {
-  it.each(notCreated)('says "most likely not created" after %s, adopting nothing', async (_, fault) => {
-    sandbox.admin.injectFault({ ...fault, operationId: 'executeAction' });
+  it.each(lostBeforeExecute)('says "most likely not created" after %s, adopting nothing', async (_, fault) => {
+    env.sandbox.admin.injectFault({ ...fault, operationId: 'executeAction' });
     const told: unknown[] = [];
-    const error = await runAction(client, action('Daily sales report'), {
+    const error = await runAction(env.client, action('Daily sales report'), {
       ...quick,
       reconcile,
       onExecuted: (e) => told.push(e),
@@ -97,17 +72,21 @@ describe('runAction when execute created nothing', () => {
       actionId: action('Daily sales report'),
     });
     expect(lost.message).toMatch(/most likely not created, and it is reasonable to run it again/);
+    expect(lost.next).toMatchObject({
+      step: 'run-again',
+      command: `mindzie action run ${action('Daily sales report')}`,
+    });
     expect(lost.message).toContain('e0000000-0000-4000-8000-000000000002'); // the last execution seen before
     expect(lost.lookedForMs).toBeGreaterThanOrEqual(reconcile.windowMs);
     expect(lost.cause).toBeInstanceOf(Error);
     expect(told).toEqual([]);
     expect(executes()).toHaveLength(1);
     expect(historyReads().length).toBeGreaterThanOrEqual(2);
-    expect(sandbox.admin.requests({ operationId: 'getActionExecution' })).toHaveLength(0);
+    expect(env.sandbox.admin.requests({ operationId: 'getActionExecution' })).toHaveLength(0);
   });
 
   it('passes on a refused execute (404) at once, without searching', async () => {
-    await expect(runAction(client, action('Archived export'), { ...quick, reconcile })).rejects.toBeInstanceOf(
+    await expect(runAction(env.client, action('Archived export'), { ...quick, reconcile })).rejects.toBeInstanceOf(
       NotFoundError,
     );
     expect(executes()).toHaveLength(1);
@@ -118,17 +97,15 @@ describe('runAction when execute created nothing', () => {
 describe('runAction when what happened cannot be told', () => {
   it('adopts nothing and lists both when two new executions appear (another client ran the action too)', async () => {
     const id = action('Daily sales report');
-    // Execute is held 3 s by the server, then its answer is lost; meanwhile (once the server
-    // has it) another client runs the action, so both exist before the search starts. A client
-    // with the default 30-s request limit, so ours is not given up while it is held.
-    const { baseUrl, token, tenantId, projectId } = sandbox;
-    const patient = createClient({ baseUrl, token, tenantId, projectId });
-    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'latency', ms: 3_000 });
-    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'reset', phase: 'after' });
-    const running = runAction(patient, id, { ...quick, reconcile }).catch((e: unknown) => e);
-    await eventually(() => executes().length === 1, 10_000);
-    const other = await patient.executeAction(id);
-    const error = (await running) as ExecuteOutcomeUnknownError;
+    // Our execute is held in this process until another client has run the action, then its
+    // answer is lost: both exist before the search starts, whatever the machine's load.
+    const held = holdingExecute(env.sandbox);
+    const running = runAction(held.client, id, { ...quick, reconcile }).catch((e: unknown) => e);
+    await held.reached;
+    const other = await env.client.executeAction(id);
+    env.sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'reset', phase: 'after' });
+    held.release();
+    const error = (await running) as ExecuteOutcomeUnknownError<ActionExecution>;
     expect(error).toBeInstanceOf(ExecuteOutcomeUnknownError);
     expect(error).toMatchObject({ why: 'several-candidates', executionCreated: 'unknown', safeToRunAgain: false });
     expect(error.candidates.map((e) => e.actionExecutionId)).toContain(other.actionExecutionId);
@@ -137,15 +114,25 @@ describe('runAction when what happened cannot be told', () => {
       expect(error.message).toContain(candidate.actionExecutionId);
     }
     expect(error.message).toMatch(/none was adopted/);
+    expect(error.next).toMatchObject({
+      step: 'check',
+      executionCreated: 'unknown',
+      command: `mindzie action history ${id}`,
+    });
     expect(executes()).toHaveLength(2); // ours once, the other client's once
   });
 
   it('says so when the history cannot be read', async () => {
-    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'status', status: 503, phase: 'after' });
-    sandbox.admin.injectFault({ operationId: 'listActionExecutions', kind: 'status', status: 503, times: 'always' });
-    const error = (await runAction(client, action('Daily sales report'), { ...quick, reconcile }).catch(
+    env.sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'status', status: 503, phase: 'after' });
+    env.sandbox.admin.injectFault({
+      operationId: 'listActionExecutions',
+      kind: 'status',
+      status: 503,
+      times: 'always',
+    });
+    const error = (await runAction(env.client, action('Daily sales report'), { ...quick, reconcile }).catch(
       (e: unknown) => e,
-    )) as ExecuteOutcomeUnknownError;
+    )) as ExecuteOutcomeUnknownError<ActionExecution>;
     expect(error).toBeInstanceOf(ExecuteOutcomeUnknownError);
     expect(error).toMatchObject({ why: 'history-unreadable', executionCreated: 'unknown' });
     expect(error.historyError).toBeInstanceOf(Error);
@@ -153,26 +140,26 @@ describe('runAction when what happened cannot be told', () => {
   });
 
   it('does not search with reconcile: false, and says the outcome is unknown', async () => {
-    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'status', status: 503, phase: 'after' });
-    const error = (await runAction(client, action('Daily sales report'), { ...quick, reconcile: false }).catch(
+    env.sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'status', status: 503, phase: 'after' });
+    const error = (await runAction(env.client, action('Daily sales report'), { ...quick, reconcile: false }).catch(
       (e: unknown) => e,
-    )) as ExecuteOutcomeUnknownError;
+    )) as ExecuteOutcomeUnknownError<ActionExecution>;
     expect(error).toBeInstanceOf(ExecuteOutcomeUnknownError);
     expect(error).toBeInstanceOf(ExecuteAnswerLostError);
     expect(error).toMatchObject({ why: 'reconcile-off', lookedForMs: 0, lastSeenBefore: undefined });
-    expect(error.message).toMatch(/Check the action's executions .* before running it again/);
+    expect(error.message).toMatch(/Check its executions \(client.listActionExecutions\) before running it again/);
     expect(historyReads()).toHaveLength(0);
-    expect(sandbox.admin.requests({ operationId: 'getLastActionExecution' })).toHaveLength(0);
+    expect(env.sandbox.admin.requests({ operationId: 'getLastActionExecution' })).toHaveLength(0);
     expect(executes()).toHaveLength(1);
   });
 });
 
 describe('startAction', () => {
   it('answers the new execution and whether it was adopted', async () => {
-    sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'reset', phase: 'after' });
-    const started = await startAction(client, action('Daily sales report'), { reconcile });
+    env.sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'reset', phase: 'after' });
+    const started = await startAction(env.client, action('Daily sales report'), { reconcile });
     expect(started.adopted).toBe(true);
-    const [newest] = await client.listActionExecutions(action('Daily sales report'));
+    const [newest] = await env.client.listActionExecutions(action('Daily sales report'));
     expect(started.execution.actionExecutionId).toBe(newest!.actionExecutionId);
     expect(executes()).toHaveLength(1);
   });
@@ -180,13 +167,13 @@ describe('startAction', () => {
   it('refuses a bad reconcile option before sending anything', async () => {
     for (const value of [null, 'yes', { windowMs: -1 }, { clockSkewMs: 'x' }]) {
       await expect(
-        startAction(client, action('Daily sales report'), { reconcile: value as never }),
+        startAction(env.client, action('Daily sales report'), { reconcile: value as never }),
       ).rejects.toMatchObject({ name: 'InvalidArgumentError', argument: 'reconcile' });
     }
-    await expect(runAction(client, action('Daily sales report'), { reconcile: 5 as never })).rejects.toMatchObject({
+    await expect(runAction(env.client, action('Daily sales report'), { reconcile: 5 as never })).rejects.toMatchObject({
       argument: 'reconcile',
     });
-    expect(sandbox.admin.requests()).toHaveLength(0);
+    expect(env.sandbox.admin.requests()).toHaveLength(0);
   });
 });
 
@@ -194,7 +181,7 @@ describe('candidatesIn (which executions a lost execute may have created)', () =
   const at = (id: string, dateStarted: string) => ({ actionExecutionId: id, dateStarted }) as ActionExecution;
   const before = { lastSeen: at('A', '2026-01-01T10:00:00.000Z'), sentAt: Date.parse('2026-01-01T10:05:00.000Z') };
 
-  it('keeps executions newer than the one seen before and started since execute was sent, less the skew allowed', () => {
+  it('keeps executions newer than the one seen before, started since execute was sent less the skew', () => {
     const items = [
       at('C', '2026-01-01T10:05:01.000Z'),
       at('B', '2026-01-01T10:04:00.000Z'),

@@ -17,7 +17,10 @@ import { type ResumeTokenData, writeResumeToken } from './resume.js';
 import { type CheckOutcome, nextDelay, type Schedule, type ScheduleState } from './schedule.js';
 import { MAX_TIMER_MS, offAbort, onAbort, raceAbort } from './signals.js';
 
-/** What a check receives: abort with `signal`; give up after `timeoutMs` (the time left, at most `requestTimeoutMs`). */
+/**
+ * What a check receives: abort with `signal`; give up after `timeoutMs` (the time left, at most
+ * `requestTimeoutMs`).
+ */
 export interface CheckContext {
   signal: AbortSignal;
   timeoutMs: number;

@@ -1,16 +1,108 @@
 // Helpers shared by the poller's real-server tests (not part of the package's API).
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createClient, type MindzieClient } from '@mindzie/client';
-import { type Sandbox, startSandbox } from '@mindzie/sandbox';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ClientOptions, createClient, type MindzieClient } from '@mindzie/client';
+import { type FaultSpec, type Sandbox, startSandbox } from '@mindzie/sandbox';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { WaitOptions } from './options.js';
 
+type ExtraClientOptions = Omit<ClientOptions, 'baseUrl' | 'token' | 'tenantId' | 'projectId'>;
+
 /** A sandbox where every scripted duration runs `timeScale` times faster, and a client for it. */
-export async function sandboxWithClient(timeScale = 10): Promise<{ sandbox: Sandbox; client: MindzieClient }> {
+export async function sandboxWithClient(
+  timeScale = 10,
+  clientOptions: ExtraClientOptions = {},
+): Promise<{ sandbox: Sandbox; client: MindzieClient }> {
   const sandbox = await startSandbox({ port: 0, timeScale });
   const { baseUrl, token, tenantId, projectId } = sandbox;
-  return { sandbox, client: createClient({ baseUrl, token, tenantId, projectId }) };
+  return { sandbox, client: createClient({ ...clientOptions, baseUrl, token, tenantId, projectId }) };
 }
+
+export interface SandboxTestEnv {
+  sandbox: Sandbox;
+  client: MindzieClient;
+  /** A fresh empty folder for each test (when asked for with `folder`), removed after it. */
+  folder: string;
+}
+
+/**
+ * One sandbox for a test file: started before its tests, reset before each, closed after all.
+ * Read `env.sandbox` / `env.client` inside tests (they are set once the file's hooks ran).
+ */
+export function useSandbox(
+  options: { timeScale?: number; client?: ExtraClientOptions; folder?: string } = {},
+): SandboxTestEnv {
+  const env = {} as SandboxTestEnv;
+  beforeAll(async () => {
+    Object.assign(env, await sandboxWithClient(options.timeScale ?? 10, options.client));
+  });
+  afterAll(() => env.sandbox?.close());
+  beforeEach(async () => {
+    env.sandbox.admin.reset();
+    if (options.folder === undefined) {
+      return;
+    }
+    const folder = await mkdtemp(join(tmpdir(), options.folder));
+    env.folder = folder;
+    return () => rm(folder, { recursive: true, force: true });
+  });
+  return env;
+}
+
+/**
+ * A client whose execute requests (action or block) wait in this process until `release()`;
+ * `reached` resolves once one is there. For tests that need something to happen on the server
+ * between "execute was sent" and "execute arrived", by an explicit signal rather than a delay.
+ */
+export function holdingExecute(sandbox: Sandbox) {
+  let release!: () => void;
+  let reach!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const reached = new Promise<void>((resolve) => {
+    reach = resolve;
+  });
+  const { baseUrl, token, tenantId, projectId } = sandbox;
+  const client = createClient({
+    baseUrl,
+    token,
+    tenantId,
+    projectId,
+    fetch: async (request, init) => {
+      if (/\/execute\b/.test(new URL((request as Request).url).pathname)) {
+        reach();
+        await released;
+      }
+      return fetch(request, init);
+    },
+  });
+  return { client, reached, release };
+}
+
+/** The ways execute's answer can be lost after the server acted on it (`phase: 'after'`, a cut body). */
+export const lostAfterExecute: Array<[string, FaultSpec]> = [
+  ['a 503 after execute ran', { kind: 'status', status: 503, phase: 'after' }],
+  ['a reset after execute ran', { kind: 'reset', phase: 'after' }],
+  ['a stall past the request limit after execute ran', { kind: 'stall', phase: 'after' }],
+  ['a cut 2xx body that looks complete', { kind: 'truncate', afterBytes: 40, length: 'cut' }],
+  ['a 2xx body cut short of its Content-Length', { kind: 'truncate', afterBytes: 40 }],
+  ['an HTML page on a 200 after execute ran', { kind: 'body', body: '<html>Bad gateway</html>', phase: 'after' }],
+];
+
+/** The ways execute's answer can be lost before the server acted on it (nothing created). */
+export const lostBeforeExecute: Array<[string, FaultSpec]> = [
+  ['a 503 before execute ran', { kind: 'status', status: 503 }],
+  ['a 429 before execute ran', { kind: 'status', status: 429, retryAfter: 0 }],
+  ['a reset before execute ran', { kind: 'reset' }],
+  ['a stall past the request limit before execute ran', { kind: 'stall' }],
+];
+
+/** A reconcile window long enough to be sure on a busy machine, short enough for a test to wait out. */
+export const testReconcile = { windowMs: 1_500 };
 
 /** A schedule fast enough for tests against a sandbox (the shape of the defaults, scaled down). */
 export const quick = {

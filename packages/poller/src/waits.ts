@@ -5,8 +5,10 @@
 import type { ActionExecution, BlockExecution, MindzieClient } from '@mindzie/client';
 import { InvalidArgumentError } from '@mindzie/client';
 import { changes } from './changes.js';
-import { UnsupportedError } from './errors.js';
+import { ExecutionFailedError, UnsupportedError } from './errors.js';
+import { NOT_IMPLEMENTED } from './executables.js';
 import { createLimiter, type Limiter } from './limiter.js';
+import { checkStep, type Executed, followStep, inspectStep, type NextStep, withNextStep } from './next-step.js';
 import { type ResolvedWait, resolveWait, type WaitOptions } from './options.js';
 import { type ResumeTokenData, readResumeToken } from './resume.js';
 import { actionReading, blockReading, type ExecutionReading } from './statuses.js';
@@ -30,13 +32,29 @@ export class ActionTarget {
   }
   /** GUIDs name the same execution in either case (as the API reads them): one stream for both. */
   get key(): string {
-    return String(this.executionId).toLowerCase(); // String: a bad id is the client's to refuse, with InvalidArgumentError
+    // String(): a bad id is the client's to refuse, with InvalidArgumentError.
+    return String(this.executionId).toLowerCase();
   }
   get reading(): ExecutionReading<ActionExecution | BlockExecution> {
     return actionReading;
   }
   ids(): Partial<ResumeTokenData> {
     return { kind: 'action', executionId: this.executionId };
+  }
+  get executed(): Executed {
+    return { kind: 'action' };
+  }
+  /** What to do after the wait failed with `error`: the execution exists. */
+  nextStep(error: unknown): NextStep {
+    if (error instanceof ExecutionFailedError) {
+      return inspectStep(this.executed, this.executionId);
+    }
+    if (error instanceof UnsupportedError && this.executed.kind === 'block') {
+      // A server without block history: nothing here can follow it.
+      const check = checkStep(this.executed, { historyKept: false });
+      return { ...check, executionCreated: true, executionId: this.executionId };
+    }
+    return followStep(this.executed, this.executionId);
   }
   /** The stream stopped: it leaves the client's registry (unless another took its place). */
   release(stream: unknown): void {
@@ -54,7 +72,7 @@ export class ActionTarget {
 }
 
 /** A block execution: read from the block's results, where `check` answers `undefined` while it is not listed yet. */
-class BlockTarget extends ActionTarget {
+export class BlockTarget extends ActionTarget {
   declare readonly blockId: string;
   constructor(client: MindzieClient, executionId: string, blockId: string) {
     super(client, executionId);
@@ -68,6 +86,9 @@ class BlockTarget extends ActionTarget {
   }
   override ids(): Partial<ResumeTokenData> {
     return { kind: 'block', blockId: this.blockId, executionId: this.executionId };
+  }
+  override get executed(): Executed {
+    return { kind: 'block', blockId: this.blockId };
   }
   override async check(context: CheckContext): Promise<BlockExecution | undefined> {
     const { client, blockId, executionId } = this;
@@ -90,7 +111,10 @@ class BlockTarget extends ActionTarget {
 const streams = new WeakMap<MindzieClient, Map<string, unknown>>();
 const limiters = new WeakMap<MindzieClient, Limiter>();
 
-/** An answer without a status (`null`, text, another shape) never turns terminal: the wait ends at once, with a typed error. */
+/**
+ * An answer without a status (`null`, text, another shape) never turns terminal: the wait ends at
+ * once, with a typed error.
+ */
 function asExecution<E>(answer: E, executionId: string): E {
   if (typeof (answer as { status?: unknown } | null)?.status !== 'string') {
     throw notAnExecution(executionId, answer);
@@ -100,12 +124,11 @@ function asExecution<E>(answer: E, executionId: string): E {
 
 function notAnExecution(executionId: string, answer: unknown): UnsupportedError {
   return new UnsupportedError(
-    `Cannot wait for execution ${executionId}: the server's answer (${answer === null ? 'null' : typeof answer}) is not an execution with a status`,
+    `Cannot wait for execution ${executionId}: the server's answer ` +
+      `(${answer === null ? 'null' : typeof answer}) is not an execution with a status`,
   );
 }
 
-/** The block results endpoint's answer on servers without block history (spec example `BlockResultsNotImplemented`). */
-const NOT_IMPLEMENTED = /not (yet )?implemented/i;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Waits until the action execution is `Completed` (resolves) or `Failed` (rejects with ExecutionFailedError). */
@@ -134,7 +157,10 @@ export function waitForBlockExecution(
   return waitFor(client, new BlockTarget(client, executionId, blockId), options);
 }
 
-/** The action execution's status changes for `for await`, ending with the terminal one. Same options and outcomes as the wait. */
+/**
+ * The action execution's status changes for `for await`, ending with the terminal one. Same
+ * options and outcomes as the wait.
+ */
 export function watchActionExecution(
   client: MindzieClient,
   executionId: string,
@@ -159,7 +185,10 @@ export function watchBlockExecution(
   );
 }
 
-/** Carries on a wait from a `resumeToken` (e.g. in a restarted process): same execution, deadline and schedule position. */
+/**
+ * Carries on a wait from a `resumeToken` (e.g. in a restarted process): same execution, deadline
+ * and schedule position.
+ */
 export async function resumeWait(
   client: MindzieClient,
   token: string,
@@ -184,7 +213,10 @@ function requestOptions({ signal, timeoutMs }: CheckContext) {
   return { signal, timeoutMs, maxRetries: 0 };
 }
 
-/** Joins (or starts) the stream of the target's execution; a failed execution rejects (see ExecutionReading.failure). */
+/**
+ * Joins (or starts) the stream of the target's execution; a failed execution rejects (see
+ * ExecutionReading.failure).
+ */
 export function waitFor<E extends ActionExecution | BlockExecution>(
   client: MindzieClient,
   target: ActionTarget,
@@ -218,7 +250,13 @@ export function waitFor<E extends ActionExecution | BlockExecution>(
       stream.fleet = options.coordinator?.join(`${ids.kind}:${key}`, stream);
       map.set(key, stream);
     }
-    stream.join(wait, options as WaitOptions<E | undefined>, resolve, reject);
+    // Every failure names the next step, but the caller's own abort reason is theirs, left as it is.
+    const explained = (error: unknown) => {
+      const callersOwn = options.signal?.aborted && error === options.signal.reason;
+      const badInput = error instanceof InvalidArgumentError;
+      reject(callersOwn || badInput ? error : withNextStep(error, target.nextStep(error)));
+    };
+    stream.join(wait, options as WaitOptions<E | undefined>, resolve, explained);
   }) as Promise<E>; // isDone only accepts a listed execution, so the answer is never undefined
 }
 

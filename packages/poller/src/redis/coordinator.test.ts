@@ -8,7 +8,7 @@ import * as entry from '../redis.js';
 import { eventually } from '../test-support.js';
 import { createRedisCoordinator } from './coordinator.js';
 import type { RedisCoordinatorOptions } from './options.js';
-import { type RedisServer, startRedis } from './test-redis.js';
+import { type RedisServer, startRedis } from './test-redis.mjs';
 
 const ids = { tenantId: '10000000-0000-4000-8000-000000000001', projectId: '20000000-0000-4000-8000-000000000001' };
 let server: RedisServer;
@@ -48,7 +48,7 @@ describe('createRedisCoordinator', () => {
     expect(error).toMatchObject({ argument });
   });
 
-  it("never waits for the shared budget past a check's time: the latest status stands in, else a transient TimeoutError", async () => {
+  it("never waits for the shared budget past a check's time: the latest status, or a transient timeout", async () => {
     const coordinator = createRedisCoordinator({ redis, ...ids, maxPerSecond: 1 }); // one request a second
     await eventually(() => coordinator.connected, 10_000);
     const known = coordinator.join('action:e0000000-0000-4000-8000-000000000002', { receive() {} })!;

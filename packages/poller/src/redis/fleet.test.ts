@@ -18,7 +18,7 @@ import {
   type Worker,
   type WorkerEvent,
 } from './fleet-support.js';
-import { freePort, type RedisServer, startRedis } from './test-redis.js';
+import { freePort, type RedisServer, startRedis } from './test-redis.mjs';
 
 let sandbox: Sandbox;
 let redis: RedisServer;

@@ -1,7 +1,8 @@
-// A real redis-server for the Redis coordinator's tests (not part of the package's API):
-// Debian's package, installed when missing (as the docs' tests install Chromium), started on
-// a free port of 127.0.0.1 with a throw-away directory and no persistence, stopped afterwards.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+// A real redis-server for the Redis coordinator's tests and the fleet benchmark (not part of the
+// package's API): Debian's package, installed when missing (as the docs' tests install Chromium),
+// started on a free port of 127.0.0.1 with a throw-away directory and no persistence, stopped
+// afterwards. Plain JavaScript so the benchmark runs it without a build; types in test-redis.d.mts.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,11 +12,11 @@ import { Redis } from 'ioredis';
 export const REDIS_SERVER = '/usr/bin/redis-server';
 
 /** Installs Debian's redis-server with apt-get when it is missing (needs root, as CI runs). */
-export function ensureRedisServer(): string {
+export function ensureRedisServer() {
   if (existsSync(REDIS_SERVER)) {
     return REDIS_SERVER;
   }
-  const steps: Array<[string, string[]]> = [
+  const steps = [
     ['apt-get', ['update']],
     ['apt-get', ['install', '-y', '--no-install-recommends', 'redis-server']],
   ];
@@ -42,31 +43,21 @@ export function ensureRedisServer(): string {
   return REDIS_SERVER;
 }
 
-export async function freePort(): Promise<number> {
+export async function freePort() {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(() => resolve()));
   return port;
 }
 
-export interface RedisServer {
-  port: number;
-  /** Starts it again on the same port (after `stop`). */
-  start(): Promise<void>;
-  /** Stops it (SIGKILL: as a crash would) and waits for the process to end. */
-  stop(): Promise<void>;
-  /** Stops it and removes its directory. */
-  close(): Promise<void>;
-}
-
 /** Starts redis-server on a free port of 127.0.0.1; resolves once it answers PING. */
-export async function startRedis(port?: number): Promise<RedisServer> {
+export async function startRedis(port) {
   ensureRedisServer();
   const dir = mkdtempSync(join(tmpdir(), 'mindzie-redis-'));
   const chosen = port ?? (await freePort());
-  let child: ChildProcess | undefined;
-  const server: RedisServer = {
+  let child;
+  const server = {
     port: chosen,
     async start() {
       child = spawn(
@@ -95,7 +86,7 @@ export async function startRedis(port?: number): Promise<RedisServer> {
   return server;
 }
 
-async function untilPing(port: number, child: ChildProcess): Promise<void> {
+async function untilPing(port, child) {
   const until = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) {
