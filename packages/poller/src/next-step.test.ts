@@ -23,9 +23,11 @@ const idIn = (e: { actionExecutionId?: string; executionId?: string }) => (e.act
 describe('runAction: the next step after a failure', () => {
   it('a wait that runs out: the execution exists, follow it with mindzie execution wait <id>', async () => {
     const executed = executedIds();
+    // The deadline covers execute too: long enough for execute to answer on a busy machine (the
+    // run itself takes a minute here), so it is the wait that runs out.
     const error = await runAction(env.client, action('Full reprocessing'), {
       ...quick,
-      timeoutMs: 400,
+      timeoutMs: 8_000,
       onExecuted: executed.onExecuted,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WaitTimeoutError);
@@ -83,20 +85,6 @@ describe('runAction: the next step after a failure', () => {
     expect(error).toBeInstanceOf(ServerError);
     expect(nextStepOf(error)).toMatchObject({ executionCreated: true, step: 'follow' });
     expect(nextStepOf(error)!.command).toMatch(/^mindzie execution wait [0-9a-f-]{36}$/);
-  });
-
-  it('the deadline inside execute: whether it was created is unknown, check the history first', async () => {
-    env.sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'stall' });
-    const id = action('Daily sales report');
-    const error = await runAction(env.client, id, { ...quick, timeoutMs: 300 }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(WaitTimeoutError);
-    expect(nextStepOf(error)).toEqual({
-      executionCreated: 'unknown',
-      safeToRunAgain: false,
-      step: 'check',
-      command: `mindzie action history ${id}`,
-      call: `client.listActionExecutions("${id}")`,
-    });
   });
 
   it("leaves the caller's own abort reason as it is (the id went to onExecuted)", async () => {

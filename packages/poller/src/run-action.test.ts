@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '@mindzie/client';
 import { describe, expect, it } from 'vitest';
 import { ExecutionFailedError, UnsupportedError, WaitTimeoutError } from './errors.js';
+import { nextStepOf } from './next-step.js';
 import { runAction } from './node.js';
 import { runAction as runActionInBrowser } from './run-action.js';
 import { countingServer, eventually, idOf, quick, useSandbox } from './test-support.js';
@@ -135,14 +136,22 @@ describe('runAction', () => {
     expect(executes()).toHaveLength(1);
   });
 
-  it('times out inside execute when execute alone outlasts the deadline', async () => {
+  it('times out inside execute when execute alone outlasts the deadline, and says to check first', async () => {
     env.sandbox.admin.injectFault({ operationId: 'executeAction', kind: 'stall' });
-    const error = await runAction(env.client, action('Daily sales report'), { ...quick, timeoutMs: 300 }).catch(
-      (e: unknown) => e,
-    );
+    const id = action('Daily sales report');
+    // Long enough for the read before execute to answer on a busy machine; execute never does.
+    const error = await runAction(env.client, id, { ...quick, timeoutMs: 3_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect((error as WaitTimeoutError).lastSeen).toBeUndefined();
     expect(executes()).toHaveLength(1);
+    // Execute may have arrived: whether it created an execution is unknown.
+    expect(nextStepOf(error)).toEqual({
+      executionCreated: 'unknown',
+      safeToRunAgain: false,
+      step: 'check',
+      command: `mindzie action history ${id}`,
+      call: `client.listActionExecutions("${id}")`,
+    });
   });
 
   it('keeps the execution id when the caller aborts while execute is on its way', async () => {

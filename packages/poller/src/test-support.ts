@@ -123,11 +123,13 @@ export function idOf(items: Array<{ name: string; actionId?: string; blockId?: s
 
 /**
  * A plain HTTP server for what the sandbox does not do (an unknown status, counting the
- * requests in flight). `handle` answers each request; `inFlight` and `peak` count them.
+ * requests in flight). `handle` answers each request; `inFlight` and `peak` count them at the
+ * server, `total` as they arrive, `sent` as the client's requests leave this process (a request
+ * aborted on its way may still arrive later on a busy machine: what was sent is what counts).
  */
 export async function countingServer(handle: (req: IncomingMessage, res: ServerResponse, n: number) => void) {
   let n = 0;
-  const stats = { inFlight: 0, peak: 0, total: 0 };
+  const stats = { inFlight: 0, peak: 0, total: 0, sent: 0 };
   const server = createServer((req, res) => {
     stats.total += 1;
     stats.inFlight += 1;
@@ -149,6 +151,10 @@ export async function countingServer(handle: (req: IncomingMessage, res: ServerR
     token: 'test-token',
     tenantId: '10000000-0000-4000-8000-000000000001',
     projectId: '20000000-0000-4000-8000-000000000001',
+    fetch: (request, init) => {
+      stats.sent += 1;
+      return fetch(request, init);
+    },
   });
   return {
     client,
