@@ -43,9 +43,22 @@ const variants = {
     (await openapiWithMiddleware.GET(path, { params, headers })).data,
   'openapi-fetch GET + signal + timer': () =>
     withTimeout(async (signal) => (await openapi.GET(path, { params, headers, signal })).data),
+  'openapi-fetch GET, fetch(request, { signal }) + timer (the floor)': () =>
+    withTimeout(async (signal) => {
+      const fetch = (request) => globalThis.fetch(request, { signal });
+      return (await openapi.GET(path, { params, headers, fetch })).data;
+    }),
   'client, no User-Agent': () => clientWithoutUserAgent.getActionExecution(executionId),
   'client (default)': () => client.getActionExecution(executionId),
 };
+
+// ONLY=client,signal (words matched against the names) runs a subset; the baseline always runs.
+for (const name of Object.keys(variants)) {
+  const only = process.env.ONLY?.split(',');
+  if (only && name !== 'fetch (baseline)' && !only.some((word) => name.includes(word))) {
+    delete variants[name];
+  }
+}
 
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 const CALLS = Number(process.env.CALLS ?? 5000);

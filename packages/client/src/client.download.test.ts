@@ -85,7 +85,8 @@ describe('downloadPackage', () => {
     const started = performance.now();
     const received = await readAll((await client.downloadPackage(ids.executionId)).stream);
     expect(received.equals(body)).toBe(true);
-    expect(performance.now() - started).toBeGreaterThan(1000); // twice the timeout, and still fine (gaps of 100 ms leave room for a loaded machine)
+    // Twice the timeout, and still fine (gaps of 100 ms leave room for a loaded machine).
+    expect(performance.now() - started).toBeGreaterThan(1000);
   });
 
   it('does not count a slow consumer as a stalled server', async () => {

@@ -9,7 +9,7 @@ import { filenameFromContentDisposition } from './internal/content-disposition.j
 import { guardedBody } from './internal/guarded-body.js';
 import { authMiddleware } from './middleware/auth.js';
 import { errorsMiddleware } from './middleware/errors.js';
-import { OPERATIONS, type Operation, type OperationName } from './operations.js';
+import { OPERATIONS, type Operation, type OperationId, PROJECT_PATH } from './operations.js';
 import { type ClientOptions, checkRequestOptions, type RequestOptions, resolveOptions } from './options.js';
 import { withRetries } from './retry.js';
 import type { ActionExecution, BlockExecuteRequest, BlockExecution, BlockResults } from './types.js';
@@ -80,36 +80,33 @@ export function createClient(options: ClientOptions): MindzieClient {
   const sendWithSignal: AttemptFetch = (request, attempt) => fetch(request, { signal: attempt.signal });
 
   /** One call: every argument checked, then attempts through openapi-fetch, retried where safe. */
-  const call = async (name: OperationName, id: string, options?: RequestOptions, extra: CallExtra = {}) => {
-    const operation: Operation = OPERATIONS[name];
+  const call = async (operationId: OperationId, id: string, options?: RequestOptions, extra: CallExtra = {}) => {
+    const operation: Operation = OPERATIONS[operationId];
+    const path = PROJECT_PATH + operation.path;
+    const idName = /\{(\w+)\}/.exec(operation.path)![1]!;
     checkRequestOptions(options);
-    checkGuid(operation.idName, id);
+    checkGuid(idName, id);
     const body = extra.body === undefined ? undefined : checkBlockRequest(extra.body);
     const { tenantId = settings.tenantId, projectId = settings.projectId, signal: caller } = options ?? {};
-    const params = { path: { tenantId, projectId, [operation.idName]: id } };
-    const maxRetries = operation.safeToRetry ? (options?.maxRetries ?? settings.maxRetries) : 0;
+    const init = {
+      params: { path: { tenantId, projectId, [idName]: id } },
+      body,
+      headers: options?.headers,
+      parseAs: operation.read === 'stream' ? 'stream' : 'text',
+    };
+    const maxRetries = operation.unsafe ? 0 : (options?.maxRetries ?? settings.maxRetries);
+    const timeoutMs = options?.timeoutMs ?? settings.timeoutMs;
+    const send = extra.fetch ?? sendWithSignal;
     return withRetries(maxRetries, caller, async (number) => {
       caller?.throwIfAborted();
-      const request = { method: operation.method, path: operation.path };
-      const timeoutMs = options?.timeoutMs ?? settings.timeoutMs;
-      const attempt = new Attempt({ request, operationId: operation.operationId, number, caller, timeoutMs });
-      const send = extra.fetch ?? sendWithSignal;
+      const request = { method: operation.method, path };
+      const attempt = new Attempt({ request, operationId, number, caller, timeoutMs });
       try {
         // The row is checked against `paths` (operations.ts); openapi-fetch cannot type a path chosen at run time.
+        const fetch = (request: Request) => send(request, attempt);
         const method = operation.method.toLowerCase() as 'get';
-        const { data, response } = await api.request(
-          method,
-          operation.path as never,
-          {
-            params,
-            body,
-            headers: options?.headers,
-            parseAs: operation.read === 'stream' ? 'stream' : 'text',
-            fetch: (request: Request) => send(request, attempt),
-            [ATTEMPT]: attempt,
-          } as never,
-        );
-        return readSuccess(operation, response as Response, data, attempt, id);
+        const answer = await api.request(method, path as never, { ...init, fetch, [ATTEMPT]: attempt } as never);
+        return readSuccess(operation, answer.response as Response, answer.data, attempt, id);
       } catch (caught) {
         // A token provider's own failure goes to the caller as it is.
         throw attempt.tokenFailed && !attempt.signal.aborted ? caught : attempt.failure(caught);
@@ -122,9 +119,9 @@ export function createClient(options: ClientOptions): MindzieClient {
   };
 
   const task =
-    <T>(name: OperationName) =>
+    <T>(operationId: OperationId) =>
     (id: string, options?: RequestOptions) =>
-      call(name, id, options) as Promise<T>;
+      call(operationId, id, options) as Promise<T>;
   const lastExecution = task<ActionExecution>('getLastActionExecution');
   const client: MindzieClient = {
     executeAction: task('executeAction'),
@@ -138,8 +135,8 @@ export function createClient(options: ClientOptions): MindzieClient {
       }),
     getActionExecution: task('getActionExecution'),
     downloadPackage: async (executionId, options) => {
-      const { response, attempt, filename, size } = await task<PackageHead>('downloadPackage')(executionId, options);
-      return { stream: guardedBody(response, size, attempt), filename, size };
+      const head = (await call('downloadActionExecutionPackage', executionId, options)) as PackageHead;
+      return { stream: guardedBody(head.response, head.size, head.attempt), filename: head.filename, size: head.size };
     },
     executeBlock: (id, body, options) => call('executeBlock', id, options, { body }) as Promise<BlockExecution>,
     getBlockResults: task('getBlockResults'),
@@ -148,7 +145,8 @@ export function createClient(options: ClientOptions): MindzieClient {
   };
   clientInternals.set(client, {
     customFetch: options.fetch !== undefined,
-    downloadHead: (id, options, fetch) => call('downloadPackage', id, options, { fetch }) as Promise<PackageHead>,
+    downloadHead: (id, options, fetch) =>
+      call('downloadActionExecutionPackage', id, options, { fetch }) as Promise<PackageHead>,
   });
   return client;
 }
@@ -171,7 +169,7 @@ function readSuccess(operation: Operation, response: Response, data: unknown, at
     // Masked before the cut: a cut token would escape the mask.
     throw unexpected(response, attempt, (attempt.redact(text) as string).slice(0, 2000));
   }
-  if (operation.read === 'json') {
+  if (operation.read === undefined) {
     return parsed;
   }
   const items = (parsed as components['schemas']['ActionExecutionList'] | null)?.items;

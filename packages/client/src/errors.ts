@@ -7,10 +7,7 @@ import type { components } from './generated/openapi.js';
 type Schemas = components['schemas'];
 
 /** The documented 404 reasons, exactly as the server writes them (`error` or `Error`). */
-export type NotFoundReason =
-  | Schemas['ActionError']['error']
-  | Schemas['ExecutionError']['error']
-  | Schemas['BlockError']['Error'];
+export type NotFoundReason = Schemas['ActionError' | 'ExecutionError']['error'] | Schemas['BlockError']['Error'];
 
 /** What every SDK error carries about the request that failed, when there was one. */
 export interface RequestDescription {
@@ -50,6 +47,8 @@ export class InvalidArgumentError extends MindzieError {
   }
 }
 
+type ApiErrorInit = { status: number; body: unknown; request: RequestDescription; retryAfterMs?: number };
+
 /** The server answered with a status the operation does not treat as success. */
 export class ApiError extends MindzieError {
   override name = 'ApiError';
@@ -59,10 +58,7 @@ export class ApiError extends MindzieError {
   /** Milliseconds the server asked to wait (`Retry-After`, seconds or HTTP date), when it said. */
   declare readonly retryAfterMs: number | undefined;
 
-  constructor(
-    message: string,
-    init: { status: number; body: unknown; request: RequestDescription; retryAfterMs?: number },
-  ) {
+  constructor(message: string, init: ApiErrorInit) {
     super(message, { request: init.request });
     this.status = init.status;
     this.body = init.body;
@@ -79,10 +75,7 @@ export class UnauthorizedError extends ApiError {
 export class NotFoundError extends ApiError {
   override name = 'NotFoundError';
   declare readonly reason: NotFoundReason | undefined;
-  constructor(
-    message: string,
-    init: ConstructorParameters<typeof ApiError>[1] & { reason: NotFoundReason | undefined },
-  ) {
+  constructor(message: string, init: ApiErrorInit & { reason: NotFoundReason | undefined }) {
     super(message, init);
     this.reason = init.reason;
   }

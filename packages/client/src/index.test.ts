@@ -36,7 +36,7 @@ describe('public surface', () => {
     expect(Object.keys(otelSource)).toEqual(['tracingMiddleware']);
   });
 
-  it('a client has exactly the task methods, and use/eject for middleware (the raw client is its own entry point)', () => {
+  it('a client has exactly the task methods, and use/eject for middleware (the raw client: its own entry)', () => {
     const client = source.createClient({
       baseUrl: 'http://127.0.0.1:9',
       token: 't0ken-value',
@@ -103,7 +103,7 @@ describe('public surface', () => {
       ).toEqual(API);
     });
 
-    it('Node and browsers load the same fetch-based build; only @mindzie/client/node loads Node built-ins and undici', () => {
+    it('Node and browsers load the same fetch-based build; only /node loads Node built-ins and undici', () => {
       const { exports, main } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
       const dot = exports['.'];
       expect(Object.keys(dot)).toEqual(['import', 'require']);

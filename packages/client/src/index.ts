@@ -1,21 +1,11 @@
-// @mindzie/client: the whole public surface. Node-only helpers live in '@mindzie/client/node',
-// the raw typed openapi-fetch client in '@mindzie/client/raw', tracing in '@mindzie/client/otel'.
+// @mindzie/client: the whole public surface (errors.ts and types.ts are public whole; index.test.ts pins
+// the list). Node-only helpers live in '@mindzie/client/node', the raw typed openapi-fetch client in
+// '@mindzie/client/raw', tracing in '@mindzie/client/otel'.
 
 export type { Middleware } from 'openapi-fetch';
 export type { MindzieClient, PackageDownload } from './client.js';
 export { createClient } from './client.js';
-export type { NotFoundReason, RequestDescription } from './errors.js';
-export {
-  ApiError,
-  InvalidArgumentError,
-  MindzieError,
-  NetworkError,
-  NotFoundError,
-  RateLimitError,
-  ServerError,
-  TimeoutError,
-  UnauthorizedError,
-} from './errors.js';
+export * from './errors.js';
 export type { components, operations, paths } from './generated/openapi.js';
 export {
   actionErrorErrorValues,
@@ -25,11 +15,4 @@ export {
   executionErrorErrorValues,
 } from './generated/openapi.js';
 export type { ClientOptions, RequestOptions } from './options.js';
-export type {
-  ActionExecution,
-  ActionExecutionStatus,
-  BlockExecuteRequest,
-  BlockExecution,
-  BlockExecutionStatus,
-  BlockResults,
-} from './types.js';
+export type * from './types.js';

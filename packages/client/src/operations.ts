@@ -1,84 +1,45 @@
-// Every operation of the contract as the task client calls it: one row of named data each.
+// Every operation of the contract as the task client calls it: one row of named data each, keyed by operationId.
 import type { operations, paths } from './generated/openapi.js';
+
+/** Where every operation lives; the rows hold the rest of the path. */
+export const PROJECT_PATH = '/api/{tenantId}/{projectId}';
 
 type Method = 'get' | 'post';
 
-/** One row, checked against the contract: a path, method or path parameter it does not define fails to compile. */
+/**
+ * One row, checked against the contract: a path or method it does not define fails to compile
+ * (where client.ts reads a row as an Operation).
+ */
 export type Operation = {
-  [P in keyof paths]: {
-    [M in Method]: [NonNullable<paths[P][M]>] extends [never]
-      ? never
-      : {
-          operationId: keyof operations;
-          method: Uppercase<M>;
-          path: P;
-          /** The path parameter the task method takes (tenant and project come from the options). */
-          idName: Exclude<keyof paths[P]['parameters']['path'], 'tenantId' | 'projectId'>;
-          /** False for operations that create something: they are never retried. */
-          safeToRetry: boolean;
-          /** What a success body becomes: parsed JSON, its `items`, or a stream. */
-          read: 'json' | 'items' | 'stream';
-        };
-  }[Method];
+  [P in keyof paths]: P extends `${typeof PROJECT_PATH}${infer Rest}`
+    ? {
+        [M in Method]: [NonNullable<paths[P][M]>] extends [never]
+          ? never
+          : {
+              method: Uppercase<M>;
+              /** After PROJECT_PATH; its one parameter is the id the task method takes. */
+              path: Rest;
+              /** Set for operations that create something: they are never retried. */
+              unsafe?: true;
+              /** What a success body becomes: parsed JSON (the default), its `items`, or a stream. */
+              read?: 'items' | 'stream';
+            };
+      }[Method]
+    : never;
 }[keyof paths];
 
 export const OPERATIONS = {
-  executeAction: {
-    operationId: 'executeAction',
+  executeAction: { method: 'GET', path: '/action/execute/{actionId}', unsafe: true },
+  listActionExecutions: { method: 'GET', path: '/actionexecution/action/{actionId}', read: 'items' },
+  getLastActionExecution: { method: 'GET', path: '/actionexecution/lastaction/{actionId}' },
+  getActionExecution: { method: 'GET', path: '/actionexecution/{executionId}' },
+  downloadActionExecutionPackage: {
     method: 'GET',
-    idName: 'actionId',
-    safeToRetry: false,
-    read: 'json',
-    path: '/api/{tenantId}/{projectId}/action/execute/{actionId}',
-  },
-  listActionExecutions: {
-    operationId: 'listActionExecutions',
-    method: 'GET',
-    idName: 'actionId',
-    safeToRetry: true,
-    read: 'items',
-    path: '/api/{tenantId}/{projectId}/actionexecution/action/{actionId}',
-  },
-  getLastActionExecution: {
-    operationId: 'getLastActionExecution',
-    method: 'GET',
-    idName: 'actionId',
-    safeToRetry: true,
-    read: 'json',
-    path: '/api/{tenantId}/{projectId}/actionexecution/lastaction/{actionId}',
-  },
-  getActionExecution: {
-    operationId: 'getActionExecution',
-    method: 'GET',
-    idName: 'executionId',
-    safeToRetry: true,
-    read: 'json',
-    path: '/api/{tenantId}/{projectId}/actionexecution/{executionId}',
-  },
-  downloadPackage: {
-    operationId: 'downloadActionExecutionPackage',
-    method: 'GET',
-    idName: 'executionId',
-    safeToRetry: true,
+    path: '/actionexecution/downloadpackage/{executionId}',
     read: 'stream',
-    path: '/api/{tenantId}/{projectId}/actionexecution/downloadpackage/{executionId}',
   },
-  executeBlock: {
-    operationId: 'executeBlock',
-    method: 'POST',
-    idName: 'blockId',
-    safeToRetry: false,
-    read: 'json',
-    path: '/api/{tenantId}/{projectId}/block/{blockId}/execute',
-  },
-  getBlockResults: {
-    operationId: 'getBlockResults',
-    method: 'GET',
-    idName: 'blockId',
-    safeToRetry: true,
-    read: 'json',
-    path: '/api/{tenantId}/{projectId}/block/{blockId}/results',
-  },
-} as const satisfies Record<string, Operation>;
+  executeBlock: { method: 'POST', path: '/block/{blockId}/execute', unsafe: true },
+  getBlockResults: { method: 'GET', path: '/block/{blockId}/results' },
+} as const satisfies Record<keyof operations, Operation>;
 
-export type OperationName = keyof typeof OPERATIONS;
+export type OperationId = keyof typeof OPERATIONS;

@@ -2,7 +2,7 @@ import { check, checkGuid, isHeaderName, isHeaderValue, isObject } from './inter
 
 /** How a client reaches one mindzieStudio project. */
 export interface ClientOptions {
-  /** Your instance, e.g. `https://your-mindzie-instance.com` (without `/api`: the client adds `/api/{tenantId}/{projectId}`). */
+  /** Your instance, e.g. `https://your-mindzie-instance.com` (no `/api`: the client adds it and the ids). */
   baseUrl: string;
   /** The bearer token, or a function that returns a fresh one; it is called before every attempt. */
   token: string | (() => string | Promise<string>);
@@ -39,8 +39,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
-export const DEFAULT_MAX_RETRIES = 2;
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_RETRIES = 2;
 
 /** Checks everything that can be checked before a request exists; throws InvalidArgumentError. */
 export function resolveOptions(options: ClientOptions, version: string) {
@@ -50,34 +50,26 @@ export function resolveOptions(options: ClientOptions, version: string) {
   try {
     url = new URL(options.baseUrl);
   } catch {}
-  check(
-    url &&
-      /^https?:$/.test(url.protocol) &&
-      !url.username &&
-      !url.password &&
-      !url.search &&
-      !url.hash &&
-      !/\/api\/?$/i.test(url.pathname),
-    'baseUrl',
-    'an http(s) URL without credentials, query or /api',
-  );
+  const plain = url && /^https?:$/.test(url.protocol) && !(url.username + url.password + url.search + url.hash);
+  check(plain && !/\/api\/?$/i.test(url!.pathname), 'baseUrl', 'an http(s) URL without credentials, query or /api');
   checkGuid('tenantId', options.tenantId);
   checkGuid('projectId', options.projectId);
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  check(typeof fetchImpl === 'function', 'fetch', 'a fetch function (there is no global one here)');
+  const fetch = options.fetch ?? globalThis.fetch;
+  check(typeof fetch === 'function', 'fetch', 'a fetch function (there is no global one here)');
   // Browsers refuse or ignore a User-Agent header, and an extra header can fail a CORS preflight.
-  const {
-    token,
-    userAgent = typeof (globalThis as { document?: unknown }).document !== 'undefined'
-      ? undefined
-      : `@mindzie/client/${version}`,
-  } = options;
-  check(
-    typeof token === 'function' || validToken(token),
-    'token',
-    'a non-empty string without line breaks, or a function returning one',
-  );
+  const inBrowser = typeof (globalThis as { document?: unknown }).document !== 'undefined';
+  const { token, userAgent = inBrowser ? undefined : `@mindzie/client/${version}` } = options;
+  const tokenRule = 'a non-empty string without line breaks';
+  check(typeof token === 'function' || validToken(token), 'token', `${tokenRule}, or a function returning one`);
   check(userAgent === undefined || validHeader('User-Agent', userAgent), 'userAgent', 'a one-line string');
+  // Trimmed, as a header value is on the wire: what is masked in errors is exactly what a server
+  // can echo back (a trailing space from a .env file would defeat the mask). Constant: no await.
+  const trimmed = typeof token === 'string' ? token.trim() : '';
+  const provider = async () => {
+    const value = await (token as () => string | Promise<string>)();
+    check(validToken(value), 'token', tokenRule);
+    return value.trim();
+  };
   return {
     /** `https://host`, and the sub-path before `/api` ('' or `/mindzie`). */
     origin: url!.origin,
@@ -86,21 +78,9 @@ export function resolveOptions(options: ClientOptions, version: string) {
     projectId: options.projectId,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
-    fetch: fetchImpl,
+    fetch,
     headers: userAgent ? { ...options.headers, 'User-Agent': userAgent } : { ...options.headers },
-    // Trimmed, as a header value is on the wire: what is masked in errors is exactly what a server
-    // can echo back (a trailing space from a .env file would defeat the mask). Constant: no await.
-    token:
-      typeof token === 'function'
-        ? async () => {
-            const value = await token();
-            check(validToken(value), 'token', 'a non-empty string without line breaks');
-            return value.trim();
-          }
-        : (
-            (trimmed) => () =>
-              trimmed
-          )(token.trim()),
+    token: typeof token === 'function' ? provider : () => trimmed,
   };
 }
 
@@ -112,35 +92,25 @@ export function checkRequestOptions(options: RequestOptions | undefined): void {
   check(isObject(options), 'options', 'an object');
   const { timeoutMs, maxRetries, headers, signal } = options;
   // setTimeout's limit is 2^31 - 1 ms
-  check(
-    timeoutMs === undefined || (typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs < 2 ** 31),
-    'timeoutMs',
-    'a number of milliseconds from 1 to 2^31-1',
-  );
-  check(
-    maxRetries === undefined || (Number.isInteger(maxRetries) && maxRetries >= 0 && maxRetries <= 10),
-    'maxRetries',
-    'an integer from 0 to 10',
-  );
-  if (options.tenantId !== undefined) {
-    checkGuid('tenantId', options.tenantId);
-  }
-  if (options.projectId !== undefined) {
-    checkGuid('projectId', options.projectId);
+  const timeoutOk = typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs < 2 ** 31;
+  check(timeoutMs === undefined || timeoutOk, 'timeoutMs', 'a number of milliseconds from 1 to 2^31-1');
+  const retriesOk = Number.isInteger(maxRetries) && maxRetries! >= 0 && maxRetries! <= 10;
+  check(maxRetries === undefined || retriesOk, 'maxRetries', 'an integer from 0 to 10');
+  for (const name of ['tenantId', 'projectId'] as const) {
+    if (options[name] !== undefined) {
+      checkGuid(name, options[name]);
+    }
   }
   check(signal === undefined || typeof signal?.addEventListener === 'function', 'signal', 'an AbortSignal');
-  check(
-    headers === undefined ||
-      (isObject(headers) &&
-        Object.entries(headers).every(([name, value]) => validHeader(name, value) && !/^authorization$/i.test(name))),
-    'headers',
-    'an object of header names and one-line string values, without Authorization (pass token instead)',
-  );
+  const entries = isObject(headers) ? Object.entries(headers) : [['', '']];
+  const headersOk = entries.every(([name, value]) => validHeader(name!, value) && !/^authorization$/i.test(name!));
+  const headersRule =
+    'an object of header names and one-line string values, without Authorization (pass token instead)';
+  check(headers === undefined || headersOk, 'headers', headersRule);
 }
 
 /** What fetch and node:http would refuse only when sending, checked before anything is. */
 const validHeader = (name: string, value: unknown) => isHeaderName(name) && isHeaderValue(value);
 
-function validToken(token: unknown): token is string {
-  return typeof token === 'string' && token.trim() !== '' && validHeader('Authorization', token);
-}
+const validToken = (token: unknown): token is string =>
+  typeof token === 'string' && token.trim() !== '' && validHeader('Authorization', token);

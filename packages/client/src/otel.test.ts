@@ -42,6 +42,7 @@ describe('tracingMiddleware', () => {
     const execution = await client.executeAction(action!.actionId);
     await client.getActionExecution(execution.actionExecutionId);
     const spans = exporter.getFinishedSpans();
+    const projectUrl = `${sandbox.baseUrl}/api/${sandbox.tenantId}/${sandbox.projectId}`;
     expect(spans.map((span) => span.name)).toEqual([
       'GET /api/{tenantId}/{projectId}/action/execute/{actionId}',
       'GET /api/{tenantId}/{projectId}/actionexecution/{executionId}',
@@ -49,7 +50,7 @@ describe('tracingMiddleware', () => {
     expect(spans[1]!.attributes).toMatchObject({
       'http.request.method': 'GET',
       'http.response.status_code': 200,
-      'url.full': `${sandbox.baseUrl}/api/${sandbox.tenantId}/${sandbox.projectId}/actionexecution/${execution.actionExecutionId}`,
+      'url.full': `${projectUrl}/actionexecution/${execution.actionExecutionId}`,
       'url.template': '/api/{tenantId}/{projectId}/actionexecution/{executionId}',
       'server.address': '127.0.0.1',
       'mindzie.operation_id': 'getActionExecution',

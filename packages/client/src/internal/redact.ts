@@ -35,7 +35,7 @@ export function redactText(text: string, secret: string | undefined): string {
   return out + whole.slice(at);
 }
 
-/** Where `text` holds a run of `secret`'s start (direction 1) or end (-1) at least FRAGMENT long: [start, end) pairs. */
+/** Where `text` holds a run of `secret`'s start (direction 1) or end (-1), FRAGMENT long or more: [start, end). */
 function pieces(text: string, secret: string, direction: 1 | -1): Array<[number, number]> {
   const anchor = direction === 1 ? secret.slice(0, FRAGMENT) : secret.slice(-FRAGMENT);
   const found: Array<[number, number]> = [];
@@ -56,7 +56,7 @@ function pieces(text: string, secret: string, direction: 1 | -1): Array<[number,
   return found;
 }
 
-/** A copy of a parsed body (JSON value or text) with the secret and its pieces masked in every string, number and key. */
+/** A copy of a parsed body (JSON or text) with the secret and its pieces masked in every string, number and key. */
 export function redactValue(value: unknown, secret: string | undefined): unknown {
   if (!secret || value == null) {
     return value;
@@ -66,10 +66,11 @@ export function redactValue(value: unknown, secret: string | undefined): unknown
   }
   const json = JSON.stringify(value);
   const escaped = JSON.stringify(secret).slice(1, -1); // as it appears inside a JSON string
-  return json === undefined || redactText(json, escaped) === json ? value : maskLeaves(value, secret); // untouched when there is nothing to mask
+  // Untouched when there is nothing to mask.
+  return json === undefined || redactText(json, escaped) === json ? value : maskLeaves(value, secret);
 }
 
-/** Masks every string and key; a number that carries the secret (an all-digit token echoed unquoted) becomes masked text. */
+/** Masks every string and key; a number that carries the secret (an all-digit token, unquoted) becomes masked text. */
 function maskLeaves(value: unknown, secret: string): unknown {
   if (typeof value === 'string' || typeof value === 'number') {
     const text = String(value);

@@ -123,7 +123,7 @@ describe.each(paths)('downloadPackageToFile through %s', (_, transport) => {
     expect(saved.filename).toBe(`${ids.executionId}.zip`);
   });
 
-  it('refuses to replace an existing file unless told to, without sending anything when it knows beforehand', async () => {
+  it('refuses to replace an existing file unless told to, sending nothing when it knows beforehand', async () => {
     const client = await serve({ body: randomPackage(100), disposition });
     const target = join(dir, `${ids.executionId}.zip`);
     await writeFile(target, 'precious');
@@ -231,7 +231,8 @@ describe.each(paths)('downloadPackageToFile through %s', (_, transport) => {
     const client = await serve({ body, chunkSize: 1024, chunkDelayMs: 100, disposition }, { timeoutMs: 500 });
     const started = performance.now();
     const saved = await downloadPackageToFile(client, ids.executionId, { directory: dir });
-    expect(performance.now() - started).toBeGreaterThan(1000); // twice the timeout, and still fine (gaps of 100 ms leave room for a loaded machine)
+    // Twice the timeout, and still fine (gaps of 100 ms leave room for a loaded machine).
+    expect(performance.now() - started).toBeGreaterThan(1000);
     expect((await readFile(saved.path)).equals(body)).toBe(true);
   });
 
@@ -309,7 +310,7 @@ describe('which way a download goes', () => {
     expect((await readFile(saved.path)).equals(body)).toBe(true);
   });
 
-  it('checks the size itself when a client it did not make hands it a stream that does not match Content-Length', async () => {
+  it('checks the size itself when a client it did not make hands it a stream off Content-Length', async () => {
     const inner = createClient({
       baseUrl: 'http://127.0.0.1:1',
       token: TOKEN,
@@ -353,9 +354,17 @@ describe('downloadPackageToFile in a process that exits mid-download', () => {
     const script = `
       import { createClient } from ${dist('index.js')};
       import { downloadPackageToFile } from ${dist('node.js')};
-      const client = createClient({ baseUrl: ${JSON.stringify(server.url)}, token: 'secret-token', tenantId: ${JSON.stringify(ids.tenantId)}, projectId: ${JSON.stringify(ids.projectId)} });
+      const client = createClient({
+        baseUrl: ${JSON.stringify(server.url)},
+        token: 'secret-token',
+        tenantId: ${JSON.stringify(ids.tenantId)},
+        projectId: ${JSON.stringify(ids.projectId)},
+      });
       // Half the package is on disk when the first batch is reported; then the process is gone.
-      await downloadPackageToFile(client, ${JSON.stringify(ids.executionId)}, { directory: ${JSON.stringify(dir)}, onProgress: () => process.exit(130) });
+      await downloadPackageToFile(client, ${JSON.stringify(ids.executionId)}, {
+        directory: ${JSON.stringify(dir)},
+        onProgress: () => process.exit(130),
+      });
     `;
     // Not spawnSync: the server runs in this process and must keep serving.
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], {

@@ -226,12 +226,7 @@ async function assertDirectory(argument: string, directory: string): Promise<voi
 }
 
 async function assertAbsent(file: string): Promise<void> {
-  if (
-    await stat(file).then(
-      () => true,
-      () => false,
-    )
-  ) {
+  if (await stat(file).catch(() => undefined)) {
     throw exists(file);
   }
 }
@@ -240,8 +235,8 @@ const invalid = (argument: string, message: string) => new InvalidArgumentError(
 const exists = (file: string) => invalid('overwrite', `${file} already exists; pass overwrite: true to replace it`);
 
 function checkString(argument: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') {
-    throw invalid(argument, `${argument} must be a non-empty string`);
+  if (typeof value === 'string' && value !== '') {
+    return value;
   }
-  return value;
+  throw invalid(argument, `${argument} must be a non-empty string`);
 }
