@@ -8,7 +8,8 @@ import { redactCause, redactText, redactValue } from './internal/redact.js';
  */
 export class Attempt {
   declare private readonly template: RequestDescription;
-  private sent: Request | undefined;
+  /** The request as openapi-fetch built it (set by the token middleware), to describe it when something fails. */
+  sent: Request | undefined;
   declare readonly operationId: string;
   /** 0 for the first attempt, 1 for the first retry (OpenTelemetry's `http.request.resend_count`). */
   declare readonly number: number;
@@ -60,7 +61,7 @@ export class Attempt {
 
   /** Stops the timer and the caller-signal listener. */
   dispose(): void {
-    clearTimeout(this.timer);
+    this.disarm();
     this.caller?.removeEventListener('abort', this.onAbort);
   }
 
@@ -84,11 +85,6 @@ export class Attempt {
   /** `GET /api/…`: how every message names the request (never the host, never a header). */
   describe(): string {
     return `${this.request.method} ${this.request.path}`;
-  }
-
-  /** Keeps the request openapi-fetch built, to describe it when something fails. */
-  describeRequest(request: Request): void {
-    this.sent = request;
   }
 
   /** The operation's template until the request was built, then its method and path (no scheme, host or query). */

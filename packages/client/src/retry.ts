@@ -29,6 +29,7 @@ export function retryDelayMs(attempt: number, retryAfterMs: number | undefined, 
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 export const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
   new Promise((resolve, reject) => {
+    signal?.throwIfAborted(); // rejects the promise
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal!.reason);
@@ -37,11 +38,7 @@ export const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    if (signal?.aborted) {
-      onAbort();
-    } else {
-      signal?.addEventListener('abort', onAbort);
-    }
+    signal?.addEventListener('abort', onAbort);
   });
 
 /**

@@ -10,7 +10,9 @@ import { attemptOf } from '../attempt.js';
 export const authMiddleware = (token: () => string | Promise<string>): Middleware => ({
   async onRequest({ request }) {
     const attempt = attemptOf(request);
-    attempt?.describeRequest(request);
+    if (attempt) {
+      attempt.sent = request;
+    }
     let value: string;
     try {
       const pending = token();

@@ -34,7 +34,8 @@ export async function startPrism(): Promise<RunningPrism> {
 }
 
 async function waitUntilListening(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 55_000; // within vitest's 60 s hook timeout: a busy machine starts Prism slowly
+  // Within the 180 s hook timeout (vitest.shared.ts): at load 30 Prism took over 55 s to start.
+  const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`Prism exited (${child.exitCode}):\n${output()}`);
@@ -46,7 +47,7 @@ async function waitUntilListening(url: string, child: ChildProcess, output: () =
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  throw new Error(`Prism did not start within 55 s:\n${output()}`);
+  throw new Error(`Prism did not start within 120 s:\n${output()}`);
 }
 
 function stop(child: ChildProcess): Promise<void> {
