@@ -95,7 +95,8 @@ async function overhead(baseUrl, how, goal) {
   console.log(`  raw fetch + json():          median ${median(raw).toFixed(1)} µs/call`);
   console.log(`  client.getActionExecution(): median ${median(sdk).toFixed(1)} µs/call`);
   console.log(
-    `  ratio client / raw fetch:    ${ratio.toFixed(3)}x  (goal <= ${goal.toFixed(2)}x; per round: ${roundRatios.map((v) => v.toFixed(3)).join(' ')})\n`,
+    `  ratio client / raw fetch:    ${ratio.toFixed(3)}x  (goal <= ${goal.toFixed(2)}x; ` +
+      `per round: ${roundRatios.map((v) => v.toFixed(3)).join(' ')})\n`,
   );
 }
 
@@ -166,7 +167,8 @@ async function download() {
   const speed = (name) => median(results[name].map((r) => mib(r.seconds)));
   const sdk = results['downloadPackageToFile (undici)'];
   console.log(
-    `Saving a ${PACKAGE_MIB} MiB package to ${tmpdir()}, each in a fresh process, ${RUNS} runs in shuffled order (node + client loaded: ${sdk[0].baselineRssMiB.toFixed(1)} MiB)`,
+    `Saving a ${PACKAGE_MIB} MiB package to ${tmpdir()}, each in a fresh process, ${RUNS} runs in shuffled order ` +
+      `(node + client loaded: ${sdk[0].baselineRssMiB.toFixed(1)} MiB)`,
   );
   for (const [name, runs] of Object.entries(results)) {
     const rss =
@@ -179,19 +181,24 @@ async function download() {
     const cpu =
       runs[0].userCpu === undefined
         ? ''
-        : `  CPU s median user ${median(runs.map((r) => r.userCpu)).toFixed(2)} system ${median(runs.map((r) => r.systemCpu)).toFixed(2)}, page faults ${median(runs.map((r) => r.minorFaults))}`;
+        : `  CPU s median user ${median(runs.map((r) => r.userCpu)).toFixed(2)} ` +
+          `system ${median(runs.map((r) => r.systemCpu)).toFixed(2)}, ` +
+          `page faults ${median(runs.map((r) => r.minorFaults))}`;
     console.log(
-      `  ${name.padEnd(36)} ${speed(name).toFixed(0).padStart(5)} MiB/s median (${list(runs.map((r) => mib(r.seconds)))})  ${rss}${cpu}`,
+      `  ${name.padEnd(36)} ${speed(name).toFixed(0).padStart(5)} MiB/s median ` +
+        `(${list(runs.map((r) => mib(r.seconds)))})  ${rss}${cpu}`,
     );
   }
   console.log(`  goal: peak RSS of downloadPackageToFile <= 140 MiB, throughput >= 0.8x curl`);
   if (results['curl -o']) {
     console.log(
-      `  ratio downloadPackageToFile (undici) / curl:       ${(speed('downloadPackageToFile (undici)') / speed('curl -o')).toFixed(2)}x`,
+      `  ratio downloadPackageToFile (undici) / curl:       ` +
+        `${(speed('downloadPackageToFile (undici)') / speed('curl -o')).toFixed(2)}x`,
     );
     if (results['downloadPackageToFile (fetch given)']) {
       console.log(
-        `  ratio downloadPackageToFile (fetch given) / curl: ${(speed('downloadPackageToFile (fetch given)') / speed('curl -o')).toFixed(2)}x`,
+        `  ratio downloadPackageToFile (fetch given) / curl: ` +
+          `${(speed('downloadPackageToFile (fetch given)') / speed('curl -o')).toFixed(2)}x`,
       );
     }
   } else {

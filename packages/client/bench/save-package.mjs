@@ -1,5 +1,5 @@
 // One download to disk in a fresh process, so its peak RSS is the download's alone.
-// Prints {"seconds":…,"bytes":…,"maxRssMiB":…,"baselineRssMiB":…,"userCpu":…,"systemCpu":…,"minorFaults":…} as JSON.
+// Prints { seconds, bytes, maxRssMiB, baselineRssMiB, userCpu, systemCpu, minorFaults } as JSON.
 // With a third argument `fetch`, the client is given `fetch` (so the download goes through
 // fetch and web streams, not undici's request).
 import { performance } from 'node:perf_hooks';
