@@ -2,11 +2,16 @@ import { reconcileDefaults, waitDefaults } from '@mindzie/poller';
 import { type Command, Option } from 'commander';
 import { collectParam, parseDuration } from './args.js';
 import { MindzieCommand } from './command.js';
-import type { Commands } from './commands/index.js';
+import { type CommandContext, commandContext, type RunState } from './commands/context.js';
 import { settings } from './config.js';
 import { exitCodesHelp } from './exit-codes.js';
-import type { OutputStream } from './io.js';
+import type { CliIo } from './io.js';
 import { VERSION } from './version.js';
+
+// Each command's module is imported when one of its commands runs, never before.
+const actionModule = () => import('./commands/action.js');
+const executionModule = () => import('./commands/execution.js');
+const blockModule = () => import('./commands/block.js');
 
 /** `--timeout` for every command that waits. */
 const timeoutOption = () =>
@@ -21,19 +26,20 @@ const environmentHelp = [
 ].join('\n');
 
 /**
- * The command tree. Commander parses and validates; each action hands its parsed
- * arguments to `commands` (which the runner binds to a client, an output and a signal).
+ * Every command, registered in one place. Commander parses and validates; each action
+ * loads its command's module and calls it with a context built from the global options.
  */
-export function buildProgram(commands: Commands, out: { stdout: OutputStream; stderr: OutputStream }): Command {
+export function buildProgram(io: CliIo, state: RunState, signal: AbortSignal): Command {
+  const context = (command: Command): CommandContext => commandContext(io, state, command.optsWithGlobals(), signal);
   const program = new MindzieCommand('mindzie')
     .description('Run mindzieStudio actions and blocks, wait for them, download their packages.')
     .version(VERSION)
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => out.stdout.write(text),
-      writeErr: (text) => out.stderr.write(text),
-      getOutHelpWidth: () => out.stdout.columns ?? 100,
-      getErrHelpWidth: () => out.stderr.columns ?? 100,
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      getOutHelpWidth: () => io.stdout.columns ?? 100,
+      getErrHelpWidth: () => io.stderr.columns ?? 100,
     })
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ showGlobalOptions: true })
@@ -67,38 +73,40 @@ export function buildProgram(commands: Commands, out: { stdout: OutputStream; st
         `how long to look for that execution in the action's history (default: ${reconcileDefaults.windowMs / 1_000}s)`,
       ).argParser((value: string) => parseDuration(value, '--reconcile-window')),
     )
-    .action((actionId: string, options, command: Command) =>
-      commands.actionRun(command.optsWithGlobals(), actionId, options),
+    .action(async (actionId: string, options, command: Command) =>
+      (await actionModule()).actionRun(context(command), actionId, options),
     );
   action
     .command('history')
     .alias('executions')
     .description("List an action's executions.")
     .argument('<actionId>', 'the action GUID')
-    .action((actionId: string, _options, command: Command) =>
-      commands.actionHistory(command.optsWithGlobals(), actionId),
+    .action(async (actionId: string, _options, command: Command) =>
+      (await actionModule()).actionHistory(context(command), actionId),
     );
   action
     .command('last')
     .description("Show an action's most recent execution.")
     .argument('<actionId>', 'the action GUID')
-    .action((actionId: string, _options, command: Command) => commands.actionLast(command.optsWithGlobals(), actionId));
+    .action(async (actionId: string, _options, command: Command) =>
+      (await actionModule()).actionLast(context(command), actionId),
+    );
 
   const execution = program.command('execution').description('Show, wait for and download one action execution.');
   execution
     .command('show')
     .description('Show one action execution.')
     .argument('<executionId>', 'the execution GUID')
-    .action((executionId: string, _options, command: Command) =>
-      commands.executionShow(command.optsWithGlobals(), executionId),
+    .action(async (executionId: string, _options, command: Command) =>
+      (await executionModule()).executionShow(context(command), executionId),
     );
   execution
     .command('wait')
     .description('Wait for an action execution that is already running (never executes anything).')
     .argument('<executionId>', 'the execution GUID')
     .addOption(timeoutOption())
-    .action((executionId: string, options, command: Command) =>
-      commands.executionWait(command.optsWithGlobals(), executionId, options),
+    .action(async (executionId: string, options, command: Command) =>
+      (await executionModule()).executionWait(context(command), executionId, options),
     );
   execution
     .command('download')
@@ -106,8 +114,8 @@ export function buildProgram(commands: Commands, out: { stdout: OutputStream; st
     .argument('<executionId>', 'the execution GUID')
     .option('-o, --output <path>', 'file or directory to save to (default: the current directory, named by the server)')
     .option('--overwrite', 'replace an existing file')
-    .action((executionId: string, options, command: Command) =>
-      commands.executionDownload(command.optsWithGlobals(), executionId, options),
+    .action(async (executionId: string, options, command: Command) =>
+      (await executionModule()).executionDownload(context(command), executionId, options),
     );
 
   const block = program.command('block').description('Run a block and read its executions.');
@@ -122,8 +130,8 @@ export function buildProgram(commands: Commands, out: { stdout: OutputStream; st
     )
     .option('--wait', "wait until the execution ends (polls the block's results)")
     .addOption(timeoutOption())
-    .action((blockId: string, options, command: Command) =>
-      commands.blockRun(command.optsWithGlobals(), blockId, options),
+    .action(async (blockId: string, options, command: Command) =>
+      (await blockModule()).blockRun(context(command), blockId, options),
     );
   block
     .command('wait')
@@ -131,14 +139,16 @@ export function buildProgram(commands: Commands, out: { stdout: OutputStream; st
     .argument('<blockId>', 'the block GUID')
     .argument('<executionId>', 'the block execution GUID')
     .addOption(timeoutOption())
-    .action((blockId: string, executionId: string, options, command: Command) =>
-      commands.blockWait(command.optsWithGlobals(), blockId, executionId, options),
+    .action(async (blockId: string, executionId: string, options, command: Command) =>
+      (await blockModule()).blockWait(context(command), blockId, executionId, options),
     );
   block
     .command('results')
     .description("List a block's executions.")
     .argument('<blockId>', 'the block GUID')
-    .action((blockId: string, _options, command: Command) => commands.blockResults(command.optsWithGlobals(), blockId));
+    .action(async (blockId: string, _options, command: Command) =>
+      (await blockModule()).blockResults(context(command), blockId),
+    );
 
   return program;
 }

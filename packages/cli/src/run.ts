@@ -1,6 +1,5 @@
 import { CommanderError } from 'commander';
 import type { RunState } from './commands/context.js';
-import { createCommands } from './commands/index.js';
 import { UsageError } from './errors.js';
 import { exitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -15,7 +14,7 @@ import { reportError } from './report.js';
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   // Until the options are parsed, guess the output format from the raw arguments.
   const state: RunState = { output: new Output(io, jsonFlag(argv)) };
-  const program = buildProgram(createCommands(io, state, io.signal ?? new AbortController().signal), io);
+  const program = buildProgram(io, state, io.signal ?? new AbortController().signal);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode('success');
