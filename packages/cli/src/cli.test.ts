@@ -387,7 +387,8 @@ describe('a server that answers null instead of an execution', () => {
     expect(run.document.error).toMatchObject({ code: 'other', name: 'UnsupportedError', executionId });
     expect(run.document.error.message).toContain('is not an execution');
     expect(run.stderr).not.toMatch(/TypeError|Unhandled/);
-    expect(run.seen).toEqual({ executes: 1, statusChecks: 2 }); // the last execution read before execute, one status check
+    // the last execution read before execute, one status check
+    expect(run.seen).toEqual({ executes: 1, statusChecks: 2 });
   });
 
   it('exits other with an UnsupportedError, and says what to check, when execute answers null', async () => {
@@ -574,7 +575,7 @@ describe('a lost execute answer', () => {
   const executesOf = async (actionId: string) =>
     (await sandbox.requests('executeAction')).filter((r) => r.path.endsWith(`/action/execute/${actionId}`)).length;
 
-  it('is found in the history when execute ran: the run carries on, saves the package and says so (a cut 200 body)', async () => {
+  it('is found in the history when execute ran (a cut 200 body): carries on, saves the package, says so', async () => {
     const actionId = sandbox.actionId('Daily sales report');
     const folder = join(work, 'adopted');
     const before = await executesOf(actionId);
@@ -589,7 +590,7 @@ describe('a lost execute answer', () => {
     expectNoTokenIn(run, sandbox.token);
   });
 
-  it('says "most likely not created" when execute never ran, and that running it again is reasonable (exit other)', async () => {
+  it('says "most likely not created" when execute never ran and running again is reasonable (exit other)', async () => {
     const actionId = sandbox.actionId('Daily sales report');
     const before = await executesOf(actionId);
     const historyBefore = (

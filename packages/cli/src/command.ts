@@ -1,6 +1,7 @@
 // Commander echoes an unknown option as typed, value included: a misspelt `--tokn=eyJ…`
 // would print the token on stderr and in the --json document. Here the option is shown by
 // its name, its value replaced by `…`, and commander's suggestion is still made.
+// Not configureOutput/exitOverride alone: they can hide the value, but commander suggests from the whole token.
 import { Command, type ErrorOptions } from 'commander';
 
 declare module 'commander' {

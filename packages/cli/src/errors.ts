@@ -32,7 +32,8 @@ export class InterruptedError extends MindzieError {
     super(
       executionId === undefined
         ? 'Interrupted (Ctrl-C).'
-        : `Interrupted: stopped waiting for execution ${executionId}. It was not cancelled and keeps running on the server.` +
+        : `Interrupted: stopped waiting for execution ${executionId}. ` +
+            'It was not cancelled and keeps running on the server.' +
             (resumeCommand ? ` Resume with: ${resumeCommand}` : ''),
     );
   }

@@ -13,8 +13,7 @@ export const exitCodes = [
   {
     code: 1,
     name: 'other',
-    meaning:
-      "Any other error: server error, network failure, rate limit, unsupported by the server; or execute's answer was lost and no execution appeared (most likely not created: safe to run again).",
+    meaning: "Any other error (server, network, rate limit, unsupported); or execute's answer lost, none appeared.",
     errors: [UnsupportedError],
   },
   {
@@ -50,8 +49,7 @@ export const exitCodes = [
   {
     code: 7,
     name: 'outcome-unknown',
-    meaning:
-      'Execute was sent, its answer was lost and whether it created an execution is unknown (two new ones appeared, the history could not be read, or --no-reconcile): check with mindzie action history <actionId> before running it again.',
+    meaning: "Execute's answer was lost and it may have created an execution: check the history first.",
     errors: [ExecuteOutcomeUnknownError],
   },
   {

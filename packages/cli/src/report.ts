@@ -109,14 +109,16 @@ function humanLines(error: unknown, state: RunState): string[] {
     const isAction = 'actionExecutionId' in execution;
     const started = isAction ? execution.dateStarted : (execution.dateStarted ?? execution.dateQueued);
     const took = durationBetween(started, execution.dateEnded);
+    const after = took === undefined ? '' : ` after ${formatDuration(took)}`;
     return [
-      `Execution ${isAction ? execution.actionExecutionId : execution.executionId} ended ${execution.status}${took === undefined ? '' : ` after ${formatDuration(took)}`}.`,
+      `Execution ${isAction ? execution.actionExecutionId : execution.executionId} ended ${execution.status}${after}.`,
       `${isAction ? 'Notes' : 'Error'}: ${error.reason ?? '(the server gave none)'}`,
     ];
   }
   if (error instanceof WaitTimeoutError) {
     return [
-      `Gave up waiting after ${formatDuration(error.timeoutMs)}${lastStatus(error.lastSeen)}. The execution was not cancelled and may still run.`,
+      `Gave up waiting after ${formatDuration(error.timeoutMs)}${lastStatus(error.lastSeen)}. ` +
+        'The execution was not cancelled and may still run.',
       ...(state.resume ? [`Resume with: ${state.resume}`] : []),
     ];
   }
@@ -172,7 +174,8 @@ function lostAnswerLines(error: ExecuteAnswerLostError<ActionExecution>): string
   if (error instanceof ExecutionNotCreatedError) {
     return [
       first,
-      `No new execution appeared in its history for ${formatDuration(error.lookedForMs)} (${before}): it was most likely NOT created.`,
+      `No new execution appeared in its history for ${formatDuration(error.lookedForMs)} (${before}): ` +
+        'it was most likely NOT created.',
     ];
   }
   const candidates = error.candidates.map(
@@ -181,7 +184,8 @@ function lostAnswerLines(error: ExecuteAnswerLostError<ActionExecution>): string
   if (error instanceof ExecuteOutcomeUnknownError && error.why === 'several-candidates') {
     return [
       first,
-      `Whether it created an execution is unknown: ${error.candidates.length} new executions appeared (another client may run this action too); none was adopted:`,
+      `Whether it created an execution is unknown: ${error.candidates.length} new executions appeared ` +
+        '(another client may run this action too); none was adopted:',
       ...candidates,
     ];
   }

@@ -48,7 +48,9 @@ export async function actionRun(ctx: CommandContext, actionId: string, options: 
   if (ctx.signal.aborted) {
     throw new InterruptedError(undefined, undefined);
   }
-  const checkFirst = `The execute request may have reached the server: check with mindzie action last ${actionId} before running it again.`;
+  const checkFirst =
+    'The execute request may have reached the server: ' +
+    `check with mindzie action last ${actionId} before running it again.`;
   const reconcile =
     options.reconcile === false ? false : { windowMs: options.reconcileWindow ?? reconcileDefaults.windowMs };
   // Execute is sent once; a lost answer is looked for in the action's history (the poller's startAction).
@@ -64,10 +66,12 @@ export async function actionRun(ctx: CommandContext, actionId: string, options: 
   const executionId = executionIdIn(queued, 'actionExecutionId', state, checkFirst);
   Object.assign(state, { executionId, execution: queued, resume: `mindzie execution wait ${executionId}` });
   if (started.adopted) {
-    state.adopted = { adopted: true, recoveredFrom: errorSummary(started.recoveredFrom) };
+    const recoveredFrom = errorSummary(started.recoveredFrom);
+    state.adopted = { adopted: true, recoveredFrom };
     output.log(
-      `Execute's answer was lost (${errorSummary(started.recoveredFrom).message}); its execution ${output.errColor.bold(executionId)} ` +
-        `was found in the action's history (the only new one) and is followed as if execute had answered. Nothing was sent twice.`,
+      `Execute's answer was lost (${recoveredFrom.message}); ` +
+        `its execution ${output.errColor.bold(executionId)} was found in the action's history (the only new one) ` +
+        'and is followed as if execute had answered. Nothing was sent twice.',
     );
   } else {
     output.log(`Executed action ${actionId}: execution ${output.errColor.bold(executionId)} is ${queued.status}.`);
@@ -99,7 +103,8 @@ export async function actionRun(ctx: CommandContext, actionId: string, options: 
   output.result(
     { execution, package: saved, ...state.adopted },
     () =>
-      `${actionExecutionSummary(execution, output.color)}\nPackage saved to ${saved.path} (${formatBytes(saved.bytes)})`,
+      `${actionExecutionSummary(execution, output.color)}\n` +
+      `Package saved to ${saved.path} (${formatBytes(saved.bytes)})`,
   );
 }
 
@@ -109,7 +114,10 @@ function nextStepAfterLostAnswer(error: ExecuteAnswerLostError): string {
   if (error.safeToRunAgain) {
     return `It is reasonable to run it again. To be sure first: ${history}`;
   }
-  return `Do not run it again before checking: ${history} — if one of the executions is yours, follow it with: mindzie execution wait <executionId>`;
+  return (
+    `Do not run it again before checking: ${history} — ` +
+    'if one of the executions is yours, follow it with: mindzie execution wait <executionId>'
+  );
 }
 
 /** An error as `{ name, message }` for output (never a stack, never a token: messages are masked by the client). */

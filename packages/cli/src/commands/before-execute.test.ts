@@ -67,7 +67,7 @@ describe('before execute is sent', () => {
     expect(await executes()).toBe(before);
   });
 
-  it('stops at a Ctrl-C that came before execute (e.g. while the download folder was made), executing nothing', async () => {
+  it('stops at a Ctrl-C before execute (e.g. while the download folder was made), executing nothing', async () => {
     const before = await executes();
     const interrupted = AbortSignal.abort(new Error('Interrupted (Ctrl-C)'));
     const download = `${join(work, 'never', 'made-for-nothing')}/`;

@@ -21,7 +21,9 @@ export async function blockRun(ctx: CommandContext, blockId: string, options: Bl
   if (ctx.signal.aborted) {
     throw new InterruptedError(undefined, undefined); // Ctrl-C before execute went out: nothing runs
   }
-  const checkFirst = `The execute request may have reached the server: check with mindzie block results ${blockId} before running it again.`;
+  const checkFirst =
+    'The execute request may have reached the server: ' +
+    `check with mindzie block results ${blockId} before running it again.`;
   const queued = await client
     .executeBlock(blockId, options.param ? { parameters: options.param } : undefined)
     .catch((error: unknown) => {

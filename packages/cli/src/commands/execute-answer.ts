@@ -19,6 +19,14 @@ export function executionIdIn<K extends string>(
   }
   state.hint = hint;
   throw new UnsupportedError(
-    `The server answered execute with ${answer === null ? 'null' : typeof answer === 'object' ? 'no execution id' : `a ${typeof answer}`}, not an execution: there is nothing to follow.`,
+    `The server answered execute with ${described(answer)}, not an execution: there is nothing to follow.`,
   );
+}
+
+/** An answer that names no execution, as the error words it. */
+function described(answer: unknown): string {
+  if (answer === null) {
+    return 'null';
+  }
+  return typeof answer === 'object' ? 'no execution id' : `a ${typeof answer}`;
 }

@@ -42,10 +42,9 @@ export function createDownloadBar(output: Output, label: string): DownloadBar {
     format: (options, params) => {
       const ms = Date.now() - startedAt;
       const size = total === undefined ? formatBytes(bytes) : `${formatBytes(bytes)} / ${formatBytes(total)}`;
+      const percent = String(Math.floor(params.progress * 100)).padStart(3);
       const gauge =
-        total === undefined
-          ? ''
-          : `${c.cyan(cliProgress.Format.BarFormat(params.progress, options))} ${String(Math.floor(params.progress * 100)).padStart(3)}%  `;
+        total === undefined ? '' : `${c.cyan(cliProgress.Format.BarFormat(params.progress, options))} ${percent}%  `;
       return `${c.bold('Downloading')} ${label}  ${gauge}${size}  ${formatRate(bytes, ms)}`;
     },
   });

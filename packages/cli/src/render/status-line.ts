@@ -75,7 +75,8 @@ export function createStatusLine(output: Output, subject: string, startedAt = Da
         tick.problem === undefined || ending !== undefined
           ? ''
           : `  ${c.yellow(`(last check failed: ${tick.problem})`)}`;
-      return `${mark} ${colorStatus(c, tick.status)}  ${c.dim('elapsed')} ${formatDuration(now - startedAt)}${nextCheck}  ${c.dim(subject)}${problem}`;
+      const elapsed = `${c.dim('elapsed')} ${formatDuration(now - startedAt)}`;
+      return `${mark} ${colorStatus(c, tick.status)}  ${elapsed}${nextCheck}  ${c.dim(subject)}${problem}`;
     },
   });
   bar.start(1, 0);

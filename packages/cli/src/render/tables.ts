@@ -121,5 +121,6 @@ export function blockExecutionsTable(items: readonly BlockExecution[], c: Colors
 export function actionExecutionSummary(execution: ActionExecution, c: Colors): string {
   const ms = durationBetween(execution.dateStarted, execution.dateEnded);
   const took = ms === undefined ? '' : ` (ran ${formatDuration(ms)})`;
-  return `${colorStatus(c, execution.status)}: execution ${c.bold(execution.actionExecutionId)} of action ${execution.actionId}${took}`;
+  const ids = `execution ${c.bold(execution.actionExecutionId)} of action ${execution.actionId}`;
+  return `${colorStatus(c, execution.status)}: ${ids}${took}`;
 }

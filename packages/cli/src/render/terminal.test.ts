@@ -100,8 +100,10 @@ async function screenMatching(
 describe('on a terminal', () => {
   it('waits behind one live status line: status, ticking elapsed time, next check; then a tick mark', async () => {
     const name = typeInTerminal(['action', 'run', sandbox.actionId('Daily sales report'), '--wait']);
-    const live =
-      /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] (Queued|Running)\s+elapsed (\d+\.\d)s\s+next check in \d+\.\ds\s+execution ([0-9a-f-]{36})/;
+    const live = new RegExp(
+      String.raw`[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] (Queued|Running)\s+elapsed (\d+\.\d)s\s+` +
+        String.raw`next check in \d+\.\ds\s+execution ([0-9a-f-]{36})`,
+    );
     const first = await screenMatching(name, live);
     const later = await screenMatching(
       name,

@@ -18,7 +18,10 @@ export interface SandboxProcess {
   requests(
     operationId?: string,
   ): Promise<Array<{ method: string; path: string; operationId: string | null; status: number | null }>>;
-  /** Arms a sandbox fault (see the sandbox README), e.g. `{ operationId: 'executeAction', kind: 'latency', ms: 1500 }`. */
+  /**
+   * Arms a sandbox fault (see the sandbox README),
+   * e.g. `{ operationId: 'executeAction', kind: 'latency', ms: 1500 }`.
+   */
   injectFault(spec: Record<string, unknown>): Promise<void>;
   /** Disarms every fault still armed (one a test armed but its run never reached). */
   clearFaults(): Promise<void>;
