@@ -179,11 +179,19 @@ describe('runAction', () => {
   });
 
   it('rejects with the abort reason wherever the signal fires, with one execute and no file', async () => {
-    for (const afterMs of [0, 100]) {
+    // At once, and once execute has reached the sandbox (a 100 ms timer fired before it left at load 30).
+    for (const when of ['at once', 'after execute arrived'] as const) {
       const before = executes().length;
       const controller = new AbortController();
-      const reason = new Error(`aborted after ${afterMs} ms`);
-      setTimeout(() => controller.abort(reason), afterMs);
+      const reason = new Error(`aborted ${when}`);
+      if (when === 'at once') {
+        setTimeout(() => controller.abort(reason), 0);
+      } else {
+        void eventually(() => executes().length > before, 30_000).then(
+          () => controller.abort(reason),
+          () => controller.abort(new Error('execute never reached the sandbox')),
+        );
+      }
       await expect(
         runAction(env.client, action('Full reprocessing'), {
           ...quick,
