@@ -152,6 +152,15 @@ describe('mindzie action run', () => {
       resume: `mindzie execution wait ${id}`,
     });
     expect(run.stderr).toContain(`Resume with: mindzie execution wait ${id}`);
+    // The poller's own next step, as it says it.
+    expect(run.document.error.next).toEqual({
+      executionCreated: true,
+      executionId: id,
+      safeToRunAgain: false,
+      step: 'follow',
+      command: `mindzie execution wait ${id}`,
+      call: `waitForActionExecution(client, "${id}")`,
+    });
   });
 });
 
@@ -259,7 +268,8 @@ describe('mindzie block', () => {
   it('tells the user when a status check failed and carries on waiting', async () => {
     const blockId = sandbox.blockId('Revenue filter');
     await sandbox.injectFault({ operationId: 'getBlockResults', kind: 'status', status: 503 });
-    const run = await json(['block', 'run', blockId, '--wait', '--timeout', '30s']);
+    // --no-reconcile: no read of the results before execute, so the fault meets the wait's first check.
+    const run = await json(['block', 'run', blockId, '--wait', '--timeout', '30s', '--no-reconcile']);
     expect(run.code).toBe(code('success'));
     expect(run.stderr).toMatch(/check failed \(ServerError 503\); trying again/);
   });
@@ -326,7 +336,8 @@ describe('block parameters on the wire', () => {
         '-p',
         'filter={"region":"North"}',
       ];
-      const run = await json(['block', 'run', blockId, ...params], {
+      // --no-reconcile: this server answers execute only (no results read before it).
+      const run = await json(['block', 'run', blockId, ...params, '--no-reconcile'], {
         ...sandbox.env,
         MINDZIE_BASE_URL: `http://127.0.0.1:${port}`,
       });
@@ -692,5 +703,40 @@ describe('a lost execute answer', () => {
       resume: `mindzie execution download ${error.executionId}`,
     });
     expect(run.stderr).toContain(`carry on with: mindzie execution download ${error.executionId}`);
+  });
+
+  const blockExecutes = async (blockId: string) =>
+    (await sandbox.requests('executeBlock')).filter((r) => r.path.includes(`/block/${blockId}/`)).length;
+
+  it("is found in a block's results when execute queued it: block run carries on and says so", async () => {
+    const blockId = sandbox.blockId('Revenue filter');
+    const before = await blockExecutes(blockId);
+    await sandbox.injectFault({ operationId: 'executeBlock', kind: 'reset', phase: 'after' });
+    const run = await json(['block', 'run', blockId, '--wait', '--reconcile-window', '2s']);
+    expect(run.code).toBe(code('success'));
+    expect(run.document).toMatchObject({ adopted: true, execution: { status: 'Success' } });
+    expect(run.stderr).toContain("was found in the block's results");
+    expect(await blockExecutes(blockId)).toBe(before + 1);
+    expectNoTokenIn(run, sandbox.token);
+  });
+
+  it('cannot be checked on a server without block history: exit outcome-unknown, says why and what to do', async () => {
+    const blockId = sandbox.blockId('Legacy server block');
+    const before = await blockExecutes(blockId);
+    await sandbox.injectFault({ operationId: 'executeBlock', kind: 'status', status: 503, phase: 'after' });
+    const run = await json(['block', 'run', blockId]);
+    expect(run.code).toBe(code('outcome-unknown'));
+    expect(run.document.error).toMatchObject({
+      name: 'ExecuteOutcomeUnknownError',
+      why: 'history-unsupported',
+      blockId,
+      executionCreated: 'unknown',
+      check: null,
+      next: { executionCreated: 'unknown', safeToRunAgain: false, step: 'check' },
+    });
+    expect(run.document.error.hint).toContain('mindzieStudio');
+    expect(run.stderr).toContain('this server keeps no block history');
+    expect(await blockExecutes(blockId)).toBe(before + 1);
+    expectNoTokenIn(run, sandbox.token);
   });
 });

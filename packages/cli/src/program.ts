@@ -130,6 +130,16 @@ export function buildProgram(io: CliIo, state: RunState, signal: AbortSignal): C
     )
     .option('--wait', "wait until the execution ends (polls the block's results)")
     .addOption(timeoutOption())
+    .option(
+      '--no-reconcile',
+      "if execute's answer is lost, do not look for the execution it may have created (exit 7 instead)",
+    )
+    .addOption(
+      new Option(
+        '--reconcile-window <duration>',
+        `how long to look for that execution in the block's results (default: ${reconcileDefaults.windowMs / 1_000}s)`,
+      ).argParser((value: string) => parseDuration(value, '--reconcile-window')),
+    )
     .action(async (blockId: string, options, command: Command) =>
       (await blockModule()).blockRun(context(command), blockId, options),
     );

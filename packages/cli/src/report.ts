@@ -1,6 +1,7 @@
 import {
   type ActionExecution,
   ApiError,
+  type BlockExecution,
   InvalidArgumentError,
   MindzieError,
   NotFoundError,
@@ -11,6 +12,7 @@ import {
   ExecuteOutcomeUnknownError,
   ExecutionFailedError,
   ExecutionNotCreatedError,
+  nextStepOf,
   UnsupportedError,
   WaitTimeoutError,
 } from '@mindzie/poller';
@@ -75,6 +77,11 @@ function describe(error: unknown, row: ReturnType<typeof exitRowFor>, state: Run
   if (state.hint !== undefined) {
     described.hint = state.hint;
   }
+  // What the poller says to do next (whether an execution exists, its id, the command), as it says it.
+  const next = nextStepOf(error);
+  if (next !== undefined) {
+    described.next = next;
+  }
   // The execution exists: every failure from here on says how to carry on with it.
   if (state.resume !== undefined && state.executionId !== undefined) {
     described.resume = state.resume;
@@ -83,14 +90,10 @@ function describe(error: unknown, row: ReturnType<typeof exitRowFor>, state: Run
 }
 
 /** What a lost execute answer left, for `--json`: whether an execution exists and how to check. */
-function lostAnswerFields(error: ExecuteAnswerLostError<ActionExecution>): Record<string, unknown> {
-  const brief = (e: ActionExecution) => ({
-    actionExecutionId: e.actionExecutionId,
-    dateStarted: e.dateStarted,
-    status: e.status,
-  });
+function lostAnswerFields(error: ExecuteAnswerLostError): Record<string, unknown> {
+  const of = error.kind === 'block' ? { blockId: error.blockId } : { actionId: error.actionId };
   return {
-    actionId: error.actionId,
+    ...of,
     executionCreated: error.executionCreated,
     safeToRunAgain: error.safeToRunAgain,
     ...(error instanceof ExecuteOutcomeUnknownError ? { why: error.why } : {}),
@@ -98,8 +101,23 @@ function lostAnswerFields(error: ExecuteAnswerLostError<ActionExecution>): Recor
     lastSeenBefore: error.lastSeenBefore ? brief(error.lastSeenBefore) : (error.lastSeenBefore ?? null),
     sentAt: error.sentAt,
     lookedForMs: error.lookedForMs,
-    check: `mindzie action history ${error.actionId}`,
+    check: checkCommand(error),
   };
+}
+
+/** The command that lists the executions (none: a server without block history). */
+function checkCommand(error: ExecuteAnswerLostError): string | null {
+  if (error instanceof ExecuteOutcomeUnknownError && error.why === 'history-unsupported') {
+    return null;
+  }
+  return error.kind === 'block' ? `mindzie block results ${error.blockId}` : `mindzie action history ${error.actionId}`;
+}
+
+function brief(e: ActionExecution | BlockExecution) {
+  if ('actionExecutionId' in e) {
+    return { actionExecutionId: e.actionExecutionId, dateStarted: e.dateStarted, status: e.status };
+  }
+  return { executionId: e.executionId, dateQueued: e.dateQueued, status: e.status };
 }
 
 function humanLines(error: unknown, state: RunState): string[] {
@@ -165,34 +183,48 @@ function humanLines(error: unknown, state: RunState): string[] {
   return [message, ...carryOn];
 }
 
-function lostAnswerLines(error: ExecuteAnswerLostError<ActionExecution>): string[] {
+function lostAnswerLines(error: ExecuteAnswerLostError): string[] {
   const cause = error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : String(error.cause);
-  const first = `Execute of action ${error.actionId} got no usable answer (${cause}).`;
-  const before = error.lastSeenBefore
-    ? `the last one before was ${error.lastSeenBefore.actionExecutionId}`
-    : 'it had none before';
+  const isBlock = error.kind === 'block';
+  const what = isBlock ? `block ${error.blockId}` : `action ${error.actionId}`;
+  const first = `Execute of ${what} got no usable answer (${cause}).`;
+  const listing = isBlock ? "the block's results" : "the action's history";
+  const before = error.lastSeenBefore ? `the last one before was ${idOf(error.lastSeenBefore)}` : 'it had none before';
   if (error instanceof ExecutionNotCreatedError) {
     return [
       first,
-      `No new execution appeared in its history for ${formatDuration(error.lookedForMs)} (${before}): ` +
+      `No new execution appeared in ${listing} for ${formatDuration(error.lookedForMs)} (${before}): ` +
         'it was most likely NOT created.',
     ];
   }
-  const candidates = error.candidates.map(
-    (e) => `  candidate ${e.actionExecutionId}, started ${e.dateStarted}, ${e.status}`,
-  );
+  const candidates = error.candidates.map((e) => `  candidate ${idOf(e)}, started ${startedOf(e)}, ${e.status}`);
   if (error instanceof ExecuteOutcomeUnknownError && error.why === 'several-candidates') {
     return [
       first,
       `Whether it created an execution is unknown: ${error.candidates.length} new executions appeared ` +
-        '(another client may run this action too); none was adopted:',
+        `(another client may run this ${error.kind} too); none was adopted:`,
       ...candidates,
     ];
   }
   if (error instanceof ExecuteOutcomeUnknownError && error.why === 'reconcile-off') {
-    return [first, 'Whether it created an execution is unknown (--no-reconcile: its history was not searched).'];
+    return [first, `Whether it created an execution is unknown (--no-reconcile: ${listing} was not searched).`];
   }
-  return [first, "Whether it created an execution is unknown: the action's history could not be read.", ...candidates];
+  if (error instanceof ExecuteOutcomeUnknownError && error.why === 'history-unsupported') {
+    return [
+      first,
+      'Whether it created an execution cannot be told: this server keeps no block history ' +
+        '("Block execution history not yet implemented").',
+    ];
+  }
+  return [first, `Whether it created an execution is unknown: ${listing} could not be read.`, ...candidates];
+}
+
+function idOf(e: ActionExecution | BlockExecution): string {
+  return 'actionExecutionId' in e ? e.actionExecutionId : e.executionId;
+}
+
+function startedOf(e: ActionExecution | BlockExecution): string {
+  return 'actionExecutionId' in e ? e.dateStarted : e.dateQueued;
 }
 
 function lastStatus(lastSeen: unknown): string {

@@ -2,6 +2,7 @@ import type { ActionExecution } from '@mindzie/client';
 import {
   checkWaitOptions,
   ExecuteAnswerLostError,
+  ExecuteOutcomeUnknownError,
   reconcileDefaults,
   startAction,
   UnsupportedError,
@@ -108,16 +109,21 @@ export async function actionRun(ctx: CommandContext, actionId: string, options: 
   );
 }
 
-/** What to do after a lost execute answer, as commands. */
-function nextStepAfterLostAnswer(error: ExecuteAnswerLostError): string {
-  const history = `mindzie action history ${error.actionId}`;
+/** What to do after a lost execute answer (an action's or a block's), as commands. */
+export function nextStepAfterLostAnswer(error: ExecuteAnswerLostError): string {
+  const isBlock = error.kind === 'block';
+  const check = isBlock ? `mindzie block results ${error.blockId}` : `mindzie action history ${error.actionId}`;
   if (error.safeToRunAgain) {
-    return `It is reasonable to run it again. To be sure first: ${history}`;
+    return `It is reasonable to run it again. To be sure first: ${check}`;
   }
-  return (
-    `Do not run it again before checking: ${history} — ` +
-    'if one of the executions is yours, follow it with: mindzie execution wait <executionId>'
-  );
+  if (error instanceof ExecuteOutcomeUnknownError && error.why === 'history-unsupported') {
+    return (
+      "Do not run it again before checking the block's executions in mindzieStudio: " +
+      'this server keeps no block history.'
+    );
+  }
+  const follow = isBlock ? `mindzie block wait ${error.blockId} <executionId>` : 'mindzie execution wait <executionId>';
+  return `Do not run it again before checking: ${check} — if one of the executions is yours, follow it with: ${follow}`;
 }
 
 /** An error as `{ name, message }` for output (never a stack, never a token: messages are masked by the client). */

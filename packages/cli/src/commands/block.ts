@@ -1,7 +1,15 @@
-import { type BlockExecution, NetworkError } from '@mindzie/client';
-import { checkWaitOptions, waitForBlockExecution } from '@mindzie/poller';
+import type { BlockExecution } from '@mindzie/client';
+import {
+  checkWaitOptions,
+  ExecuteAnswerLostError,
+  reconcileDefaults,
+  startBlock,
+  UnsupportedError,
+  waitForBlockExecution,
+} from '@mindzie/poller';
 import { InterruptedError } from '../errors.js';
 import { blockExecutionDetails, blockExecutionsTable } from '../render/tables.js';
+import { errorSummary, nextStepAfterLostAnswer } from './action.js';
 import type { CommandContext } from './context.js';
 import { executionIdIn } from './execute-answer.js';
 import { interruptedOr, waitWithStatus } from './wait.js';
@@ -10,9 +18,16 @@ export interface BlockRunOptions {
   param?: Record<string, unknown>;
   wait?: boolean;
   timeout?: number;
+  /** `--no-reconcile` sets it false. */
+  reconcile?: boolean;
+  reconcileWindow?: number;
 }
 
-/** Queues the block exactly once (never retried), then optionally follows it through its results. */
+/**
+ * Queues the block exactly once (never retried), then optionally follows it through its results.
+ * A lost execute answer is looked for in the block's results (the poller's startBlock), where the
+ * server keeps them; where it does not, the error says that nothing can tell (exit 7).
+ */
 export async function blockRun(ctx: CommandContext, blockId: string, options: BlockRunOptions): Promise<void> {
   const { output, client, state } = ctx;
   if (options.wait) {
@@ -24,23 +39,38 @@ export async function blockRun(ctx: CommandContext, blockId: string, options: Bl
   const checkFirst =
     'The execute request may have reached the server: ' +
     `check with mindzie block results ${blockId} before running it again.`;
-  const queued = await client
-    .executeBlock(blockId, options.param ? { parameters: options.param } : undefined)
-    .catch((error: unknown) => {
-      if (error instanceof NetworkError) {
+  const reconcile =
+    options.reconcile === false ? false : { windowMs: options.reconcileWindow ?? reconcileDefaults.windowMs };
+  const started = await startBlock(client, blockId, { parameters: options.param, signal: ctx.signal, reconcile }).catch(
+    (error: unknown) => {
+      if (error instanceof ExecuteAnswerLostError) {
+        state.hint = nextStepAfterLostAnswer(error);
+      } else if (error instanceof UnsupportedError) {
         state.hint = checkFirst;
       }
-      throw error;
-    });
+      throw interruptedOr(ctx, error);
+    },
+  );
+  const queued = started.execution;
   const executionId = executionIdIn(queued, 'executionId', state, checkFirst);
   Object.assign(state, { executionId, execution: queued, resume: `mindzie block wait ${blockId} ${executionId}` });
-  output.log(`Executed block ${blockId}: execution ${output.errColor.bold(executionId)} is ${queued.status}.`);
+  if (started.adopted) {
+    const recoveredFrom = errorSummary(started.recoveredFrom);
+    state.adopted = { adopted: true, recoveredFrom };
+    output.log(
+      `Execute's answer was lost (${recoveredFrom.message}); ` +
+        `its execution ${output.errColor.bold(executionId)} was found in the block's results (the only new one) ` +
+        'and is followed as if execute had answered. Nothing was sent twice.',
+    );
+  } else {
+    output.log(`Executed block ${blockId}: execution ${output.errColor.bold(executionId)} is ${queued.status}.`);
+  }
   if (ctx.signal.aborted) {
     throw new InterruptedError(executionId, state.resume);
   }
   if (!options.wait) {
     output.result(
-      { execution: queued },
+      { execution: queued, ...state.adopted },
       () => `${blockExecutionDetails(queued, output.color)}\nFollow it with: ${state.resume}`,
     );
     return;
@@ -71,7 +101,7 @@ async function followBlock(
     timeoutMs,
     (hooks) => waitForBlockExecution(ctx.client, blockId, first.executionId, hooks),
   );
-  ctx.output.result({ execution }, () => blockExecutionDetails(execution, ctx.output.color));
+  ctx.output.result({ execution, ...ctx.state.adopted }, () => blockExecutionDetails(execution, ctx.output.color));
 }
 
 export async function blockResults(ctx: CommandContext, blockId: string): Promise<void> {
