@@ -20,6 +20,20 @@ const timeoutOption = () =>
     `give up waiting after this long: 90 (seconds), 30s, 10m, 1h (default: ${waitDefaults.timeoutMs / 60_000} min)`,
   ).argParser((value: string) => parseDuration(value));
 
+/** `--no-reconcile` for every command that executes. */
+const noReconcileOption = () =>
+  new Option(
+    '--no-reconcile',
+    "if execute's answer is lost, do not look for the execution it may have created (exit 7 instead)",
+  );
+
+/** `--reconcile-window`: how long to look, in `searched`, for the execution a lost answer may have created. */
+const reconcileWindowOption = (searched: string) =>
+  new Option(
+    '--reconcile-window <duration>',
+    `how long to look for that execution in ${searched} (default: ${reconcileDefaults.windowMs / 1_000}s)`,
+  ).argParser((value: string) => parseDuration(value, '--reconcile-window'));
+
 const environmentHelp = [
   'Settings (a flag wins over its environment variable):',
   ...settings.map((setting) => `  ${setting.flag.padEnd(14)}${setting.env.padEnd(21)}${setting.what}`),
@@ -63,16 +77,8 @@ export function buildProgram(io: CliIo, state: RunState, signal: AbortSignal): C
       'after completion, save the package to a file or directory (implies --wait; default: the current directory)',
     )
     .option('--overwrite', 'replace an existing file when downloading')
-    .option(
-      '--no-reconcile',
-      "if execute's answer is lost, do not look for the execution it may have created (exit 7 instead)",
-    )
-    .addOption(
-      new Option(
-        '--reconcile-window <duration>',
-        `how long to look for that execution in the action's history (default: ${reconcileDefaults.windowMs / 1_000}s)`,
-      ).argParser((value: string) => parseDuration(value, '--reconcile-window')),
-    )
+    .addOption(noReconcileOption())
+    .addOption(reconcileWindowOption("the action's history"))
     .action(async (actionId: string, options, command: Command) =>
       (await actionModule()).actionRun(context(command), actionId, options),
     );
@@ -130,16 +136,8 @@ export function buildProgram(io: CliIo, state: RunState, signal: AbortSignal): C
     )
     .option('--wait', "wait until the execution ends (polls the block's results)")
     .addOption(timeoutOption())
-    .option(
-      '--no-reconcile',
-      "if execute's answer is lost, do not look for the execution it may have created (exit 7 instead)",
-    )
-    .addOption(
-      new Option(
-        '--reconcile-window <duration>',
-        `how long to look for that execution in the block's results (default: ${reconcileDefaults.windowMs / 1_000}s)`,
-      ).argParser((value: string) => parseDuration(value, '--reconcile-window')),
-    )
+    .addOption(noReconcileOption())
+    .addOption(reconcileWindowOption("the block's results"))
     .action(async (blockId: string, options, command: Command) =>
       (await blockModule()).blockRun(context(command), blockId, options),
     );

@@ -13,7 +13,7 @@ import { InterruptedError } from '../errors.js';
 import { formatBytes } from '../format.js';
 import { actionExecutionDetails, actionExecutionSummary, executionsTable } from '../render/tables.js';
 import type { CommandContext } from './context.js';
-import { executionIdIn } from './execute-answer.js';
+import { announceExecution, executionIdIn } from './execute-answer.js';
 import { savePackage } from './execution.js';
 import { interruptedOr, waitWithStatus } from './wait.js';
 
@@ -66,17 +66,7 @@ export async function actionRun(ctx: CommandContext, actionId: string, options: 
   const queued = started.execution;
   const executionId = executionIdIn(queued, 'actionExecutionId', state, checkFirst);
   Object.assign(state, { executionId, execution: queued, resume: `mindzie execution wait ${executionId}` });
-  if (started.adopted) {
-    const recoveredFrom = errorSummary(started.recoveredFrom);
-    state.adopted = { adopted: true, recoveredFrom };
-    output.log(
-      `Execute's answer was lost (${recoveredFrom.message}); ` +
-        `its execution ${output.errColor.bold(executionId)} was found in the action's history (the only new one) ` +
-        'and is followed as if execute had answered. Nothing was sent twice.',
-    );
-  } else {
-    output.log(`Executed action ${actionId}: execution ${output.errColor.bold(executionId)} is ${queued.status}.`);
-  }
+  announceExecution(ctx, started, executionId, { kind: 'action', id: actionId, searched: "the action's history" });
   if (ctx.signal.aborted) {
     throw new InterruptedError(executionId, state.resume);
   }
@@ -124,14 +114,6 @@ export function nextStepAfterLostAnswer(error: ExecuteAnswerLostError): string {
   }
   const follow = isBlock ? `mindzie block wait ${error.blockId} <executionId>` : 'mindzie execution wait <executionId>';
   return `Do not run it again before checking: ${check} — if one of the executions is yours, follow it with: ${follow}`;
-}
-
-/** An error as `{ name, message }` for output (never a stack, never a token: messages are masked by the client). */
-export function errorSummary(error: unknown): { name: string; message: string } {
-  if (error instanceof Error) {
-    return { name: error.name, message: error.message };
-  }
-  return { name: 'Error', message: String(error) };
 }
 
 export async function actionHistory(ctx: CommandContext, actionId: string): Promise<void> {

@@ -9,9 +9,9 @@ import {
 } from '@mindzie/poller';
 import { InterruptedError } from '../errors.js';
 import { blockExecutionDetails, blockExecutionsTable } from '../render/tables.js';
-import { errorSummary, nextStepAfterLostAnswer } from './action.js';
+import { nextStepAfterLostAnswer } from './action.js';
 import type { CommandContext } from './context.js';
-import { executionIdIn } from './execute-answer.js';
+import { announceExecution, executionIdIn } from './execute-answer.js';
 import { interruptedOr, waitWithStatus } from './wait.js';
 
 export interface BlockRunOptions {
@@ -54,17 +54,7 @@ export async function blockRun(ctx: CommandContext, blockId: string, options: Bl
   const queued = started.execution;
   const executionId = executionIdIn(queued, 'executionId', state, checkFirst);
   Object.assign(state, { executionId, execution: queued, resume: `mindzie block wait ${blockId} ${executionId}` });
-  if (started.adopted) {
-    const recoveredFrom = errorSummary(started.recoveredFrom);
-    state.adopted = { adopted: true, recoveredFrom };
-    output.log(
-      `Execute's answer was lost (${recoveredFrom.message}); ` +
-        `its execution ${output.errColor.bold(executionId)} was found in the block's results (the only new one) ` +
-        'and is followed as if execute had answered. Nothing was sent twice.',
-    );
-  } else {
-    output.log(`Executed block ${blockId}: execution ${output.errColor.bold(executionId)} is ${queued.status}.`);
-  }
+  announceExecution(ctx, started, executionId, { kind: 'block', id: blockId, searched: "the block's results" });
   if (ctx.signal.aborted) {
     throw new InterruptedError(executionId, state.resume);
   }

@@ -1,6 +1,6 @@
 // Reading execute's answer: the one place a new execution's id comes from.
 import { UnsupportedError } from '@mindzie/poller';
-import type { RunState } from './context.js';
+import type { CommandContext, RunState } from './context.js';
 
 /**
  * The new execution's id from execute's answer. An answer without one (`null`, another
@@ -29,4 +29,36 @@ function described(answer: unknown): string {
     return 'null';
   }
   return typeof answer === 'object' ? 'no execution id' : `a ${typeof answer}`;
+}
+
+/**
+ * Says which execution the run follows: the one execute answered with, or the one found again after its
+ * answer was lost (recorded in `state.adopted` for --json).
+ */
+export function announceExecution(
+  { output, state }: CommandContext,
+  started: { execution: { status: string }; adopted?: boolean; recoveredFrom?: unknown },
+  executionId: string,
+  of: { kind: 'action' | 'block'; id: string; searched: string },
+): void {
+  const shown = output.errColor.bold(executionId);
+  if (!started.adopted) {
+    output.log(`Executed ${of.kind} ${of.id}: execution ${shown} is ${started.execution.status}.`);
+    return;
+  }
+  const recoveredFrom = errorSummary(started.recoveredFrom);
+  state.adopted = { adopted: true, recoveredFrom };
+  output.log(
+    `Execute's answer was lost (${recoveredFrom.message}); ` +
+      `its execution ${shown} was found in ${of.searched} (the only new one) ` +
+      'and is followed as if execute had answered. Nothing was sent twice.',
+  );
+}
+
+/** An error as `{ name, message }` for output (never a stack, never a token: messages are masked by the client). */
+export function errorSummary(error: unknown): { name: string; message: string } {
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message };
+  }
+  return { name: 'Error', message: String(error) };
 }
