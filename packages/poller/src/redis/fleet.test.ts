@@ -127,7 +127,8 @@ describe('a fleet of processes through Redis', () => {
     }
     // The shared budget (8 a second for the whole fleet; the waits alone would send ~15): a
     // request granted late in a second may leave early in the next one on a busy machine, so
-    // any run of seconds holds at most one second's worth more than the budget.
+    // any run of seconds holds at most one second's worth more than the budget: the whole run
+    // too (it is one more span), so the total allows that one second as well.
     const sent = (fleetOf3.flatMap((w) => eventsOf(w, 'request')) as Array<{ at: number }>).map((e) =>
       Math.floor(e.at / 1000),
     );
@@ -139,7 +140,7 @@ describe('a fleet of processes through Redis', () => {
         expect(inSpan, `${span} s from ${from - first}`).toBeLessThanOrEqual((span + 1) * fleet.maxPerSecond);
       }
     }
-    expect(sent.length).toBeLessThanOrEqual((last - first + 1) * fleet.maxPerSecond);
+    expect(sent.length).toBeLessThanOrEqual((last - first + 2) * fleet.maxPerSecond);
     // Nothing left behind once the last wait is over: leases are deleted, the rest expires.
     const until = Date.now() + 4 * LEASE_MS + 5_000;
     let left = await keysLeft();
