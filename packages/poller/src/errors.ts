@@ -2,8 +2,15 @@
 // redefines a client error. Each carries what a caller needs to decide what to do next.
 
 import type { ActionExecution, BlockExecution } from '@mindzie/client';
-import { MindzieError, TimeoutError } from '@mindzie/client';
-import { describeLastSeen, describeTarget, executionIdOf, type LostAnswer, startedAtOf } from './lost-answer.js';
+import { ApiError, MindzieError, TimeoutError, UnauthorizedError } from '@mindzie/client';
+import {
+  describeLastSeen,
+  describeTarget,
+  type ExecuteTarget,
+  executionIdOf,
+  type LostAnswer,
+  startedAtOf,
+} from './lost-answer.js';
 import { checkStep, type NextStep, runAgainStep } from './next-step.js';
 
 /**
@@ -50,6 +57,31 @@ export class UnsupportedError extends MindzieError {
   override name = 'UnsupportedError';
   /** What to do next, when an execution may exist (see NextStep). */
   declare readonly next?: NextStep;
+}
+
+/**
+ * The read before execute was refused with 401 or 403: the token (or its tenant and project)
+ * was refused, and **nothing was executed**. An `UnauthorizedError` (CLI exit 6) whatever the
+ * status; `status`, `method`, `path` and `body` are the refused read's.
+ */
+export class TokenRefusedError extends UnauthorizedError {
+  override name = 'TokenRefusedError';
+  /** Always false: execute was not sent. */
+  readonly executed = false;
+
+  constructor(refused: ApiError, target: ExecuteTarget) {
+    const { status, body, method = 'GET', path = '' } = refused;
+    super(
+      `The token was refused (${status} on ${method} ${path}, the read before execute): nothing was executed. ` +
+        `Check the token and the tenant and project ids, then run ${describeTarget(target)} again.`,
+      { status, body, request: { method, path } },
+    );
+  }
+}
+
+/** True for the client's answer to a refused token or a forbidden tenant or project. */
+export function refusesToken(error: unknown): error is ApiError {
+  return error instanceof ApiError && (error.status === 401 || error.status === 403);
 }
 
 function statusSuffix(value: unknown): string {

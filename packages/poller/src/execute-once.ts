@@ -4,7 +4,13 @@
 
 import type { ActionExecution, BlockExecution, MindzieClient } from '@mindzie/client';
 import { InvalidArgumentError } from '@mindzie/client';
-import { ExecuteOutcomeUnknownError, ExecutionNotCreatedError, UnsupportedError } from './errors.js';
+import {
+  ExecuteOutcomeUnknownError,
+  ExecutionNotCreatedError,
+  refusesToken,
+  TokenRefusedError,
+  UnsupportedError,
+} from './errors.js';
 import type { Executable } from './executables.js';
 import { leavesOutcomeUnknown } from './failures.js';
 import { describeTarget, type LostAnswer } from './lost-answer.js';
@@ -64,8 +70,12 @@ export async function executeOnce<E extends ActionExecution | BlockExecution>(
   signal.throwIfAborted();
   const { target } = executable;
   // What to compare with afterwards, read in the server's own clock. Nothing is sent yet, so a
-  // failure here is just a failure.
-  const before = reconcile ? await executable.before(signal) : undefined;
+  // failure here is just a failure; a refused token says that nothing was executed.
+  const before = reconcile
+    ? await executable.before(signal).catch((error: unknown) => {
+        throw refusesToken(error) ? new TokenRefusedError(error, target) : error;
+      })
+    : undefined;
   signal.throwIfAborted();
   const historyKept = before !== 'unsupported';
   const sentAt = Date.now();

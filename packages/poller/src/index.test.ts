@@ -10,6 +10,7 @@ describe('public API', () => {
       'ExecuteOutcomeUnknownError',
       'ExecutionFailedError',
       'ExecutionNotCreatedError',
+      'TokenRefusedError',
       'UnsupportedError',
       'WaitTimeoutError',
       'checkWaitOptions',

@@ -8,6 +8,7 @@ export {
   ExecuteOutcomeUnknownError,
   ExecutionFailedError,
   ExecutionNotCreatedError,
+  TokenRefusedError,
   UnsupportedError,
   WaitTimeoutError,
 } from './errors.js';

@@ -1,11 +1,13 @@
+import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidArgumentError, NotFoundError } from '@mindzie/client';
+import { createClient, InvalidArgumentError, NotFoundError, UnauthorizedError } from '@mindzie/client';
 import { describe, expect, it } from 'vitest';
-import { ExecutionFailedError, UnsupportedError, WaitTimeoutError } from './errors.js';
+import { ExecutionFailedError, TokenRefusedError, UnsupportedError, WaitTimeoutError } from './errors.js';
 import { nextStepOf } from './next-step.js';
 import { runAction } from './node.js';
 import { runAction as runActionInBrowser } from './run-action.js';
+import { startAction } from './start-action.js';
 import { countingServer, eventually, idOf, quick, useSandbox } from './test-support.js';
 
 const env = useSandbox({ folder: 'poller-run-' });
@@ -66,7 +68,8 @@ describe('runAction', () => {
     const taken = join(env.folder, 'taken.zip');
     await writeFile(taken, 'x');
     for (const download of [
-      { directory: join(env.folder, 'missing') },
+      { directory: taken }, // a file where the folder should be
+      { directory: join(taken, 'below') },
       { path: taken },
       { path: taken, directory: env.folder },
     ]) {
@@ -78,6 +81,87 @@ describe('runAction', () => {
       InvalidArgumentError,
     );
     expect(env.sandbox.admin.requests()).toHaveLength(0);
+  });
+
+  it('creates the download folder and its parents before execute, then saves the package inside', async () => {
+    const folder = join(env.folder, 'out', 'nightly');
+    let existedAtExecute: boolean | undefined;
+    const result = await runAction(env.client, action('Daily sales report'), {
+      ...quick,
+      download: { directory: folder },
+      onExecuted: () => {
+        existedAtExecute = existsSync(folder);
+      },
+    });
+    expect(existedAtExecute).toBe(true);
+    expect(await readdir(folder)).toEqual([`${result.execution.actionExecutionId}.zip`]);
+    expect(result.file.path).toBe(join(folder, `${result.execution.actionExecutionId}.zip`));
+    // A second run into the same folder saves a second file next to the first.
+    const again = await runAction(env.client, action('Daily sales report'), {
+      ...quick,
+      download: { directory: folder },
+    });
+    expect((await readdir(folder)).sort()).toEqual([result.file.filename, again.file.filename].sort());
+    expect(executes()).toHaveLength(2);
+  });
+
+  it("creates a path's folder and still refuses to overwrite the file unless asked", async () => {
+    const path = join(env.folder, 'reports', 'today.zip');
+    const first = await runAction(env.client, action('Daily sales report'), { ...quick, download: { path } });
+    expect(first.file.path).toBe(path);
+    env.sandbox.admin.clearRequests();
+    const error = await runAction(env.client, action('Daily sales report'), { ...quick, download: { path } }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as Error).message).toBe(`${path} already exists; pass overwrite: true to replace it`);
+    expect(env.sandbox.admin.requests()).toHaveLength(0);
+    const replaced = await runAction(env.client, action('Daily sales report'), {
+      ...quick,
+      download: { path, overwrite: true },
+    });
+    expect(replaced.file.path).toBe(path);
+  });
+
+  it('the browser-safe runAction refuses download at once, naming @mindzie/poller/node', async () => {
+    const options = { ...quick, download: { directory: env.folder } } as unknown as Parameters<
+      typeof runActionInBrowser
+    >[2];
+    const error = await runActionInBrowser(env.client, action('Daily sales report'), options).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ argument: 'download' });
+    expect((error as Error).message).toContain("import runAction from '@mindzie/poller/node'");
+    expect(env.sandbox.admin.requests()).toHaveLength(0);
+  });
+
+  it('says a refused token (401) refused nothing but the read before execute, and sends no execute', async () => {
+    const { baseUrl, tenantId, projectId } = env.sandbox;
+    const refused = createClient({ baseUrl, tenantId, projectId, token: 'not-the-sandbox-token' });
+    const error = await runAction(refused, action('Daily sales report'), quick).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenRefusedError);
+    expect(error).toBeInstanceOf(UnauthorizedError);
+    expect(error).toMatchObject({ status: 401, executed: false, method: 'GET' });
+    const { message } = error as Error;
+    expect(message).toMatch(/^The token was refused \(401 on GET \/api\/.+\/lastaction\/.+, the read before execute\)/);
+    expect(message).toContain('): nothing was executed.');
+    expect(message).not.toContain('not-the-sandbox-token');
+    expect(executes()).toHaveLength(0);
+  });
+
+  it('says the same of a 403 on the read before execute', async () => {
+    const server = await countingServer((_req, res) => {
+      res.statusCode = 403;
+      res.setHeader('content-type', 'text/plain').end('Forbidden');
+    });
+    try {
+      const error = await startAction(server.client, 'a0000000-0000-4000-8000-000000000001').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TokenRefusedError);
+      expect(error).toMatchObject({ status: 403, executed: false });
+      expect((error as Error).message).toContain('nothing was executed');
+      expect(server.stats.total).toBe(1); // the read only: execute was never sent
+    } finally {
+      await server.close();
+    }
   });
 
   it.each([
