@@ -69,6 +69,15 @@ describe('mindzie-sandbox', { timeout: 60_000 }, () => {
     for (const text of ['base URL', 'token', 'tenant id', 'project id', 'Daily sales report', 'Legacy server block']) {
       expect(stdout).toContain(text);
     }
+    // Lines to paste into a shell, at the start of a line (the names are kept in step by the client's test).
+    const exports = stdout.split('\n').filter((line) => line.startsWith('export '));
+    expect(exports.map((line) => /^export (\w+)=/.exec(line)?.[1])).toEqual([
+      'MINDZIE_BASE_URL',
+      'MINDZIE_TOKEN',
+      'MINDZIE_TENANT_ID',
+      'MINDZIE_PROJECT_ID',
+    ]);
+    expect(exports[0]).toMatch(/^export MINDZIE_BASE_URL=http:\/\/127\.0\.0\.1:\d+$/);
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(0);
   });

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { cannotCreateExecution } from './fixture.ts';
 import { type Sandbox, startSandbox } from './index.ts';
+import { shellExports } from './shell-exports.ts';
 import { exampleValue } from './spec.ts';
 
 const refused = exampleValue<{ error: string }>('ActionCannotCreateExecution').error;
@@ -46,6 +47,10 @@ function describe(sandbox: Sandbox): string {
     `  project id  ${sandbox.projectId}`,
     `  API root    ${sandbox.baseUrl}/api/${sandbox.tenantId}/${sandbox.projectId}`,
     `  admin token ${sandbox.adminToken}  (admin API under ${sandbox.baseUrl}/__sandbox/)`,
+    '',
+    'To point the mindzie CLI or createClient.fromEnv() at it, paste into your shell:',
+    '',
+    ...shellExports(sandbox),
     '',
     'Actions:',
     ...sandbox.actions.map((action) => {

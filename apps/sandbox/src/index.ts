@@ -8,6 +8,7 @@ export type { Fault, FaultEffect, FaultMatch, FaultSpec } from './faults.ts';
 export type { Fixture, FixtureAction, FixtureBlock, FixtureFile, FixtureProject, FixtureTenant } from './fixture.ts';
 export { getDefaultFixture } from './fixture.ts';
 export type { RequestFilter, RequestLogEntry } from './request-log.ts';
+export { shellExports } from './shell-exports.ts';
 /** Starts a sandbox (default: free port on 127.0.0.1, the default fixture, time scale 1). */
 export { startSandbox } from './start.ts';
 

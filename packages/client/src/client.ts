@@ -12,6 +12,7 @@ import { errorsMiddleware } from './middleware/errors.js';
 import { OPERATIONS, type Operation, type OperationId, PROJECT_PATH } from './operations.js';
 import { type ClientOptions, checkRequestOptions, type RequestOptions, resolveOptions } from './options.js';
 import { withRetries } from './retry.js';
+import { type FromEnvOptions, resolveConnectionSettings } from './settings.js';
 import type { ActionExecution, BlockExecuteRequest, BlockExecution, BlockResults } from './types.js';
 import { VERSION } from './version.js';
 
@@ -70,7 +71,7 @@ interface ClientInternals {
 const NO_EXECUTION_YET: components['schemas']['ActionError']['error'] = "Can't find action";
 
 /** Creates a client for one tenant and project. Throws InvalidArgumentError for bad options. */
-export function createClient(options: ClientOptions): MindzieClient {
+function createClientFromOptions(options: ClientOptions): MindzieClient {
   const settings = resolveOptions(options, VERSION);
   const { origin, basePath, fetch, headers } = settings;
   const api = createOpenApiClient<paths>({ baseUrl: origin + basePath, fetch, headers });
@@ -150,6 +151,26 @@ export function createClient(options: ClientOptions): MindzieClient {
   });
   return client;
 }
+
+/**
+ * A client from the `MINDZIE_BASE_URL`, `MINDZIE_TOKEN`, `MINDZIE_TENANT_ID` and `MINDZIE_PROJECT_ID`
+ * variables of `options.env` (default: `process.env`, read now). Any ClientOptions beside `env` win over
+ * the variables. Throws one ConfigurationError naming every missing or invalid setting.
+ */
+function fromEnv(options: FromEnvOptions = {}): MindzieClient {
+  const { env, ...explicit } = options;
+  return createClientFromOptions({ ...explicit, ...resolveConnectionSettings(explicit, env) });
+}
+
+/**
+ * Creates a client for one tenant and project: `createClient(options)`, or `createClient.fromEnv()` from the
+ * `MINDZIE_*` variables. Throws InvalidArgumentError for bad options (ConfigurationError from `fromEnv`).
+ */
+// Pure: a bundle that only needs `clientInternals` (the /node entry) leaves the client and openapi-fetch out.
+export const createClient: typeof createClientFromOptions & { fromEnv: typeof fromEnv } = /* @__PURE__ */ Object.assign(
+  createClientFromOptions,
+  { fromEnv },
+);
 
 interface CallExtra {
   body?: BlockExecuteRequest | undefined;

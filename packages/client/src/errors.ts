@@ -47,6 +47,41 @@ export class InvalidArgumentError extends MindzieError {
   }
 }
 
+/** One connection setting that was missing or invalid, as `ConfigurationError.problems` lists it. */
+export interface SettingProblem {
+  /** The client option, e.g. `tenantId`. */
+  setting: 'baseUrl' | 'token' | 'tenantId' | 'projectId';
+  /** Its environment variable, e.g. `MINDZIE_TENANT_ID`. */
+  variable: string;
+  /** Where the bad value came from: an explicit option (or CLI flag), the environment, or nowhere (missing). */
+  source: 'option' | 'environment' | 'none';
+  problem: 'missing' | 'invalid';
+  /** What a valid value looks like. Values themselves are never repeated (one may be a token). */
+  expected: string;
+}
+
+/**
+ * Settings for `createClient.fromEnv()` (or the CLI) were missing or invalid; nothing was sent.
+ * `problems` names every one of them at once; `argument` is the first.
+ */
+export class ConfigurationError extends InvalidArgumentError {
+  override name = 'ConfigurationError';
+  declare readonly problems: readonly SettingProblem[];
+  constructor(problems: readonly SettingProblem[], message = describeProblems(problems)) {
+    super(problems[0]?.setting ?? 'settings', message);
+    this.problems = problems;
+  }
+}
+
+function describeProblems(problems: readonly SettingProblem[]): string {
+  const each = problems.map((p) =>
+    p.problem === 'missing'
+      ? `${p.variable} is not set (or pass ${p.setting})`
+      : `${p.source === 'option' ? p.setting : p.variable} must be ${p.expected}`,
+  );
+  return `Missing or invalid settings: ${each.join('; ')}.`;
+}
+
 type ApiErrorInit = { status: number; body: unknown; request: RequestDescription; retryAfterMs?: number };
 
 /** The server answered with a status the operation does not treat as success. */

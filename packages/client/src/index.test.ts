@@ -12,6 +12,7 @@ const dist = (file: string) => new URL(`../dist/${file}`, import.meta.url).pathn
 
 const API = [
   'ApiError',
+  'ConfigurationError',
   'InvalidArgumentError',
   'MindzieError',
   'NetworkError',
@@ -24,8 +25,10 @@ const API = [
   'actionExecutionStatusValues',
   'blockErrorErrorValues',
   'blockExecutionStatusValues',
+  'connectionSettings',
   'createClient',
   'executionErrorErrorValues',
+  'resolveConnectionSettings',
 ];
 
 describe('public surface', () => {
@@ -53,6 +56,7 @@ describe('public surface', () => {
       'listActionExecutions',
     ];
     expect(Object.keys(client).sort()).toEqual([...taskMethods, 'eject', 'use'].sort());
+    expect(typeof source.createClient.fromEnv).toBe('function');
   });
 
   it('exports the enum values generated from the contract', () => {
@@ -69,6 +73,7 @@ describe('public surface', () => {
     for (const Class of [ApiError, NetworkError, source.InvalidArgumentError]) {
       expect(Class.prototype).toBeInstanceOf(MindzieError);
     }
+    expect(source.ConfigurationError.prototype).toBeInstanceOf(source.InvalidArgumentError);
     expect(MindzieError.prototype).toBeInstanceOf(Error);
   });
 

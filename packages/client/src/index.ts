@@ -15,4 +15,6 @@ export {
   executionErrorErrorValues,
 } from './generated/openapi.js';
 export type { ClientOptions, RequestOptions } from './options.js';
+export type { ConnectionSettings, Environment, FromEnvOptions } from './settings.js';
+export { connectionSettings, resolveConnectionSettings } from './settings.js';
 export type * from './types.js';

@@ -1,4 +1,14 @@
-import { check, checkGuid, isHeaderName, isHeaderValue, isObject } from './internal/checks.js';
+import {
+  BASE_URL_RULE,
+  check,
+  checkGuid,
+  isHeaderName,
+  isHeaderValue,
+  isObject,
+  plainBaseUrl,
+  TOKEN_RULE,
+  validToken,
+} from './internal/checks.js';
 
 /** How a client reaches one mindzieStudio project. */
 export interface ClientOptions {
@@ -46,12 +56,8 @@ const DEFAULT_MAX_RETRIES = 2;
 export function resolveOptions(options: ClientOptions, version: string) {
   check(isObject(options), 'options', 'an object');
   checkRequestOptions(options);
-  let url: URL | undefined;
-  try {
-    url = new URL(options.baseUrl);
-  } catch {}
-  const plain = url && /^https?:$/.test(url.protocol) && !(url.username + url.password + url.search + url.hash);
-  check(plain && !/\/api\/?$/i.test(url!.pathname), 'baseUrl', 'an http(s) URL without credentials, query or /api');
+  const url = plainBaseUrl(options.baseUrl);
+  check(url, 'baseUrl', BASE_URL_RULE);
   checkGuid('tenantId', options.tenantId);
   checkGuid('projectId', options.projectId);
   const fetch = options.fetch ?? globalThis.fetch;
@@ -59,15 +65,14 @@ export function resolveOptions(options: ClientOptions, version: string) {
   // Browsers refuse or ignore a User-Agent header, and an extra header can fail a CORS preflight.
   const inBrowser = typeof (globalThis as { document?: unknown }).document !== 'undefined';
   const { token, userAgent = inBrowser ? undefined : `@mindzie/client/${version}` } = options;
-  const tokenRule = 'a non-empty string without line breaks';
-  check(typeof token === 'function' || validToken(token), 'token', `${tokenRule}, or a function returning one`);
+  check(typeof token === 'function' || validToken(token), 'token', `${TOKEN_RULE}, or a function returning one`);
   check(userAgent === undefined || validHeader('User-Agent', userAgent), 'userAgent', 'a one-line string');
   // Trimmed, as a header value is on the wire: what is masked in errors is exactly what a server
   // can echo back (a trailing space from a .env file would defeat the mask). Constant: no await.
   const trimmed = typeof token === 'string' ? token.trim() : '';
   const provider = async () => {
     const value = await (token as () => string | Promise<string>)();
-    check(validToken(value), 'token', tokenRule);
+    check(validToken(value), 'token', TOKEN_RULE);
     return value.trim();
   };
   return {
@@ -111,6 +116,3 @@ export function checkRequestOptions(options: RequestOptions | undefined): void {
 
 /** What fetch and node:http would refuse only when sending, checked before anything is. */
 const validHeader = (name: string, value: unknown) => isHeaderName(name) && isHeaderValue(value);
-
-const validToken = (token: unknown): token is string =>
-  typeof token === 'string' && token.trim() !== '' && validHeader('Authorization', token);

@@ -11,8 +11,23 @@ export function check(ok: unknown, argument: string, expected: string): void {
   }
 }
 
+export const GUID_RULE = 'a GUID like 00000000-0000-0000-0000-000000000000';
+export const isGuid = (value: unknown): boolean => typeof value === 'string' && GUID.test(value);
+
 export function checkGuid(argument: string, value: unknown): void {
-  check(typeof value === 'string' && GUID.test(value), argument, 'a GUID like 00000000-0000-0000-0000-000000000000');
+  check(isGuid(value), argument, GUID_RULE);
+}
+
+export const BASE_URL_RULE = 'an http(s) URL without credentials, query or /api';
+
+/** The server's URL, or undefined when it is not a plain http(s) URL (credentials, query, `/api` are refused). */
+export function plainBaseUrl(value: unknown): URL | undefined {
+  let url: URL | undefined;
+  try {
+    url = new URL(value as string);
+  } catch {}
+  const plain = url && /^https?:$/.test(url.protocol) && !(url.username + url.password + url.search + url.hash);
+  return plain && !/\/api\/?$/i.test(url!.pathname) ? url : undefined;
 }
 
 export const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -24,3 +39,9 @@ export const isHeaderName = (name: string): boolean => /^[!#$%&'*+.^_`|~\w-]+$/.
 /** A field value fetch and node:http would send: one line of Latin-1 (a line break could forge another header). */
 export const isHeaderValue = (value: unknown): value is string =>
   typeof value === 'string' && /^[\t\x20-\x7e\x80-\xff]*$/.test(value);
+
+export const TOKEN_RULE = 'a non-empty string without line breaks';
+
+/** A token string that can be sent as `Authorization: Bearer …` (one line, not blank). */
+export const validToken = (token: unknown): token is string =>
+  typeof token === 'string' && token.trim() !== '' && isHeaderName('Authorization') && isHeaderValue(token);
