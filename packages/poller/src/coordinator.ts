@@ -3,7 +3,7 @@
 // status passed on to the others. The default is this process alone: waits on one execution
 // already share one stream and requests share the limiter, so it asks nothing more (no new
 // cost). '@mindzie/poller/redis' makes one for a fleet.
-import type { CheckContext } from './stream.js';
+import type { CheckContext, CheckSource } from './check-context.js';
 
 /** Shares the polling of executions between processes; pass it as a wait's `coordinator`. */
 export interface Coordinator {
@@ -28,7 +28,7 @@ export interface FleetPoll {
    * the others when this process holds the poll (or takes it over); otherwise answers with the
    * next status the process that polls publishes (or the latest one, when none comes in time).
    */
-  check<T>(source: { check(context: CheckContext): Promise<T> }, context: CheckContext): Promise<T>;
+  check<T>(source: CheckSource<T>, context: CheckContext): Promise<T>;
   /** Nobody here waits for it any more: stop polling it, let another process take over. */
   leave(): void;
 }

@@ -1,5 +1,6 @@
 // @mindzie/poller: the whole public surface. Saving a package to a file: '@mindzie/poller/node'.
 
+export type { CheckContext } from './check-context.js';
 export type { Coordinator, FleetMember, FleetPoll } from './coordinator.js';
 export { inProcessCoordinator } from './coordinator.js';
 export type { UnknownBecause } from './errors.js';
@@ -31,7 +32,6 @@ export type { StartActionOptions, StartedAction } from './start-action.js';
 export { startAction } from './start-action.js';
 export type { StartBlockOptions, StartedBlock } from './start-block.js';
 export { startBlock } from './start-block.js';
-export type { CheckContext } from './stream.js';
 export type { ExecutionWaitOptions } from './waits.js';
 export {
   resumeWait,

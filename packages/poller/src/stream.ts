@@ -7,6 +7,7 @@
 // itself the entry in the limiter's queue; neither holds a promise, AbortController or
 // listener. Each wait's deadline is an entry in one shared list (deadlines.ts).
 import { ApiError, TimeoutError } from '@mindzie/client';
+import type { CheckContext } from './check-context.js';
 import type { FleetMember, FleetPoll } from './coordinator.js';
 import { addDeadline, type Expiring, removeDeadline } from './deadlines.js';
 import { WaitTimeoutError } from './errors.js';
@@ -17,16 +18,7 @@ import { type ResumeTokenData, writeResumeToken } from './resume.js';
 import { type CheckOutcome, nextDelay, type Schedule, type ScheduleState } from './schedule.js';
 import { MAX_TIMER_MS, offAbort, onAbort, raceAbort } from './signals.js';
 
-/**
- * What a check receives: abort with `signal`; give up after `timeoutMs` (the time left, at most
- * `requestTimeoutMs`).
- */
-export interface CheckContext {
-  signal: AbortSignal;
-  timeoutMs: number;
-  /** 1 for the first check of the stream. */
-  attempt: number;
-}
+export type { CheckContext };
 
 /** What a stream polls: how to ask once and how to read the answers. */
 export interface Source<T> {

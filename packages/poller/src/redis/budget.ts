@@ -7,20 +7,18 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { createLimiter, type Limiter } from '../limiter.js';
 import type { ResolvedOptions } from './options.js';
 
-/** A Redis call failed or took too long: this check polls locally instead. */
-export class RedisAwayError extends Error {
-  override name = 'RedisAwayError';
-}
+/** Runs one Redis call within the coordinator's command limit (see RedisHealth.command). */
+export type Command = <T>(run: () => Promise<T>) => Promise<T>;
 
 export class FleetBudget {
   readonly #limiter: RateLimiterRedis;
   /** Requests in flight in this process. */
   readonly inFlight: Limiter;
-  readonly #commandTimeoutMs: number;
+  readonly #command: Command;
   /** Length of one slot of the budget (ms). */
   readonly #slotMs: number;
 
-  constructor(options: ResolvedOptions, prefix: string) {
+  constructor(options: ResolvedOptions, prefix: string, command: Command) {
     const slots = [10, 5, 4, 2, 1].find((n) => options.maxPerSecond % n === 0)!;
     this.#slotMs = 1_000 / slots;
     this.#limiter = new RateLimiterRedis({
@@ -31,12 +29,13 @@ export class FleetBudget {
       rejectIfRedisNotReady: true,
     });
     this.inFlight = createLimiter({ maxConcurrent: options.maxConcurrent });
-    this.#commandTimeoutMs = options.commandTimeoutMs;
+    this.#command = command;
   }
 
   /**
    * Resolves true when the fleet's budget has a request left in this slot, waiting for the next
-   * slots otherwise; false when none has room before `until` (epoch ms).
+   * slots otherwise; false when none has room before `until` (epoch ms). Rejects with
+   * RedisAwayError when Redis does not answer.
    */
   async take(signal: AbortSignal, until: number): Promise<boolean> {
     for (;;) {
@@ -44,16 +43,21 @@ export class FleetBudget {
       if (Date.now() >= until) {
         return false;
       }
-      const slot = Math.floor(Date.now() / this.#slotMs);
-      try {
-        await withTimeout(this.#limiter.consume(String(slot)), this.#commandTimeoutMs);
+      const slot = String(Math.floor(Date.now() / this.#slotMs));
+      // Spent (a RateLimiterRes) is an answer, not an outage.
+      const granted = await this.#command(() =>
+        this.#limiter.consume(slot).then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof RateLimiterRes) {
+              return false;
+            }
+            throw error;
+          },
+        ),
+      );
+      if (granted) {
         return true;
-      } catch (error) {
-        if (!(error instanceof RateLimiterRes)) {
-          throw error instanceof RedisAwayError
-            ? error
-            : new RedisAwayError(String((error as Error)?.message ?? error));
-        }
       }
       // Spent for this slot: try again when the next one starts (a little spread, not all at once).
       const slotMs = this.#slotMs;
@@ -63,16 +67,6 @@ export class FleetBudget {
       await sleep(slotMs - (Date.now() % slotMs) + Math.floor((Math.random() * slotMs) / 5), signal);
     }
   }
-}
-
-/** Settles like `promise`, or rejects with RedisAwayError after `ms` (the late answer is dropped). */
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RedisAwayError(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  promise.catch(() => {}); // a late failure is not unhandled
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -48,6 +48,21 @@ describe('createRedisCoordinator', () => {
     expect(error).toMatchObject({ argument });
   });
 
+  it('checks commandTimeoutMs against leaseMs, naming both; defaults it to a third of a short lease', async () => {
+    const error = (() => {
+      try {
+        createRedisCoordinator({ redis, ...ids, maxPerSecond: 10, leaseMs: 3_000, commandTimeoutMs: 1_500 });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ argument: 'commandTimeoutMs' });
+    expect((error as Error).message).toMatch(/commandTimeoutMs \(1500\).*leaseMs \(3000\)/);
+    const short = createRedisCoordinator({ redis, ...ids, maxPerSecond: 10, leaseMs: 300 }); // 100 ms commands
+    await short.close();
+  });
+
   it("never waits for the shared budget past a check's time: the latest status, or a transient timeout", async () => {
     const coordinator = createRedisCoordinator({ redis, ...ids, maxPerSecond: 1 }); // one request a second
     await eventually(() => coordinator.connected, 10_000);

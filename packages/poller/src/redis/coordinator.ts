@@ -1,30 +1,18 @@
-// The Redis coordinator: leases (SET NX PX, renewed while held), one pub/sub channel per
-// tenant and project for statuses, the fleet's request budget, and the fall back to local
-// polling while Redis is away. Every key lives under mindzie:poller:{tenant}:{project}: and
+// The Redis coordinator: leases (leases.ts), one pub/sub channel per tenant and project for
+// statuses, the fleet's request budget (budget.ts), and the fall back to local polling while
+// Redis is away (health.ts). Every key lives under mindzie:poller:{tenant}:{project}: and
 // expires; a lease is deleted when its last wait here leaves.
 import { randomUUID } from 'node:crypto';
 import { TimeoutError } from '@mindzie/client';
 import type { Redis } from 'ioredis';
+import type { CheckContext, CheckSource } from '../check-context.js';
 import type { FleetMember } from '../coordinator.js';
 import { createLimiter } from '../limiter.js';
-import type { CheckContext } from '../stream.js';
-import { FleetBudget, RedisAwayError, withTimeout } from './budget.js';
+import { FleetBudget } from './budget.js';
 import { ExecutionPoll, type Fleet, FOLLOW_MARGIN_MS } from './execution-poll.js';
+import { RedisHealth } from './health.js';
+import { Leases } from './leases.js';
 import { type RedisCoordinator, type RedisCoordinatorOptions, resolveOptions } from './options.js';
-
-// Compare-and-renew and compare-and-delete: a lease is only touched by the process holding it.
-const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then
-  redis.call('pexpire', KEYS[2], ARGV[3])
-  return redis.call('pexpire', KEYS[1], ARGV[2])
-end
-return 0`;
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then
-  redis.call('pexpire', KEYS[2], ARGV[2])
-  return redis.call('del', KEYS[1])
-end
-return 0`;
-
-type Source<T> = { check(context: CheckContext): Promise<T> };
 
 /** Makes a coordinator for `coordinator:` on waits; one per process (and Redis client) is enough. */
 export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisCoordinator {
@@ -33,48 +21,45 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
   const prefix = `mindzie:poller:${o.tenantId}:${o.projectId}:`;
   const channel = `${prefix}statuses`;
   const self = randomUUID();
-  const budget = new FleetBudget(o, prefix);
   const fallback = createLimiter({ maxConcurrent: o.maxConcurrent, maxPerSecond: o.fallbackPerSecond });
   /** Every execution followed here, by key (two clients of one process may follow the same one). */
   const polls = new Map<string, Set<ExecutionPoll>>();
-  const leading = new Set<ExecutionPoll>();
-  let away = false;
   let closed = false;
-  let subscribed = false;
-  let renewing: ReturnType<typeof setInterval> | undefined;
 
+  // Outages are told once, through onFallback: without a listener of its own, ioredis would print
+  // every failed reconnection of the caller's client.
+  const quiet = () => {};
+  redis.on('error', quiet);
   const subscriber: Redis = redis.duplicate();
-  subscriber.on('error', () => {}); // reported once per outage through onFallback, not per retry
+  subscriber.on('error', quiet);
+  const health = new RedisHealth(redis, subscriber, commandTimeoutMs, {
+    onFallback: o.onFallback,
+    onRejoin: o.onRejoin,
+    lost: () => leases.lost(),
+    back: () => leases.back(),
+  });
+  const leases = new Leases(redis, health, prefix, leaseMs);
+  const command = <T>(run: () => Promise<T>) => health.command(run);
+  const budget = new FleetBudget(o, prefix, command);
+
   subscriber.on('message', (from: string, text: string) => {
     if (from === channel) {
       route(text);
     }
   });
   const subscribe = () => {
-    subscribed = false;
+    health.subscribed(false);
     subscriber.subscribe(channel).then(
-      () => {
-        subscribed = true;
-        rejoin();
-      },
+      () => health.subscribed(true),
       () => {},
     );
   };
+  const ready = () => health.changed();
+  const dropped = () => health.dropped();
   subscriber.on('ready', subscribe);
-  redis.on('ready', rejoin);
-
-  const up = () => !closed && subscribed && redis.status === 'ready' && subscriber.status === 'ready';
-  const leaseKey = (poll: ExecutionPoll) => `${prefix}lease:${poll.key}`;
-  const statusKey = (poll: ExecutionPoll) => `${prefix}status:${poll.key}`;
-
-  /** A Redis call bounded by commandTimeoutMs; any failure is RedisAwayError. */
-  function command<T>(run: () => Promise<T>): Promise<T> {
-    if (!up()) {
-      return Promise.reject(new RedisAwayError(`Redis is not connected (${redis.status})`));
-    }
-    return withTimeout(run(), commandTimeoutMs).catch((error: unknown) => {
-      throw error instanceof RedisAwayError ? error : new RedisAwayError(String((error as Error)?.message ?? error));
-    });
+  redis.on('ready', ready);
+  for (const connection of [redis, subscriber]) {
+    connection.on('close', dropped);
   }
 
   function route(text: string): void {
@@ -93,97 +78,48 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
     }
   }
 
-  function fellBack(error: Error): void {
-    // Whatever this process held may be another's by the time Redis answers again: claim anew.
-    for (const poll of leading) {
-      poll.leading = false;
-    }
-    leading.clear();
-    if (away || closed) {
-      return;
-    }
-    away = true;
-    o.onFallback(error);
-  }
-
-  function rejoin(): void {
-    if (!away || !up()) {
-      return;
-    }
-    away = false;
-    o.onRejoin?.();
-  }
-
-  function renew(): void {
-    if (leading.size === 0) {
-      clearInterval(renewing);
-      renewing = undefined;
-      return;
-    }
-    const held = [...leading];
-    const batch = redis.pipeline();
-    for (const poll of held) {
-      batch.eval(RENEW, 2, leaseKey(poll), statusKey(poll), self, leaseMs, 3 * leaseMs);
-    }
-    command(() => batch.exec()).then(
-      (results) => {
-        held.forEach((poll, i) => {
-          if (results?.[i]?.[1] === 1) {
-            return;
-          }
-          poll.leading = false; // expired meanwhile (a stall): another process may hold it now
-          leading.delete(poll);
-        });
-      },
-      (error: Error) => fellBack(error),
-    );
-  }
-
   const fleet: Fleet = {
     leaseMs,
     async available() {
-      if (up()) {
-        return true;
-      }
-      // Just created: give the connections a moment before calling it an outage.
-      if (!away && !closed && redis.status !== 'end') {
-        await whenUp(commandTimeoutMs);
-      }
-      return up();
-    },
-    async claim(poll) {
-      const ok = await command(() => redis.set(leaseKey(poll), self, 'PX', leaseMs, 'NX'));
-      if (ok !== 'OK') {
+      if (closed) {
         return false;
       }
-      poll.leading = true;
-      leading.add(poll);
-      renewing ??= setInterval(renew, Math.max(50, Math.floor(leaseMs / 3)));
-      renewing.unref?.();
-      return true;
+      if (health.away) {
+        health.probe(); // its answer ends the outage; this check polls locally meanwhile
+        return false;
+      }
+      if (!health.linked) {
+        await health.whenLinked(commandTimeoutMs); // just created, or reconnecting
+      }
+      return health.linked && !closed;
     },
-    lead<T>(poll: ExecutionPoll, source: Source<T>, context: CheckContext) {
+    leads: (poll) => leases.holds(poll),
+    claim: (poll) => leases.claim(poll),
+    lead<T>(poll: ExecutionPoll, source: CheckSource<T>, context: CheckContext) {
       // Waiting for the budget is bounded by this check's time: a fleet short of budget must not
       // turn into failures counted against the wait. Then the latest status stands for this check.
       const until = Date.now() + context.timeoutMs - Math.min(FOLLOW_MARGIN_MS, context.timeoutMs / 4);
       return budget.inFlight.run(async () => {
         if (!(await budget.take(context.signal, until))) {
           if (poll.last) {
-            return poll.last.value as T;
+            return { value: poll.last.value as T };
           }
           throw new TimeoutError('The fleet had no request left in its budget before this check ran out of time');
+        }
+        if (!(await leases.confirm(poll))) {
+          return undefined; // taken over while this process was paused: follow the new holder
         }
         const value = await source.check(context);
         poll.last = { value };
         publish(poll, value);
-        return value;
+        return { value };
       }, context.signal);
     },
-    local<T>(source: Source<T>, context: CheckContext) {
+    local<T>(source: CheckSource<T>, context: CheckContext) {
       return fallback.run(() => source.check(context), context.signal);
     },
     async stored(poll) {
-      const text = await command(() => redis.get(statusKey(poll)));
+      const text = await command(() => redis.get(`${prefix}status:${poll.key}`));
       if (text === null) {
         return undefined;
       }
@@ -193,25 +129,16 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
         return undefined; // not ours: as if nothing were kept
       }
     },
-    fellBack,
+    fellBack: (error) => health.fellBack(error),
     left(poll) {
       const siblings = polls.get(poll.key);
       siblings?.delete(poll);
       if (siblings?.size === 0) {
         polls.delete(poll.key);
       }
-      void release(poll);
+      void leases.release(poll);
     },
   };
-
-  /** Gives the lease up at once (the others claim it on their next check); it would expire anyway. */
-  async function release(poll: ExecutionPoll): Promise<void> {
-    if (!leading.delete(poll)) {
-      return;
-    }
-    poll.leading = false;
-    await command(() => redis.eval(RELEASE, 2, leaseKey(poll), statusKey(poll), self, leaseMs)).catch(() => {});
-  }
 
   function publish(poll: ExecutionPoll, value: unknown): void {
     const text = JSON.stringify({ k: poll.key, f: self, v: value ?? null });
@@ -224,18 +151,10 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
     command(() =>
       redis
         .multi()
-        .set(statusKey(poll), text, 'PX', 3 * leaseMs)
+        .set(`${prefix}status:${poll.key}`, text, 'PX', 3 * leaseMs)
         .publish(channel, text)
         .exec(),
-    ).catch(fellBack);
-  }
-
-  function whenUp(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const started = Date.now();
-      const tick = () => (up() || Date.now() - started >= ms ? resolve() : setTimeout(tick, 10));
-      tick();
-    });
+    ).catch(() => {}); // an outage: health fell back
   }
 
   return {
@@ -250,17 +169,19 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
       return poll;
     },
     get connected() {
-      return up();
+      return !closed && health.connected;
     },
     async close() {
       if (closed) {
         return;
       }
-      await Promise.all([...leading].map(release));
+      await leases.releaseAll();
       closed = true;
-      clearInterval(renewing);
-      subscriber.removeAllListeners('ready');
-      redis.off('ready', rejoin);
+      health.close();
+      subscriber.off('ready', subscribe);
+      redis.off('ready', ready);
+      redis.off('close', dropped);
+      redis.off('error', quiet);
       subscriber.disconnect();
     },
   };

@@ -2,37 +2,41 @@
 // execution's lease, and otherwise follows the statuses the holder publishes, taking the
 // lease over when the holder is gone (its lease expired). Redis away: it polls locally.
 import { TimeoutError } from '@mindzie/client';
+import type { CheckContext, CheckSource } from '../check-context.js';
 import type { FleetMember, FleetPoll } from '../coordinator.js';
-import type { CheckContext } from '../stream.js';
-import { RedisAwayError } from './budget.js';
+import { RedisAwayError } from './away.js';
 
 /** What an execution's poll needs from its coordinator. */
 export interface Fleet {
   readonly leaseMs: number;
-  /** Both connections are up and subscribed. */
+  /** Redis answers (false at once while it is away: the check polls locally). */
   available(): Promise<boolean>;
+  /** True while this process holds the poll's lease. */
+  leads(poll: ExecutionPoll): boolean;
   /** Takes the lease if nobody holds it (rejects with RedisAwayError). */
   claim(poll: ExecutionPoll): Promise<boolean>;
-  /** Runs one request here and tells the others its answer (Redis errors reject with RedisAwayError). */
-  lead<T>(poll: ExecutionPoll, source: Source<T>, context: CheckContext): Promise<T>;
+  /**
+   * Runs one request here and tells the others its answer (Redis errors reject with
+   * RedisAwayError); `undefined` when the lease turned out to be lost before the request left.
+   */
+  lead<T>(poll: ExecutionPoll, source: CheckSource<T>, context: CheckContext): Promise<{ value: T } | undefined>;
   /** Runs one request within this process's fallback budget. */
-  local<T>(source: Source<T>, context: CheckContext): Promise<T>;
+  local<T>(source: CheckSource<T>, context: CheckContext): Promise<T>;
   /** The last status any process published for it, if it is still kept. */
   stored(poll: ExecutionPoll): Promise<{ value: unknown } | undefined>;
   fellBack(error: Error): void;
   left(poll: ExecutionPoll): void;
 }
 
-type Source<T> = { check(context: CheckContext): Promise<T> };
 type News = { value: unknown } | undefined;
 
 /** A follower's check ends this long before its request time runs out: time to read the answer. */
 export const FOLLOW_MARGIN_MS = 250;
 
 export class ExecutionPoll implements FleetPoll {
-  /** True while this process holds the lease (it polls; the others follow). */
-  leading = false;
   last: { value: unknown } | undefined;
+  /** Nobody here waits for it any more: a claim answered after this is released at once. */
+  gone = false;
   /** A follower's check waiting for the next status. */
   #waiter: ((news: News) => void) | undefined;
 
@@ -52,14 +56,18 @@ export class ExecutionPoll implements FleetPoll {
     }
   }
 
-  async check<T>(source: Source<T>, context: CheckContext): Promise<T> {
+  async check<T>(source: CheckSource<T>, context: CheckContext): Promise<T> {
     const { fleet } = this;
     try {
       if (!(await fleet.available())) {
         throw new RedisAwayError('Redis is not connected');
       }
-      if (this.leading || (await fleet.claim(this))) {
-        return await fleet.lead(this, source, context);
+      if (fleet.leads(this) || (await fleet.claim(this))) {
+        context.signal.throwIfAborted();
+        const led = await fleet.lead(this, source, context);
+        if (led) {
+          return led.value;
+        }
       }
       return (await this.#follow(source, context)) as T;
     } catch (error) {
@@ -67,17 +75,19 @@ export class ExecutionPoll implements FleetPoll {
         throw error; // the server's answer, an abort: the wait's to handle
       }
       fleet.fellBack(error);
+      context.signal.throwIfAborted();
       return fleet.local(source, context);
     }
   }
 
   leave(): void {
+    this.gone = true;
     this.#waiter?.(undefined);
     this.fleet.left(this);
   }
 
   /** Waits for the holder's next status; claims the poll when the holder is gone. */
-  async #follow(source: Source<unknown>, context: CheckContext): Promise<unknown> {
+  async #follow(source: CheckSource<unknown>, context: CheckContext): Promise<unknown> {
     const { fleet } = this;
     const until = Date.now() + Math.max(0, context.timeoutMs - Math.min(FOLLOW_MARGIN_MS, context.timeoutMs / 4));
     for (;;) {
@@ -90,7 +100,11 @@ export class ExecutionPoll implements FleetPoll {
         throw new RedisAwayError('Redis is not connected');
       }
       if (await fleet.claim(this)) {
-        return fleet.lead(this, source, context);
+        context.signal.throwIfAborted();
+        const led = await fleet.lead(this, source, context);
+        if (led) {
+          return led.value;
+        }
       }
       if (Date.now() < until) {
         continue;

@@ -6,9 +6,14 @@ import { type Fixture, type Sandbox, startSandbox } from '@mindzie/sandbox';
 export const ACTIONS = {
   slow: 'a0000000-0000-4000-8000-00000000f001',
   fails: 'a0000000-0000-4000-8000-00000000f002',
+  /** Runs for an hour: the tests end it when they are done with it (admin.advanceTime). */
+  long: 'a0000000-0000-4000-8000-00000000f003',
 } as const;
 
-/** A sandbox with two actions: one that completes after `slowMs`, one that fails after 2 s. */
+/** The sandbox time that ends a `long` execution. */
+export const LONG_MS = 60 * 60_000;
+
+/** A sandbox with three actions: one that completes after `slowMs`, one that fails after 2 s, one after an hour. */
 export function fleetSandbox(slowMs: number): Promise<Sandbox> {
   const fixture: Fixture = {
     tenants: [
@@ -35,6 +40,13 @@ export function fleetSandbox(slowMs: number): Promise<Sandbox> {
                 durationMs: 2_000,
                 notes: 'broken on purpose',
               },
+              {
+                actionId: ACTIONS.long,
+                name: 'long',
+                outcome: 'Completed',
+                queuedMs: 0,
+                durationMs: LONG_MS,
+              },
             ],
             blocks: [],
           },
@@ -46,9 +58,11 @@ export function fleetSandbox(slowMs: number): Promise<Sandbox> {
 }
 
 export type WorkerEvent =
-  | { type: 'ready' | 'rejoin'; name: string; at?: number }
-  | { type: 'request'; name: string; path: string; at: number }
-  | { type: 'fallback'; name: string; message: string; at: number }
+  | { type: 'ready'; name: string }
+  | { type: 'rejoin'; name: string; at: number; connected: boolean }
+  /** `connected`: the coordinator's, as the request left (undefined without one). */
+  | { type: 'request'; name: string; path: string; at: number; connected?: boolean }
+  | { type: 'fallback'; name: string; message: string; at: number; connected: boolean }
   | { type: 'result'; name: string; executionId: string; status?: string; error?: string; at: number }
   | {
       type: 'done';
@@ -62,19 +76,31 @@ export interface Worker {
   name: string;
   child: ChildProcess;
   events: WorkerEvent[];
+  /** What it printed to stderr (also passed on to this process's). */
+  stderr: string[];
   /** Resolves when the worker sent `done`, rejects if it exits before. */
   done: Promise<Extract<WorkerEvent, { type: 'done' }>>;
   ready: Promise<void>;
   /** Sends the waits (after `ready`): `[{ executionId, timeoutMs?, abortAfterMs? }]`. */
   begin(waits: Array<{ executionId: string; timeoutMs?: number; abortAfterMs?: number }>): void;
+  /** Aborts its waits for that execution. */
+  abort(executionId: string): void;
+  /** Closes its coordinator (a worker started with `keepOpen` keeps it open after its waits). */
+  close(): void;
 }
 
 const workerFile = fileURLToPath(new URL('./fleet-worker.mjs', import.meta.url));
 
 /** Forks a worker and sends it its configuration (see fleet-worker.mjs). */
 export function startWorker(config: Record<string, unknown> & { name: string }): Worker {
-  const child = fork(workerFile, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  const child = fork(workerFile, [], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'advanced' });
   const events: WorkerEvent[] = [];
+  const stderr: string[] = [];
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (text: string) => {
+    stderr.push(text);
+    process.stderr.write(text);
+  });
   let onReady: () => void;
   const ready = new Promise<void>((resolve) => (onReady = resolve));
   const done = new Promise<Extract<WorkerEvent, { type: 'done' }>>((resolve, reject) => {
@@ -93,7 +119,17 @@ export function startWorker(config: Record<string, unknown> & { name: string }):
   });
   done.catch(() => {}); // a worker killed on purpose
   child.send(config);
-  return { name: config.name, child, events, done, ready, begin: (waits) => child.send({ waits }) };
+  return {
+    name: config.name,
+    child,
+    events,
+    stderr,
+    done,
+    ready,
+    begin: (waits) => child.send({ waits }),
+    abort: (executionId) => child.send({ abort: executionId }),
+    close: () => child.send({ close: true }),
+  };
 }
 
 /** Kills what is still running and waits for it to end. */

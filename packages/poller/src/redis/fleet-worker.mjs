@@ -1,11 +1,12 @@
 // One worker process of the fleet tests and benchmark (run with fork): waits for the
 // executions it is given through a Redis coordinator (or alone, without `redisPort`), and
 // tells its parent over IPC about every status request it sends, every status change it
-// sees, fallbacks, rejoins and each wait's outcome. Uses the built package (dist).
+// sees, fallbacks, rejoins and each wait's outcome; `{ abort: executionId }` aborts that wait.
+// Uses the built package (dist), and the ioredis it is told (`ioredis`, or `ioredis6` for 6.x).
+// Its Redis client is made as the README shows (no 'error' listener of its own).
 import { createClient } from '@mindzie/client';
 import { createLimiter, waitForActionExecution } from '@mindzie/poller';
 import { createRedisCoordinator } from '@mindzie/poller/redis';
-import { Redis } from 'ioredis';
 
 const send = (message) => process.send?.(message);
 process.on('disconnect', () => process.exit(0)); // the parent is gone: never linger
@@ -13,7 +14,14 @@ process.on('disconnect', () => process.exit(0)); // the parent is gone: never li
 // First message: the configuration (it answers `ready` once connected); second: the waits.
 const messages = [];
 let deliver;
-process.on('message', (message) => (deliver ? deliver(message) : messages.push(message)));
+const aborts = new Map();
+process.on('message', (message) => {
+  if (message.abort !== undefined) {
+    aborts.get(message.abort)?.();
+    return;
+  }
+  deliver ? deliver(message) : messages.push(message);
+});
 const next = () =>
   messages.length
     ? Promise.resolve(messages.shift())
@@ -25,10 +33,21 @@ const next = () =>
       });
 
 void next().then(async (config) => {
-  const { name, api, redisPort, fleet = {}, wait = {}, report = 'all', limiter } = config;
+  const {
+    name,
+    api,
+    redisPort,
+    fleet = {},
+    wait = {},
+    report = 'all',
+    limiter,
+    ioredis = 'ioredis',
+    keepOpen,
+  } = config;
   // Without Redis: this process's own limiter, as a process alone would have.
   const ownLimiter = limiter === undefined ? undefined : createLimiter(limiter);
   let requests = 0;
+  let coordinator;
   const client = createClient({
     ...api,
     maxRetries: 0,
@@ -41,23 +60,24 @@ void next().then(async (config) => {
           name,
           path: new URL(url instanceof Request ? url.url : String(url)).pathname,
           at: Date.now(),
+          connected: coordinator?.connected,
         });
       }
       return fetch(url, init);
     },
   });
   let redis;
-  let coordinator;
   if (redisPort !== undefined) {
+    const { Redis } = await import(ioredis);
     redis = new Redis({ port: redisPort, host: '127.0.0.1' });
-    redis.on('error', () => {}); // outages are reported once, by onFallback
     coordinator = createRedisCoordinator({
       redis,
       tenantId: api.tenantId,
       projectId: api.projectId,
       ...fleet,
-      onFallback: (error) => send({ type: 'fallback', name, message: error.message, at: Date.now() }),
-      onRejoin: () => send({ type: 'rejoin', name, at: Date.now() }),
+      onFallback: (error) =>
+        send({ type: 'fallback', name, message: error.message, at: Date.now(), connected: coordinator.connected }),
+      onRejoin: () => send({ type: 'rejoin', name, at: Date.now(), connected: coordinator.connected }),
     });
   }
   send({ type: 'ready', name });
@@ -71,7 +91,8 @@ void next().then(async (config) => {
       if (abortAfterMs !== undefined) {
         setTimeout(() => controller.abort(reason), abortAfterMs);
       }
-      const signal = abortAfterMs === undefined ? undefined : controller.signal;
+      aborts.set(executionId, () => controller.abort(reason));
+      const signal = controller.signal;
       try {
         const execution = await waitForActionExecution(client, executionId, {
           ...wait,
@@ -94,7 +115,15 @@ void next().then(async (config) => {
       }
     }),
   );
+  const elapsedMs = Date.now() - started;
+  if (keepOpen) {
+    // The coordinator stays open (as in a long-lived process) until the parent says `close`.
+    send({ type: 'done', name, requests, elapsedMs, wakeUps: [] });
+    await next();
+  }
   await coordinator?.close();
   redis?.disconnect();
-  send({ type: 'done', name, requests, elapsedMs: Date.now() - started, wakeUps: report === 'all' ? [] : wakeUps });
+  if (!keepOpen) {
+    send({ type: 'done', name, requests, elapsedMs, wakeUps: report === 'all' ? [] : wakeUps });
+  }
 });

@@ -17,17 +17,20 @@ export interface RedisCoordinatorOptions {
   fallbackPerSecond?: number;
   /** How long a poll stays claimed without renewal (default 5 000 ms); renewed every third of it. */
   leaseMs?: number;
-  /** A Redis command slower than this counts as Redis away for that check (default 1 000 ms). */
+  /**
+   * A Redis command slower than this counts as Redis away (default 1 000 ms, or a third of
+   * `leaseMs` when that is less); at most a third of `leaseMs`, so a renewal answers before its lease lapses.
+   */
   commandTimeoutMs?: number;
   /** Redis became unreachable and waits poll locally: called once per outage (default: one console.warn). */
   onFallback?: (error: Error) => void;
-  /** Redis answers again and waits share their polls again. */
+  /** Redis answers again (any command after an outage) and waits share their polls again: once per outage. */
   onRejoin?: () => void;
 }
 
 /** Pass it as `coordinator` to any number of waits; `close()` it when the process is done waiting. */
 export interface RedisCoordinator extends Coordinator {
-  /** False while Redis is away (waits then poll locally within `fallbackPerSecond`). */
+  /** False exactly while Redis is away: waits then poll locally within `fallbackPerSecond`. */
   readonly connected: boolean;
   /** Gives up this process's polls (another process takes them over) and closes the pub/sub connection, not `redis`. */
   close(): Promise<void>;
@@ -43,7 +46,7 @@ export function resolveOptions(options: RedisCoordinatorOptions): ResolvedOption
     throw new InvalidArgumentError('options', 'options must be an object');
   }
   const { redis, tenantId, projectId, maxPerSecond } = options;
-  if (typeof redis?.duplicate !== 'function' || typeof redis.publish !== 'function') {
+  if (typeof redis?.duplicate !== 'function' || typeof redis.publish !== 'function' || typeof redis.on !== 'function') {
     throw new InvalidArgumentError('redis', 'redis must be an ioredis client (new Redis(…))');
   }
   for (const [name, id] of [
@@ -55,6 +58,19 @@ export function resolveOptions(options: RedisCoordinatorOptions): ResolvedOption
     }
   }
   const perSecond = count('maxPerSecond', maxPerSecond, undefined);
+  const leaseMs = count('leaseMs', options.leaseMs, 5_000, 100);
+  const commandTimeoutMs = count(
+    'commandTimeoutMs',
+    options.commandTimeoutMs,
+    Math.min(1_000, Math.floor(leaseMs / 3)),
+  );
+  if (commandTimeoutMs > leaseMs / 3) {
+    throw new InvalidArgumentError(
+      'commandTimeoutMs',
+      `commandTimeoutMs (${commandTimeoutMs}) must be at most a third of leaseMs (${leaseMs}): ` +
+        'a lease renewed every third of leaseMs must be answered before it lapses',
+    );
+  }
   return {
     redis,
     tenantId: tenantId.toLowerCase(),
@@ -62,8 +78,8 @@ export function resolveOptions(options: RedisCoordinatorOptions): ResolvedOption
     maxPerSecond: perSecond,
     maxConcurrent: count('maxConcurrent', options.maxConcurrent, 8),
     fallbackPerSecond: count('fallbackPerSecond', options.fallbackPerSecond, Math.max(1, Math.floor(perSecond / 4))),
-    leaseMs: count('leaseMs', options.leaseMs, 5_000, 100),
-    commandTimeoutMs: count('commandTimeoutMs', options.commandTimeoutMs, 1_000),
+    leaseMs,
+    commandTimeoutMs,
     onFallback: callback('onFallback', options.onFallback) ?? warnOnce,
     onRejoin: callback('onRejoin', options.onRejoin),
   };

@@ -13,6 +13,10 @@ export interface RedisServer {
   start(): Promise<void>;
   /** Stops it (SIGKILL: as a crash would) and waits for the process to end. */
   stop(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open, nothing is answered until `resume`. */
+  pause(): void;
+  /** Lets a frozen one go on (SIGCONT). */
+  resume(): void;
   /** Stops it and removes its directory. */
   close(): Promise<void>;
 }

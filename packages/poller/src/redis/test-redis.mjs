@@ -77,6 +77,13 @@ export async function startRedis(port) {
       running.kill('SIGKILL');
       await ended;
     },
+    /** Freezes redis-server (SIGSTOP): connections stay open, nothing is answered until resume(). */
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
+    },
     async close() {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
