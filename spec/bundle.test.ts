@@ -59,7 +59,7 @@ describe('the bundled contract', () => {
       listActionExecutions: ['200', '401'],
       getLastActionExecution: ['200', '401', '404'],
       getActionExecution: ['200', '401', '404'],
-      downloadActionExecutionPackage: ['200', '401', '404'],
+      downloadActionExecutionPackage: ['200', '206', '401', '404', '416'],
       executeBlock: ['202', '401', '404'],
       getBlockResults: ['200', '401', '404'],
     });
@@ -90,11 +90,37 @@ describe('the bundled contract', () => {
     }
   });
 
-  it('serves the package as application/zip with its Content-Disposition header', () => {
+  it('serves the package as application/zip, inline, with its Content-Disposition and Content-Length headers', () => {
     const ok = resolve(op('downloadActionExecutionPackage')[2].responses['200']);
     expect(Object.keys(ok.content)).toEqual(['application/zip']);
-    expect(resolve(ok.content['application/zip'].schema)).toMatchObject({ type: 'string', format: 'binary' });
-    expect(ok.headers['Content-Disposition'].example).toMatch(/^attachment; filename="[0-9a-f-]{36}\.zip"$/);
+    // Inline, not behind a $ref: some generators decide "binary" from the schema they see here.
+    expect(ok.content['application/zip'].schema).toMatchObject({ type: 'string', format: 'binary' });
+    expect(resolve(ok.headers['Content-Disposition']).example).toMatch(/^attachment; filename="[0-9a-f-]{36}\.zip"$/);
+    expect(ok.headers['Content-Length'].schema).toEqual({ type: 'integer', minimum: 0 });
+  });
+
+  it("documents byte ranges on the download as the sandbox's, not the vendor's", () => {
+    const [, , download] = op('downloadActionExecutionPackage');
+    const parameters = (download as any).parameters.map(resolve);
+    expect(parameters.map((p: any) => [p.name, p.in, p['x-sandbox-only']])).toEqual([
+      ['Range', 'header', true],
+      ['If-Range', 'header', true],
+    ]);
+    const partial = resolve(download.responses['206']);
+    expect(partial['x-sandbox-only']).toBe(true);
+    expect(Object.keys(partial.headers)).toEqual(
+      expect.arrayContaining(['Content-Range', 'Content-Length', 'Accept-Ranges', 'ETag', 'Last-Modified']),
+    );
+    const ok = resolve(download.responses['200']);
+    for (const header of ['Accept-Ranges', 'ETag', 'Last-Modified']) {
+      expect(resolve(ok.headers[header])['x-sandbox-only'], header).toBe(true);
+    }
+    const unsatisfiable = resolve(download.responses['416']);
+    expect(unsatisfiable['x-sandbox-only']).toBe(true);
+    expect(unsatisfiable.headers['Content-Range'].example).toBe('bytes */1048576');
+    expect(exampleValues(unsatisfiable)).toEqual([
+      { error: 'Range not satisfiable: no range of the request lies within the package' },
+    ]);
   });
 
   it('declares the status enums and nullability as documented', () => {

@@ -29,7 +29,13 @@ export type FaultEffect =
   /** Answer this body instead (a gateway's HTML page on a 200, say); `status` 200 unless given. */
   | { kind: 'body'; body: string; status?: 200 | 202; contentType?: string }
   /** Wait `ms` before handling the request normally. */
-  | { kind: 'latency'; ms: number };
+  | { kind: 'latency'; ms: number }
+  /**
+   * Handle the request as if the sandbox had no byte ranges (as `ranges: false`): a download
+   * ignores Range and If-Range and answers the whole package without Accept-Ranges, ETag or
+   * Last-Modified. Adds up with another fault (a `truncate`, say), as `latency` does.
+   */
+  | { kind: 'noRanges' };
 
 export type FaultSpec = FaultMatch &
   FaultEffect & {
@@ -51,13 +57,16 @@ export interface Fault {
   remaining: number | 'always';
 }
 
-/** The faults picked for one request: latencies add up; at most one other effect applies. */
+/** The faults picked for one request: latencies and `noRanges` add up; at most one other effect applies. */
 export interface FaultPlan {
   latencyMs: number;
+  noRanges: boolean;
   effect: FaultSpec | undefined;
 }
 
-const effectKinds = new Set(['status', 'reset', 'stall', 'truncate', 'latency', 'body']);
+const effectKinds = new Set(['status', 'reset', 'stall', 'truncate', 'latency', 'body', 'noRanges']);
+/** Kinds that modify how a request is handled and add up with one other fault. */
+const modifierKinds = new Set(['latency', 'noRanges']);
 const bodyStatuses = new Set([200, 202]);
 const afterKinds = ['status', 'reset', 'stall', 'body'];
 const faultStatuses = new Set([429, 500, 502, 503]);
@@ -168,10 +177,11 @@ export class FaultRegistry {
       return undefined;
     }
     let latencyMs = 0;
+    let noRanges = false;
     let effect: FaultSpec | undefined;
     for (const fault of this.faults) {
       const { spec } = fault;
-      if (spec.kind !== 'latency' && effect) {
+      if (!modifierKinds.has(spec.kind) && effect) {
         continue;
       }
       if (spec.method !== undefined && spec.method.toUpperCase() !== method) {
@@ -186,12 +196,14 @@ export class FaultRegistry {
       fault.remaining -= 1;
       if (spec.kind === 'latency') {
         latencyMs += spec.ms;
+      } else if (spec.kind === 'noRanges') {
+        noRanges = true;
       } else {
         effect = spec;
       }
     }
     this.faults = this.faults.filter((fault) => fault.remaining > 0);
-    return latencyMs > 0 || effect ? { latencyMs, effect } : undefined;
+    return latencyMs > 0 || noRanges || effect ? { latencyMs, noRanges, effect } : undefined;
   }
 
   private describe({ id, spec, remaining }: ArmedFault): Fault {

@@ -26,6 +26,13 @@ export interface SandboxOptions {
    * API from a browser: CORS preflights are answered and responses readable. Off by default.
    */
   corsOrigin?: string;
+  /**
+   * Byte ranges on downloads (default true): `Accept-Ranges: bytes`, `ETag`, `Last-Modified`,
+   * `Range` and `If-Range` answered with 206 or 416. `false`: every download is a whole 200
+   * without them, as the vendor's reference pages describe it (the fault `noRanges` does the
+   * same for single requests).
+   */
+  ranges?: boolean;
 }
 
 /** What a seeded action will do, as printed on start-up. */

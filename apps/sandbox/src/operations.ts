@@ -5,10 +5,12 @@ import type { Clock } from './clock.ts';
 import { phaseAt } from './clock.ts';
 import { cannotCreateExecution } from './fixture.ts';
 import type { components, operations } from './generated/openapi.ts';
+import { byteWindow, decideRange, packageValidators, type Validators } from './ranges.ts';
+import { sandboxError } from './sandbox-error.ts';
 import { errorBodyFromExample, exampleValue } from './spec.ts';
 import type { ProjectState, SandboxState, TenantState } from './state.ts';
 import { actionExecutionView, blockExecutionView } from './views.ts';
-import { zipPackage } from './zip.ts';
+import { type PackageStream, zipPackage } from './zip.ts';
 
 export type OperationId = keyof operations;
 
@@ -16,6 +18,10 @@ export interface OperationInput {
   tenant: TenantState;
   params: Record<string, string>;
   body: unknown;
+  /** The request's Range and If-Range headers (downloads only). */
+  range?: { range: string | undefined; ifRange: string | undefined };
+  /** Byte ranges and validators on downloads (off: every download is a whole 200, as the vendor documents). */
+  ranges: boolean;
 }
 
 export interface Answer {
@@ -31,10 +37,45 @@ type BlockResults = components['schemas']['BlockResults'];
 const notImplementedMessage = exampleValue<BlockResults>('BlockResultsNotImplemented').message;
 const historyMessage = exampleValue<BlockResults>('BlockResultsWithExecutions').message;
 
+const rangeNotSatisfiable = exampleValue<{ error: string }>('RangeNotSatisfiable').error;
+
 const notFound = (example: string, id: string): Answer => ({
   status: 404,
   body: errorBodyFromExample(example, id.toLowerCase()),
 });
+
+/** A package with Accept-Ranges and validators: whole (200), a part (206) or none (416). */
+function packageAnswer(
+  zip: PackageStream,
+  validators: Validators,
+  headers: Record<string, string>,
+  request: OperationInput['range'],
+): Answer {
+  const decision = decideRange(request?.range, request?.ifRange, zip.size, validators);
+  const common = { 'accept-ranges': 'bytes', etag: validators.etag, 'last-modified': validators.lastModified };
+  if (decision.kind === 'unsatisfiable') {
+    zip.stream.destroy();
+    return {
+      status: 416,
+      body: sandboxError(rangeNotSatisfiable),
+      headers: { ...common, 'content-range': `bytes */${zip.size}` },
+    };
+  }
+  if (decision.kind === 'part') {
+    const { start, end } = decision;
+    return {
+      status: 206,
+      body: byteWindow(zip.stream, start, end),
+      headers: {
+        ...headers,
+        ...common,
+        'content-length': end - start + 1,
+        'content-range': `bytes ${start}-${end}/${zip.size}`,
+      },
+    };
+  }
+  return { status: 200, body: zip.stream, headers: { ...headers, ...common, 'content-length': zip.size } };
+}
 
 export function createOperations(state: SandboxState, clock: Clock): Record<OperationId, Operation> {
   const projectOf = ({ tenant, params }: OperationInput): ProjectState =>
@@ -92,15 +133,14 @@ export function createOperations(state: SandboxState, clock: Clock): Record<Oper
         return notFound('PackageZipNotFound', executionId);
       }
       const zip = await zipPackage(action.package, new Date(timeline.endsAt));
-      return {
-        status: 200,
-        body: zip.stream,
-        headers: {
-          'content-type': 'application/zip',
-          'content-length': zip.size,
-          'content-disposition': `attachment; filename="${record.actionExecutionId}.zip"`,
-        },
+      const headers = {
+        'content-type': 'application/zip',
+        'content-disposition': `attachment; filename="${record.actionExecutionId}.zip"`,
       };
+      if (!input.ranges) {
+        return { status: 200, body: zip.stream, headers: { ...headers, 'content-length': zip.size } };
+      }
+      return packageAnswer(zip, packageValidators(record.actionExecutionId, timeline.endsAt), headers, input.range);
     },
 
     executeBlock(input) {

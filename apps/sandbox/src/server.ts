@@ -20,6 +20,8 @@ declare module 'fastify' {
     faultAfter: FaultSpec | null;
     /** Cut the response body after this many bytes (and announce the cut length or the full one). */
     truncateAt: { afterBytes: number; length: 'full' | 'cut' } | null;
+    /** A `noRanges` fault applies: this download ignores Range and If-Range. */
+    rangesOff: boolean;
   }
 }
 
@@ -31,6 +33,8 @@ export interface ServerParts {
   adminToken: string;
   operations: Record<OperationId, Operation>;
   info: () => unknown;
+  /** Byte ranges and validators on downloads (`ranges: false` in the options turns them off). */
+  ranges: boolean;
   /** The browser origin allowed by CORS (`*` for any); no CORS headers without it. */
   corsOrigin?: string;
 }
@@ -78,6 +82,7 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   app.decorateRequest('logEntry', null);
   app.decorateRequest('faultAfter', null);
   app.decorateRequest('truncateAt', null);
+  app.decorateRequest('rangesOff', false);
 
   // The spec takes JSON bodies only: other media types get 415. An empty JSON body is no
   // body (the spec makes it optional); malformed JSON is a 400 that says so.
@@ -125,8 +130,10 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
       return authenticate();
     }
     const { effect } = plan;
+    request.rangesOff = plan.noRanges;
     const proceed = () => {
       if (!effect) {
+        entry.fault = plan.noRanges ? 'noRanges' : null;
         return authenticate();
       }
       entry.fault = effect.kind;
@@ -166,6 +173,8 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
           tenant: request.tenant!,
           params: request.params as Record<string, string>,
           body: request.body,
+          range: { range: request.headers.range, ifRange: oneHeader(request.headers['if-range']) },
+          ranges: parts.ranges && !request.rangesOff,
         });
         if (request.faultAfter) {
           (answer.body as { destroy?: () => void } | null)?.destroy?.();
@@ -183,6 +192,11 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   await app.register(openapiGlue, { specification: loadSpec(), serviceHandlers });
   await app.register(adminRoutes(parts.admin, parts.adminToken, parts.info), { prefix: adminPrefix });
   return app;
+}
+
+/** A header sent once (Node joins most repeated headers; a few arrive as arrays). */
+function oneHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /** Answers a request the way an injected fault says (status, reset, stall or body). */

@@ -70,6 +70,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     adminToken,
     operations: createOperations(state, clock),
     info,
+    ranges: options.ranges ?? true,
     ...(options.corsOrigin === undefined ? {} : { corsOrigin: options.corsOrigin }),
   });
   try {
