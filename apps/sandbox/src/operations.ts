@@ -93,7 +93,8 @@ export function createOperations(state: SandboxState, clock: Clock): Record<Oper
         return notFound('ActionCannotCreateExecution', actionId);
       }
       const record = state.startActionExecution(project, action);
-      return { status: 200, body: actionExecutionView(record, clock.now()) };
+      // As it was when created (Queued): a busy machine may pass its scaled queue time before the answer.
+      return { status: 200, body: actionExecutionView(record, record.timeline.queuedAt) };
     },
 
     listActionExecutions(input) {
@@ -151,7 +152,7 @@ export function createOperations(state: SandboxState, clock: Clock): Record<Oper
       }
       const parameters = (input.body as components['schemas']['BlockExecuteRequest'] | undefined)?.parameters;
       const record = state.startBlockExecution(block, parameters);
-      return { status: 202, body: blockExecutionView(record, clock.now()) };
+      return { status: 202, body: blockExecutionView(record, record.timeline.queuedAt) };
     },
 
     getBlockResults(input) {
