@@ -81,7 +81,7 @@ describe('byte ranges on downloads', () => {
     }
   });
 
-  it('answers the whole package (200) when If-Range does not match, and to what it does not serve as a part', async () => {
+  it('answers the whole package (200) when If-Range does not match, and to ranges it does not serve', async () => {
     const { bytes, etag } = await whole();
     const wholeAnswers: Array<Record<string, string>> = [
       { range: 'bytes=100-', 'if-range': '"another-package"' },
@@ -160,7 +160,7 @@ describe('byte ranges turned off', () => {
     }
   });
 
-  it('per fault (noRanges): the matching requests ignore Range, together with a truncate; then ranges again', async () => {
+  it('per fault (noRanges): matching requests ignore Range, together with a truncate; then ranges again', async () => {
     const { bytes, etag } = await whole();
     const operationId = 'downloadActionExecutionPackage';
     sandbox.admin.injectFault({ operationId, kind: 'noRanges', times: 2 });
