@@ -30,6 +30,15 @@ export function parseDuration(text: string, option = '--timeout'): number {
   return rounded;
 }
 
+/** `--limit N`: a whole number from 1. */
+export function parseCount(text: string, option = '--limit'): number {
+  const count = Number(text.trim());
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(count) || count < 1) {
+    throw new UsageError(option, `${option} needs a whole number from 1, got "${text}".`);
+  }
+  return count;
+}
+
 /**
  * `--param key=value`, repeatable. The value is read as JSON when it parses (`n=3`,
  * `flag=true`, `ids=[1,2]`), otherwise kept as the literal string (`name=Q3 report`).

@@ -5,9 +5,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import yauzl from 'yauzl';
 import { type ExitName, exitCodes } from './exit-codes.js';
+import { runCli } from './run.js';
 import { type MindzieRun, mindzie, startMindzie } from './test-support/mindzie.js';
 import { type SandboxProcess, startSandboxProcess } from './test-support/sandbox.js';
 
@@ -119,6 +121,10 @@ describe('mindzie action run', () => {
     expect(run.document.execution.notes).toMatch(/Data source connection failed/);
     expect(run.document.error.reason).toBe(run.document.execution.notes);
     expect(run.stderr).toContain(`Notes: ${run.document.execution.notes}`);
+    // The next step and the resume command agree: a failed execution is shown, not waited for again.
+    const id = run.document.execution.actionExecutionId;
+    expect(run.document.error.next.command).toBe(`mindzie execution show ${id}`);
+    expect(run.document.error.resume).toBe(run.document.error.next.command);
   });
 
   it('exits not-found when the action does not exist, and when it cannot create an execution', async () => {
@@ -131,15 +137,44 @@ describe('mindzie action run', () => {
     expect(refused.document.error.reason).toBe("Action can't create execution");
   });
 
-  it('checks the download target before executing anything', async () => {
+  it('refuses a --download that names a file, pointing to --output, before executing anything', async () => {
     const existing = join(work, 'existing.zip');
     await writeFile(existing, 'keep me');
     const before = (await sandbox.requests('executeAction')).length;
-    const run = await json(['action', 'run', sandbox.actionId('Daily sales report'), '--download', existing]);
-    expect(run.code).toBe(code('usage'));
-    expect(run.document.error.message).toContain('--overwrite');
+    const actionId = sandbox.actionId('Daily sales report');
+    for (const path of [existing, join(work, 'new.zip')]) {
+      const run = await json(['action', 'run', actionId, '--download', path]);
+      expect(run.code).toBe(code('usage'));
+      expect(run.document.error).toMatchObject({ code: 'usage', argument: '--download' });
+      expect(run.document.error.message).toContain(`use --output ${path}`);
+    }
+    const taken = await json(['action', 'run', actionId, '--output', existing]);
+    expect(taken.code).toBe(code('usage'));
+    expect(taken.document.error.message).toContain('--overwrite');
     expect(await readFile(existing, 'utf8')).toBe('keep me');
+    expect(await readdir(work)).not.toContain('new.zip');
     expect((await sandbox.requests('executeAction')).length).toBe(before);
+  });
+
+  it('--download DIR makes the folder and saves <executionId>.zip in it, a new file each run', async () => {
+    const actionId = sandbox.actionId('Daily sales report');
+    const saved: string[] = [];
+    for (let run = 0; run < 2; run++) {
+      const result = await json(['action', 'run', actionId, '--download', './nightly/out'], sandbox.env);
+      expect(result.code, result.stderr).toBe(code('success'));
+      const id = result.document.execution.actionExecutionId;
+      expect(result.document.package.path).toBe(join(work, 'nightly', 'out', `${id}.zip`));
+      saved.push(`${id}.zip`);
+    }
+    expect((await readdir(join(work, 'nightly', 'out'))).sort()).toEqual(saved.sort());
+  });
+
+  it('--output FILE saves the package to exactly that file', async () => {
+    const file = join(work, 'single', 'report.zip');
+    const run = await json(['action', 'run', sandbox.actionId('Daily sales report'), '--output', file]);
+    expect(run.code, run.stderr).toBe(code('success'));
+    expect(run.document.package.path).toBe(file);
+    expect((await zipEntries(file)).sort()).toEqual(['logs/run.txt', 'sales.csv', 'summary.json']);
   });
 
   it('exits timed-out after --timeout, names the execution and how to resume', async () => {
@@ -424,13 +459,50 @@ describe('settings and exit codes', () => {
     expectNoTokenIn(run, token);
   });
 
-  it('names a missing setting and sends nothing', async () => {
+  it('a refused token on action run says nothing was executed (401 before execute, 403 from a proxy)', async () => {
+    const actionId = sandbox.actionId('Daily sales report');
+    const before = (await sandbox.requests('executeAction')).length;
+    const refused = await json(['action', 'run', actionId, '--wait'], { ...sandbox.env, MINDZIE_TOKEN: 'expired-1' });
+    expect(refused.code).toBe(code('unauthorized'));
+    expect(refused.document.error).toMatchObject({ code: 'unauthorized', status: 401, executionCreated: false });
+    expect(refused.stderr).toContain('The server refused the token (401); nothing was executed.');
+    expect((await sandbox.requests('executeAction')).length).toBe(before);
+
+    // A proxy in front of the server that forbids the token: the sandbox answers no 403, so a node:http one does.
+    const paths: string[] = [];
+    const proxy = createServer((request, response) => {
+      paths.push(request.url ?? '');
+      response.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden');
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = proxy.address() as AddressInfo;
+      const forbidden = await json(['action', 'run', actionId], {
+        ...sandbox.env,
+        MINDZIE_BASE_URL: `http://127.0.0.1:${port}`,
+      });
+      expect(forbidden.code).toBe(code('unauthorized'));
+      expect(forbidden.document.error).toMatchObject({ status: 403, executionCreated: false });
+      expect(forbidden.stderr).toContain('The server refused the token (403 Forbidden); nothing was executed.');
+      expect(paths.filter((path) => path.includes('/execute/'))).toEqual([]);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
+  it('names every missing setting at once and sends nothing', async () => {
     const before = (await sandbox.requests()).length;
-    const { MINDZIE_TENANT_ID: _omitted, ...env } = sandbox.env;
+    const { MINDZIE_TENANT_ID: _tenant, MINDZIE_TOKEN: _token, ...env } = sandbox.env;
     const run = await json(['action', 'history', sandbox.actionId('Daily sales report')], env);
     expect(run.code).toBe(code('usage'));
-    expect(run.document.error).toMatchObject({ code: 'usage', argument: 'tenantId' });
-    expect(run.stderr).toContain('MINDZIE_TENANT_ID');
+    expect(run.document.error).toMatchObject({ code: 'usage', name: 'MissingSettingError', argument: 'token' });
+    expect(run.document.error.problems.map((p: { variable: string }) => p.variable)).toEqual([
+      'MINDZIE_TOKEN',
+      'MINDZIE_TENANT_ID',
+    ]);
+    expect(run.stderr).toContain('Missing settings (2):');
+    expect(run.stderr).toContain('--token: not set (pass --token or set MINDZIE_TOKEN)');
+    expect(run.stderr).toContain('--tenant-id: not set (pass --tenant-id or set MINDZIE_TENANT_ID)');
     expect((await sandbox.requests()).length).toBe(before);
   });
 
@@ -738,5 +810,100 @@ describe('a lost execute answer', () => {
     expect(run.stderr).toContain('this server keeps no block history');
     expect(await blockExecutes(blockId)).toBe(before + 1);
     expectNoTokenIn(run, sandbox.token);
+  });
+});
+
+describe('at 80 columns', () => {
+  /** mindzie in-process (no process to start) with COLUMNS=80 and stdout, stderr not terminals. */
+  async function at80(args: string[], env: Record<string, string | undefined> = sandbox.env) {
+    let stdout = '';
+    let stderr = '';
+    const io = {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+      env: { ...env, COLUMNS: '80' },
+      cwd: work,
+    };
+    const exit = await runCli(args, io);
+    return { code: exit, stdout, stderr };
+  }
+  const tooWide = (text: string) => text.split('\n').filter((line) => stripVTControlCharacters(line).length > 80);
+
+  it('history (with notes), show, every --help and errors keep every line within 80 columns', async () => {
+    const actionId = sandbox.actionId('Nightly data import'); // fails, with notes
+    const failed = await at80(['action', 'run', actionId, '--wait', '--no-json']);
+    expect(failed.code, failed.stderr).toBe(code('execution-failed'));
+    const id = /execution ([0-9a-f-]{36})/.exec(failed.stderr)![1]!;
+    const history = await at80(['action', 'history', actionId, '--no-json']);
+    expect(history.code).toBe(code('success'));
+    // gh-style plain columns (the boxed rows would be over 110 columns), the notes under their row
+    expect(history.stdout).not.toContain('│');
+    expect(history.stdout).toMatch(new RegExp(`^${id}  +Failed  +\\d{4}-`, 'm'));
+    expect(history.stdout).toMatch(/^ {4}Data source connection failed/m);
+    const limited = await at80(['action', 'history', actionId, '--limit', '1']);
+    expect(JSON.parse(limited.stdout)).toMatchObject({ items: [{ actionExecutionId: id }] });
+    expect(JSON.parse(limited.stdout).total).toBeGreaterThanOrEqual(1);
+
+    const helps = [
+      [],
+      ...['action run', 'action history', 'action last', 'execution show', 'execution wait', 'execution download'],
+      ...['block run', 'block wait', 'block results'],
+    ].map((command) => (Array.isArray(command) ? command : command.split(' ')));
+    type Run = Awaited<ReturnType<typeof at80>>;
+    const runs: Record<string, Run> = {
+      failed,
+      history,
+      show: await at80(['execution', 'show', id, '--no-json']),
+      refused: await at80(['action', 'run', actionId, '--no-json'], { ...sandbox.env, MINDZIE_TOKEN: 'refused' }),
+      missing: await at80(['action', 'history', actionId, '--no-json'], {}),
+      usage: await at80(['action', 'run', actionId, '--download', 'out.zip', '--no-json']),
+      ...Object.fromEntries(
+        await Promise.all(
+          helps.map(async (command) => [`help ${command.join(' ')}`, await at80([...command, '--help'])]),
+        ),
+      ),
+    };
+    for (const [name, run] of Object.entries(runs)) {
+      expect(tooWide(run.stdout + run.stderr), name).toEqual([]);
+    }
+    expect(runs.show!.stdout).toContain(id);
+    expect(runs.refused!.stderr).toContain('nothing was executed');
+    expect(runs.missing!.stderr).toContain('MINDZIE_BASE_URL');
+    for (const command of helps.slice(1)) {
+      expect(runs[`help ${command.join(' ')}`]!.stdout, command.join(' ')).toMatch(/^Examples:\n {2}mindzie /m);
+    }
+    expect(runs['help ']!.stdout).toMatch(/^Exit codes:$/m);
+  });
+});
+
+describe('off a terminal', () => {
+  it('prints a status line every heartbeat while the execution runs, however far apart the checks', async () => {
+    await sandbox.clearFaults();
+    // The wait's first check answers 503 asking for ten minutes: no other check comes for the rest of the test, so
+    // every line after it comes from the CLI's own timer (MINDZIE_HEARTBEAT, 60 s by default, 300 ms here).
+    for (const operationId of ['getActionExecution', 'listActionExecutions']) {
+      await sandbox.injectFault({ operationId, kind: 'status', status: 503, retryAfter: 600 });
+    }
+    const checked = async () =>
+      (await sandbox.requests()).filter((r) => ['getActionExecution', 'listActionExecutions'].includes(r.operationId!));
+    const before = (await checked()).length;
+    const running = startMindzie(
+      ['action', 'run', sandbox.actionId('Full reprocessing'), '--wait', '--timeout', '1h', '--json'],
+      { ...sandbox.env, MINDZIE_HEARTBEAT: '300ms' },
+      work,
+    );
+    try {
+      const heartbeats = /check failed \(ServerError 503\)[^\n]*\n((?:[^\n]*: still \w+ \(elapsed [^\n]*\n){3})/;
+      const [, lines] = await running.stderrMatches(heartbeats);
+      expect(lines!.trim().split('\n')).toHaveLength(3);
+      expect((await checked()).length).toBe(before + 1); // one check, three lines
+    } finally {
+      running.child.kill('SIGINT');
+    }
+    const run = await running.done;
+    await sandbox.clearFaults();
+    expect(run.code).toBe(code('interrupted'));
+    expect(JSON.parse(run.stdout).error).toMatchObject({ code: 'interrupted' }); // --json: still one document
+    expect(run.stderr).not.toContain('next check in');
   });
 });

@@ -1,6 +1,7 @@
+import { ConfigurationError, connectionSettings } from '@mindzie/client';
 import { describe, expect, it } from 'vitest';
-import { resolveSettings } from './config.js';
-import { MissingSettingError, UsageError } from './errors.js';
+import { resolveSettings, settings } from './config.js';
+import { MissingSettingError } from './errors.js';
 
 const env = {
   MINDZIE_BASE_URL: 'https://env.example.com',
@@ -32,30 +33,48 @@ describe('resolveSettings', () => {
     ['MINDZIE_TENANT_ID', '--tenant-id', 'tenantId'],
     ['MINDZIE_PROJECT_ID', '--project-id', 'projectId'],
   ])('names a missing %s and its flag', (variable, flag, argument) => {
-    const partial: Record<string, string | undefined> = { ...env, [variable]: '  ' };
-    const error = (() => {
-      try {
-        resolveSettings({}, partial);
-      } catch (caught) {
-        return caught;
-      }
-    })();
+    const error = thrown(() => resolveSettings({}, { ...env, [variable]: '  ' }));
     expect(error).toBeInstanceOf(MissingSettingError);
-    expect((error as MissingSettingError).argument).toBe(argument);
-    expect((error as Error).message).toContain(variable);
-    expect((error as Error).message).toContain(flag);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error.argument).toBe(argument);
+    expect(error.message).toContain(variable);
+    expect(error.message).toContain(flag);
   });
 
-  it('rejects a base URL that is not http(s) without echoing the token', () => {
-    const error = (() => {
-      try {
-        resolveSettings({ baseUrl: 'ftp://files.example.com' }, env);
-      } catch (caught) {
-        return caught as Error;
-      }
-    })();
-    expect(error).toBeInstanceOf(UsageError);
-    expect(error?.message).toContain('ftp://files.example.com');
-    expect(error?.message).not.toContain('env-secret-token');
+  it('names every missing and invalid setting at once, by the flag or variable that held it', () => {
+    const error = thrown(() => resolveSettings({ tenantId: 'not-a-guid' }, { MINDZIE_TOKEN: 'env-secret-token' }));
+    expect(error.problems.map((p) => [p.setting, p.problem])).toEqual([
+      ['baseUrl', 'missing'],
+      ['tenantId', 'invalid'],
+      ['projectId', 'missing'],
+    ]);
+    expect(error.message.split('\n')).toEqual([
+      'Missing or invalid settings (3):',
+      '  --base-url: not set (pass --base-url or set MINDZIE_BASE_URL)',
+      '  --tenant-id: must be a GUID like 00000000-0000-0000-0000-000000000000',
+      '  --project-id: not set (pass --project-id or set MINDZIE_PROJECT_ID)',
+    ]);
+  });
+
+  it('rejects a base URL that is not http(s) without echoing it or the token', () => {
+    const error = thrown(() => resolveSettings({}, { ...env, MINDZIE_BASE_URL: 'ftp://files.example.com' }));
+    expect(error.problems).toEqual([expect.objectContaining({ setting: 'baseUrl', source: 'environment' })]);
+    expect(error.message).toContain('MINDZIE_BASE_URL: must be an http(s) URL');
+    expect(error.message).not.toContain('env-secret-token');
+    expect(error.message).not.toContain('ftp://');
+  });
+
+  it('checks the names of the client, so the CLI and createClient.fromEnv read the same variables', () => {
+    expect(settings.map((setting) => setting.variable)).toEqual(connectionSettings.map((setting) => setting.variable));
   });
 });
+
+function thrown(run: () => unknown): MissingSettingError {
+  try {
+    run();
+  } catch (caught) {
+    expect(caught).toBeInstanceOf(MissingSettingError);
+    return caught as MissingSettingError;
+  }
+  throw new Error('nothing was thrown');
+}

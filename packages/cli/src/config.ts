@@ -1,4 +1,10 @@
-import { MissingSettingError, UsageError } from './errors.js';
+import {
+  ConfigurationError,
+  connectionSettings,
+  resolveConnectionSettings,
+  type SettingProblem,
+} from '@mindzie/client';
+import { MissingSettingError } from './errors.js';
 
 /** Where and as whom the CLI talks: every command needs all four. */
 export interface ConnectionSettings {
@@ -18,36 +24,38 @@ export interface ConnectionFlags {
 
 type Env = Record<string, string | undefined>;
 
-/** Each setting: its flag, its environment variable. The order is the order of the checks. */
-export const settings = [
-  {
-    key: 'baseUrl',
-    flag: '--base-url',
-    env: 'MINDZIE_BASE_URL',
-    what: 'the server, e.g. https://your-instance.mindziestudio.com',
-  },
-  {
-    key: 'token',
-    flag: '--token',
-    env: 'MINDZIE_TOKEN',
-    what: 'the API token (prefer the environment: flags show in the process list)',
-  },
-  { key: 'tenantId', flag: '--tenant-id', env: 'MINDZIE_TENANT_ID', what: 'the tenant GUID' },
-  { key: 'projectId', flag: '--project-id', env: 'MINDZIE_PROJECT_ID', what: 'the project GUID' },
-] as const satisfies ReadonlyArray<{ key: keyof ConnectionSettings; flag: string; env: string; what: string }>;
+/** The CLI's side of each setting: its flag, and what it is for `--help`. */
+const cliSide = {
+  baseUrl: { flag: '--base-url', description: 'the server, e.g. https://your-instance.mindziestudio.com' },
+  token: { flag: '--token', description: 'the API token (prefer the environment: flags show in the process list)' },
+  tenantId: { flag: '--tenant-id', description: 'the tenant GUID' },
+  projectId: { flag: '--project-id', description: 'the project GUID' },
+} as const;
 
-/** Flags win over the environment; a missing or empty setting is named in the error. */
-export function resolveSettings(flags: ConnectionFlags, env: Env): ConnectionSettings {
-  const resolved = {} as ConnectionSettings;
-  for (const setting of settings) {
-    const value = (flags[setting.key] ?? env[setting.env])?.trim();
-    if (!value) {
-      throw new MissingSettingError(setting.key, setting.flag, setting.env);
+/** The client's settings table (names, variables, checks), each with its flag. The order is the order of the checks. */
+export const settings = connectionSettings.map((setting) => ({ ...setting, ...cliSide[setting.setting] }));
+
+/** Flags win over the environment; every missing or invalid setting is named in one error. */
+export function resolveSettings(given: ConnectionFlags, env: Env): ConnectionSettings {
+  const trimmed = Object.fromEntries(settings.map(({ setting }) => [setting, given[setting]?.trim()]));
+  try {
+    return resolveConnectionSettings(trimmed, env) as ConnectionSettings;
+  } catch (error) {
+    throw error instanceof ConfigurationError
+      ? new MissingSettingError(error.problems, message(error.problems))
+      : error;
+  }
+}
+
+/** One line per problem, by the name the user gave it (flag or variable); values are never repeated. */
+function message(problems: readonly SettingProblem[]): string {
+  const lines = problems.map(({ setting, variable, source, problem, expected }) => {
+    const { flag } = cliSide[setting];
+    if (problem === 'missing') {
+      return `${flag}: not set (pass ${flag} or set ${variable})`;
     }
-    resolved[setting.key] = value;
-  }
-  if (!/^https?:\/\//i.test(resolved.baseUrl) || !URL.canParse(resolved.baseUrl)) {
-    throw new UsageError('baseUrl', `Invalid base URL "${resolved.baseUrl}": expected an http:// or https:// URL.`);
-  }
-  return resolved;
+    return `${source === 'option' ? flag : variable}: must be ${expected}`;
+  });
+  const what = problems.every((p) => p.problem === 'missing') ? 'Missing' : 'Missing or invalid';
+  return [`${what} settings (${problems.length}):`, ...lines.map((line) => `  ${line}`)].join('\n');
 }

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, MindzieError } from '@mindzie/client';
+import { ConfigurationError, InvalidArgumentError, MindzieError } from '@mindzie/client';
 
 // The CLI's additions to the SDK's one error hierarchy (never a parallel one).
 
@@ -7,16 +7,9 @@ export class UsageError extends InvalidArgumentError {
   override name = 'UsageError';
 }
 
-/** A connection setting is neither given as a flag nor in the environment. */
-export class MissingSettingError extends InvalidArgumentError {
+/** Connection settings missing or invalid, given neither as flags nor in the environment: `problems` has them all. */
+export class MissingSettingError extends ConfigurationError {
   override name = 'MissingSettingError';
-  constructor(
-    argument: string,
-    readonly flag: string,
-    readonly environmentVariable: string,
-  ) {
-    super(argument, `Missing setting ${flag}: pass ${flag} or set ${environmentVariable}.`);
-  }
 }
 
 /**

@@ -49,7 +49,13 @@ describe('the exit code table', () => {
     ['NotFoundError', 'not-found', new NotFoundError('gone', { ...api, status: 404, reason: 'Execution not found' })],
     ['InvalidArgumentError', 'usage', new InvalidArgumentError('actionId', 'not a GUID')],
     ['UsageError', 'usage', new UsageError('--timeout', 'bad')],
-    ['MissingSettingError', 'usage', new MissingSettingError('token', '--token', 'MINDZIE_TOKEN')],
+    [
+      'MissingSettingError',
+      'usage',
+      new MissingSettingError([
+        { setting: 'token', variable: 'MINDZIE_TOKEN', source: 'none', problem: 'missing', expected: 'a token' },
+      ]),
+    ],
     ['ExecutionFailedError', 'execution-failed', new ExecutionFailedError(failed)],
     ['WaitTimeoutError', 'timed-out', new WaitTimeoutError(1_000, undefined)],
     ['TimeoutError', 'timed-out', new TimeoutError('slow')],

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, NotFoundError, TimeoutError, UnauthorizedError } from '@mindzie/client';
+import { ApiError, InvalidArgumentError, NotFoundError, TimeoutError, UnauthorizedError } from '@mindzie/client';
 import { ExecuteOutcomeUnknownError, ExecutionFailedError, UnsupportedError } from '@mindzie/poller';
 import { InterruptedError } from './errors.js';
 
@@ -43,8 +43,9 @@ export const exitCodes = [
   {
     code: 6,
     name: 'unauthorized',
-    meaning: 'The token was missing, expired or refused (401).',
+    meaning: 'The token was missing, expired or refused (401 or 403); a run that stops here executed nothing.',
     errors: [UnauthorizedError],
+    statuses: [403],
   },
   {
     code: 7,
@@ -58,7 +59,14 @@ export const exitCodes = [
     meaning: 'Ctrl-C; an execution already sent keeps running and is not repeated.',
     errors: [InterruptedError],
   },
-] as const satisfies ReadonlyArray<{ code: number; name: string; meaning: string; errors: readonly ErrorClass[] }>;
+] as const satisfies ReadonlyArray<{
+  code: number;
+  name: string;
+  meaning: string;
+  errors: readonly ErrorClass[];
+  /** API errors of these statuses too (a 403 has no class of its own). */
+  statuses?: readonly number[];
+}>;
 
 export type ExitName = (typeof exitCodes)[number]['name'];
 
@@ -69,16 +77,12 @@ export function exitCode(name: ExitName): number {
 
 /** The row an error belongs to: the first whose classes it is an instance of, else `other`. */
 export function exitRowFor(error: unknown): (typeof exitCodes)[number] {
-  const row = exitCodes.find((candidate) =>
-    (candidate.errors as readonly ErrorClass[]).some((cls) => error instanceof cls),
+  const row = exitCodes.find(
+    (candidate) =>
+      (candidate.errors as readonly ErrorClass[]).some((cls) => error instanceof cls) ||
+      ('statuses' in candidate &&
+        error instanceof ApiError &&
+        (candidate.statuses as readonly number[]).includes(error.status)),
   );
   return row ?? exitCodes.find((candidate) => candidate.name === 'other')!;
-}
-
-/** The table as plain text, for `--help`. */
-export function exitCodesHelp(): string {
-  return [
-    'Exit codes:',
-    ...exitCodes.map((row) => `  ${String(row.code).padStart(3)}  ${row.name.padEnd(17)}${row.meaning}`),
-  ].join('\n');
 }

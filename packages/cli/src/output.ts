@@ -1,5 +1,6 @@
 import picocolors from 'picocolors';
 import type { CliIo, OutputStream } from './io.js';
+import { visibleWidth, widthOf, wrap } from './render/width.js';
 
 export type Colors = ReturnType<typeof picocolors.createColors>;
 
@@ -15,6 +16,9 @@ export class Output {
   /** Colours for stdout and for stderr, each on only for a terminal (NO_COLOR / FORCE_COLOR respected). */
   readonly color: Colors;
   readonly errColor: Colors;
+  /** Columns to lay results (stdout) and logs (stderr) out in: the terminal's, else COLUMNS, else no limit. */
+  readonly width: number;
+  readonly errWidth: number;
   private readonly secrets: string[] = [];
 
   constructor(
@@ -25,6 +29,8 @@ export class Output {
     this.live = Boolean(io.stderr.isTTY);
     this.color = picocolors.createColors(colorsWanted(io.stdout, io.env));
     this.errColor = picocolors.createColors(colorsWanted(io.stderr, io.env));
+    this.width = widthOf(io.stdout, io.env) ?? Number.POSITIVE_INFINITY;
+    this.errWidth = widthOf(io.stderr, io.env) ?? Number.POSITIVE_INFINITY;
   }
 
   get stderr(): OutputStream {
@@ -38,9 +44,9 @@ export class Output {
     }
   }
 
-  /** A log line on stderr. */
+  /** A log line on stderr, wrapped to its width (later lines indented two more than the first). */
   log(line: string): void {
-    this.io.stderr.write(`${this.scrub(line)}\n`);
+    this.io.stderr.write(`${fit(this.scrub(line), this.errWidth)}\n`);
   }
 
   /** The command's result: `document` as JSON, or `human()` as text. Called once per run. */
@@ -48,13 +54,21 @@ export class Output {
     if (this.json) {
       this.io.stdout.write(`${this.scrub(JSON.stringify(document, null, 2))}\n`);
     } else {
-      this.io.stdout.write(`${this.scrub(human())}\n`);
+      this.io.stdout.write(`${fit(this.scrub(human()), this.width)}\n`);
     }
   }
 
   private scrub(text: string): string {
     return this.secrets.reduce((out, secret) => out.split(secret).join('***'), text);
   }
+}
+
+/** Each line that is wider than `width` wrapped (tables are laid out to fit already; prose may not be). */
+function fit(text: string, width: number): string {
+  return text
+    .split('\n')
+    .flatMap((line) => (visibleWidth(line) <= width ? [line] : wrap(line, width, `${/^\s*/.exec(line)![0]}  `)))
+    .join('\n');
 }
 
 function colorsWanted(stream: OutputStream, env: CliIo['env']): boolean {

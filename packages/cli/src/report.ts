@@ -2,10 +2,10 @@ import {
   type ActionExecution,
   ApiError,
   type BlockExecution,
+  ConfigurationError,
   InvalidArgumentError,
   MindzieError,
   NotFoundError,
-  UnauthorizedError,
 } from '@mindzie/client';
 import {
   ExecuteAnswerLostError,
@@ -17,6 +17,7 @@ import {
   WaitTimeoutError,
 } from '@mindzie/poller';
 import type { RunState } from './commands/context.js';
+import { isRefusedToken } from './commands/execute-answer.js';
 import { InterruptedError } from './errors.js';
 import { exitRowFor } from './exit-codes.js';
 import { durationBetween, formatDuration } from './format.js';
@@ -36,7 +37,9 @@ export function reportError(error: unknown, state: RunState, options: { humanAlr
     return row.code;
   }
   const c = output.errColor;
-  const lines = [...humanLines(error, state), ...(state.hint === undefined ? [] : [state.hint])];
+  const lines = [...humanLines(error, state), ...(state.hint === undefined ? [] : [state.hint])].flatMap((line) =>
+    line.split('\n'),
+  );
   for (const [index, line] of lines.entries()) {
     output.log(index === 0 ? `${c.red('✖')} ${line}` : `  ${line}`);
   }
@@ -65,11 +68,17 @@ function describe(error: unknown, row: ReturnType<typeof exitRowFor>, state: Run
   if (error instanceof InvalidArgumentError) {
     described.argument = error.argument;
   }
+  if (error instanceof ConfigurationError) {
+    described.problems = error.problems;
+  }
   if (error instanceof ExecuteAnswerLostError) {
     Object.assign(described, lostAnswerFields(error));
   }
   if (state.executionId !== undefined) {
     Object.assign(described, { executionCreated: true, executionId: state.executionId });
+  }
+  if (state.nothingExecuted) {
+    described.executionCreated = false;
   }
   if (state.adopted !== undefined) {
     Object.assign(described, state.adopted);
@@ -82,9 +91,10 @@ function describe(error: unknown, row: ReturnType<typeof exitRowFor>, state: Run
   if (next !== undefined) {
     described.next = next;
   }
-  // The execution exists: every failure from here on says how to carry on with it.
+  // The execution exists: every failure from here on says how to carry on with it, in the poller's words where it
+  // gave a next step (a failed execution: show it, not wait for it), so `resume` and `next.command` never disagree.
   if (state.resume !== undefined && state.executionId !== undefined) {
-    described.resume = state.resume;
+    described.resume = next?.command ?? state.resume;
   }
   return described;
 }
@@ -154,11 +164,16 @@ function humanLines(error: unknown, state: RunState): string[] {
   if (error instanceof ExecuteAnswerLostError) {
     return lostAnswerLines(error);
   }
-  if (error instanceof UnauthorizedError) {
-    return [
-      `Unauthorized (401): ${error.message}`,
-      'Check the token (MINDZIE_TOKEN or --token) and the tenant and project ids.',
-    ];
+  if (isRefusedToken(error)) {
+    const refused = `The server refused the token (${error.status}${error.status === 403 ? ' Forbidden' : ''})`;
+    const check = 'Check the token (MINDZIE_TOKEN or --token) and the tenant and project ids it is meant for.';
+    if (state.nothingExecuted) {
+      // The read before execute (or execute itself) was refused: said plainly, the request in brackets.
+      // The path without `/api/{tenant}/{project}`: the ids are the user's own, and the line stays short.
+      const path = error.path?.replace(/^(?:\/[^/]+)*?\/api\/[^/]+\/[^/]+/, '…');
+      return [`${refused}; nothing was executed.`, `(${error.method} ${path} answered ${error.status})`, check];
+    }
+    return [`${refused}.`, error.message, check];
   }
   if (error instanceof NotFoundError) {
     return [`Not found (404${error.reason ? `, "${error.reason}"` : ''}): ${error.method} ${error.path}`];

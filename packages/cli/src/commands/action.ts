@@ -8,19 +8,22 @@ import {
   UnsupportedError,
   waitForActionExecution,
 } from '@mindzie/poller';
-import { prepareDownloadTarget } from '../download-target.js';
-import { InterruptedError } from '../errors.js';
+import { type DownloadTarget, prepareDownloadFolder, prepareDownloadTarget } from '../download-target.js';
+import { InterruptedError, UsageError } from '../errors.js';
 import { formatBytes } from '../format.js';
 import { actionExecutionDetails, actionExecutionSummary, executionsTable } from '../render/tables.js';
 import type { CommandContext } from './context.js';
-import { announceExecution, executionIdIn } from './execute-answer.js';
+import { announceExecution, executionIdIn, noteRefusedStart } from './execute-answer.js';
 import { savePackage } from './execution.js';
 import { interruptedOr, waitWithStatus } from './wait.js';
 
 export interface ActionRunOptions {
   wait?: boolean;
   timeout?: number;
+  /** A folder (default: the current one); the package is saved in it as `<executionId>.zip`. */
   download?: string | true;
+  /** One file to save the package to. */
+  output?: string;
   overwrite?: boolean;
   /** `--no-reconcile` sets it false. */
   reconcile?: boolean;
@@ -36,10 +39,7 @@ export interface ActionRunOptions {
  */
 export async function actionRun(ctx: CommandContext, actionId: string, options: ActionRunOptions): Promise<void> {
   const { output, client, state } = ctx;
-  const target =
-    options.download === undefined
-      ? undefined
-      : await prepareDownloadTarget(ctx.cwd, options.download, Boolean(options.overwrite), '--download');
+  const target = await downloadTarget(ctx.cwd, options);
   const waits = options.wait || target !== undefined;
   // A wait's bad option is refused now, before execute: exit 2 then means nothing was sent.
   if (waits) {
@@ -61,6 +61,7 @@ export async function actionRun(ctx: CommandContext, actionId: string, options: 
     } else if (error instanceof UnsupportedError) {
       state.hint = checkFirst;
     }
+    noteRefusedStart(error, state);
     throw interruptedOr(ctx, error);
   });
   const queued = started.execution;
@@ -72,10 +73,10 @@ export async function actionRun(ctx: CommandContext, actionId: string, options: 
   }
 
   if (!waits) {
-    output.result(
-      { execution: queued, ...state.adopted },
-      () => `${actionExecutionDetails(queued, output.color)}\nFollow it with: mindzie execution wait ${executionId}`,
-    );
+    output.result({ execution: queued, ...state.adopted }, () => {
+      const details = actionExecutionDetails(queued, output.color, output.width);
+      return `${details}\nFollow it with: mindzie execution wait ${executionId}`;
+    });
     return;
   }
   const execution = await waitWithStatus<ActionExecution>(
@@ -99,6 +100,17 @@ export async function actionRun(ctx: CommandContext, actionId: string, options: 
   );
 }
 
+/** `--download DIR` or `--output FILE` (not both), prepared before execute; none when neither was given. */
+async function downloadTarget(cwd: string, options: ActionRunOptions): Promise<DownloadTarget | undefined> {
+  if (options.download !== undefined && options.output !== undefined) {
+    throw new UsageError('--output', 'Pass either --download DIR (a folder) or --output FILE, not both.');
+  }
+  if (options.output !== undefined) {
+    return prepareDownloadTarget(cwd, options.output, Boolean(options.overwrite), '--output');
+  }
+  return options.download === undefined ? undefined : prepareDownloadFolder(cwd, options.download);
+}
+
 /** What to do after a lost execute answer (an action's or a block's), as commands. */
 export function nextStepAfterLostAnswer(error: ExecuteAnswerLostError): string {
   const isBlock = error.kind === 'block';
@@ -116,11 +128,18 @@ export function nextStepAfterLostAnswer(error: ExecuteAnswerLostError): string {
   return `Do not run it again before checking: ${check} — if one of the executions is yours, follow it with: ${follow}`;
 }
 
-export async function actionHistory(ctx: CommandContext, actionId: string): Promise<void> {
-  const items = await ctx.client.listActionExecutions(actionId, { signal: ctx.signal }).catch((error: unknown) => {
+/** The action's executions as the server lists them (newest first); `--limit` keeps the first n (`total`: all). */
+export async function actionHistory(ctx: CommandContext, actionId: string, options: { limit?: number }): Promise<void> {
+  const all = await ctx.client.listActionExecutions(actionId, { signal: ctx.signal }).catch((error: unknown) => {
     throw interruptedOr(ctx, error);
   });
-  ctx.output.result({ actionId, items }, () => executionsTable(items, ctx.output.color));
+  const items = options.limit === undefined ? all : all.slice(0, options.limit);
+  const document = options.limit === undefined ? { actionId, items } : { actionId, items, total: all.length };
+  ctx.output.result(document, () => {
+    const more =
+      items.length < all.length ? `\n${ctx.output.color.dim(`${all.length - items.length} older not shown`)}` : '';
+    return executionsTable(items, ctx.output.color, ctx.output.width) + more;
+  });
 }
 
 export async function actionLast(ctx: CommandContext, actionId: string): Promise<void> {
@@ -132,6 +151,6 @@ export async function actionLast(ctx: CommandContext, actionId: string): Promise
   ctx.output.result({ actionId, execution }, () =>
     execution === null
       ? ctx.output.color.dim(`Action ${actionId} has no executions yet.`)
-      : actionExecutionDetails(execution, ctx.output.color),
+      : actionExecutionDetails(execution, ctx.output.color, ctx.output.width),
   );
 }

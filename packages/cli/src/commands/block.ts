@@ -11,7 +11,7 @@ import { InterruptedError } from '../errors.js';
 import { blockExecutionDetails, blockExecutionsTable } from '../render/tables.js';
 import { nextStepAfterLostAnswer } from './action.js';
 import type { CommandContext } from './context.js';
-import { announceExecution, executionIdIn } from './execute-answer.js';
+import { announceExecution, executionIdIn, noteRefusedStart } from './execute-answer.js';
 import { interruptedOr, waitWithStatus } from './wait.js';
 
 export interface BlockRunOptions {
@@ -48,6 +48,7 @@ export async function blockRun(ctx: CommandContext, blockId: string, options: Bl
       } else if (error instanceof UnsupportedError) {
         state.hint = checkFirst;
       }
+      noteRefusedStart(error, state);
       throw interruptedOr(ctx, error);
     },
   );
@@ -61,7 +62,7 @@ export async function blockRun(ctx: CommandContext, blockId: string, options: Bl
   if (!options.wait) {
     output.result(
       { execution: queued, ...state.adopted },
-      () => `${blockExecutionDetails(queued, output.color)}\nFollow it with: ${state.resume}`,
+      () => `${blockExecutionDetails(queued, output.color, output.width)}\nFollow it with: ${state.resume}`,
     );
     return;
   }
@@ -91,12 +92,17 @@ async function followBlock(
     timeoutMs,
     (hooks) => waitForBlockExecution(ctx.client, blockId, first.executionId, hooks),
   );
-  ctx.output.result({ execution, ...ctx.state.adopted }, () => blockExecutionDetails(execution, ctx.output.color));
+  ctx.output.result({ execution, ...ctx.state.adopted }, () =>
+    blockExecutionDetails(execution, ctx.output.color, ctx.output.width),
+  );
 }
 
 export async function blockResults(ctx: CommandContext, blockId: string): Promise<void> {
   const results = await ctx.client.getBlockResults(blockId, { signal: ctx.signal }).catch((error: unknown) => {
     throw interruptedOr(ctx, error);
   });
-  ctx.output.result(results, () => `${results.message}\n${blockExecutionsTable(results.executions, ctx.output.color)}`);
+  ctx.output.result(
+    results,
+    () => `${results.message}\n${blockExecutionsTable(results.executions, ctx.output.color, ctx.output.width)}`,
+  );
 }

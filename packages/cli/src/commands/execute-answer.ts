@@ -1,4 +1,5 @@
 // Reading execute's answer: the one place a new execution's id comes from.
+import { ApiError } from '@mindzie/client';
 import { UnsupportedError } from '@mindzie/poller';
 import type { CommandContext, RunState } from './context.js';
 
@@ -62,3 +63,16 @@ export function errorSummary(error: unknown): { name: string; message: string } 
   }
   return { name: 'Error', message: String(error) };
 }
+
+/**
+ * A 401 or 403 from a start (the read before execute, or execute itself): the server refused the token, so
+ * nothing was executed. A start's lost answer is another error (ExecuteAnswerLostError), never this one.
+ */
+export function noteRefusedStart(error: unknown, state: RunState): void {
+  if (isRefusedToken(error)) {
+    state.nothingExecuted = true;
+  }
+}
+
+export const isRefusedToken = (error: unknown): error is ApiError =>
+  error instanceof ApiError && (error.status === 401 || error.status === 403);

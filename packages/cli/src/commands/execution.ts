@@ -12,7 +12,7 @@ export async function executionShow(ctx: CommandContext, executionId: string): P
   const execution = await ctx.client.getActionExecution(executionId, { signal: ctx.signal }).catch((error: unknown) => {
     throw interruptedOr(ctx, error);
   });
-  ctx.output.result({ execution }, () => actionExecutionDetails(execution, ctx.output.color));
+  ctx.output.result({ execution }, () => actionExecutionDetails(execution, ctx.output.color, ctx.output.width));
 }
 
 /** Follows an execution that already exists: what to run after a Ctrl-C or a `--timeout`. */

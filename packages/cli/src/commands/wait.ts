@@ -22,7 +22,7 @@ export async function waitWithStatus<T extends { status: string }>(
   timeoutMs: number | undefined,
   wait: (hooks: WaitHooks<T>) => Promise<T>,
 ): Promise<T> {
-  const line = createStatusLine(ctx.output, subject);
+  const line = createStatusLine(ctx.output, subject, { heartbeatMs: ctx.heartbeatMs });
   let ending: 'succeeded' | 'failed' | 'stopped' = 'stopped';
   let status = firstStatus;
   line.update({ status });

@@ -25,9 +25,15 @@ const spinner = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', 
 /**
  * The live "status · elapsed · next check" line while a wait runs. On a terminal it is
  * redrawn in place ten times a second (so elapsed and the countdown tick between
- * checks); elsewhere each status change is one plain log line.
+ * checks). Elsewhere (CI logs, pipes) each status change is one plain line, and a line of
+ * its own timer says the wait is still on whenever `heartbeatMs` passed without one, however
+ * far apart the checks are; no countdowns there, they are noise in a log.
  */
-export function createStatusLine(output: Output, subject: string, startedAt = Date.now()): StatusLine {
+export function createStatusLine(
+  output: Output,
+  subject: string,
+  { heartbeatMs, startedAt = Date.now() }: { heartbeatMs: number; startedAt?: number },
+): StatusLine {
   const c = output.errColor;
   let tick: WaitTick = { status: 'waiting' };
   let frame = 0;
@@ -35,21 +41,28 @@ export function createStatusLine(output: Output, subject: string, startedAt = Da
 
   if (!output.live) {
     let lastStatus: string | undefined;
+    let heartbeat: ReturnType<typeof setTimeout> | undefined;
+    const line = (text: string) => {
+      output.log(text);
+      clearTimeout(heartbeat);
+      heartbeat = setTimeout(() => line(`${subject}: still ${tick.status} (${elapsed()})`), heartbeatMs);
+      heartbeat.unref?.(); // the wait keeps the process alive, never this timer
+    };
+    const elapsed = () => `elapsed ${formatDuration(Date.now() - startedAt)}`;
     return {
       update(next) {
         tick = next;
         if (next.problem !== undefined) {
-          output.log(`${subject}: check failed (${next.problem}); trying again`);
+          line(`${subject}: check failed (${next.problem}); trying again`);
         }
-        if (next.status === lastStatus) {
-          return;
+        if (next.status !== lastStatus) {
+          lastStatus = next.status;
+          line(`${subject}: ${next.status} (${elapsed()})`);
         }
-        lastStatus = next.status;
-        const nextCheck =
-          next.nextCheckAt === undefined ? '' : `, next check in ${formatDuration(next.nextCheckAt - Date.now())}`;
-        output.log(`${subject}: ${next.status} (elapsed ${formatDuration(Date.now() - startedAt)}${nextCheck})`);
       },
-      stop() {},
+      stop() {
+        clearTimeout(heartbeat);
+      },
     };
   }
 
