@@ -1,6 +1,7 @@
 // The Redis coordinator in one process: its option checks (before it connects), and its
 // connection's life against a real redis-server: connected, a lease held while polling,
-// close() gives it up and closes only its own pub/sub connection.
+// close() gives it up and closes only its own pub/sub connection, and a claim that timed out
+// while Redis held it (CLIENT PAUSE) leaves no lease once Redis runs it.
 import { InvalidArgumentError, TimeoutError } from '@mindzie/client';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,16 @@ afterAll(async () => {
   redis?.disconnect();
   await server?.close();
 });
+
+async function untilTrue(condition: () => Promise<boolean>, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > until) {
+      throw new Error('condition still false');
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 describe('createRedisCoordinator', () => {
   it('is all @mindzie/poller/redis exports', () => {
@@ -83,6 +94,47 @@ describe('createRedisCoordinator', () => {
     const error = await unknown.check(source('Running'), context(100)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(requests).toBe(1);
+    await coordinator.close();
+  });
+
+  it('releases what a timed-out claim took (a late SET NX is deleted behind it); one fallback and rejoin', async () => {
+    const fallbacks: Error[] = [];
+    let rejoins = 0;
+    const coordinator = createRedisCoordinator({
+      redis,
+      ...ids,
+      maxPerSecond: 10,
+      leaseMs: 30_000, // it would outlive the test: only the release can remove it
+      commandTimeoutMs: 300,
+      onFallback: (error) => fallbacks.push(error),
+      onRejoin: () => rejoins++,
+    });
+    await eventually(() => coordinator.connected, 10_000);
+    const key = 'action:e0000000-0000-4000-8000-000000000004';
+    const lease = `mindzie:poller:${ids.tenantId}:${ids.projectId}:lease:${key}`;
+    const poll = coordinator.join(key, { receive() {} })!;
+    const probe = new Redis({ port: server.port, host: '127.0.0.1' });
+    const setsRun = async () => Number(/cmdstat_set:calls=(\d+)/.exec(await probe.info('commandstats'))?.[1] ?? 0);
+    const before = await setsRun();
+    let local = 0;
+    const source = { check: async () => ({ status: 'Running', local: ++local }) };
+    const context = () => ({ signal: new AbortController().signal, timeoutMs: 5_000, attempt: 1 });
+    await probe.call('CLIENT', 'PAUSE', '60000', 'WRITE'); // the claim reaches Redis and waits there
+    try {
+      await expect(poll.check(source, context())).resolves.toEqual({ status: 'Running', local: 1 });
+      expect(fallbacks).toHaveLength(1); // the claim timed out: polled locally
+      expect(coordinator.connected).toBe(false);
+    } finally {
+      await probe.call('CLIENT', 'UNPAUSE');
+    }
+    // Redis now runs the late SET NX, then the release the coordinator sent behind it.
+    await untilTrue(async () => (await setsRun()) > before && (await probe.exists(lease)) === 0, 10_000);
+    // The next check asks whether Redis is back (it still polls locally), and the answer rejoins.
+    await expect(poll.check(source, context())).resolves.toEqual({ status: 'Running', local: 2 });
+    await eventually(() => rejoins === 1, 10_000);
+    expect(coordinator.connected).toBe(true);
+    expect(fallbacks).toHaveLength(1);
+    probe.disconnect();
     await coordinator.close();
   });
 
