@@ -5,6 +5,10 @@
 // limit), and the added latency from one process seeing a status change to every other
 // process's wait seeing it. Options: PROCESSES (4), WAITS (2500), EXECUTIONS (1000),
 // MAX_PER_SECOND (200, the fleet's shared limit), DURATION_MS (30000, each execution's run).
+// Then takeovers: a leader of TAKEOVER_EXECUTIONS (10) executions is killed (SIGKILL) or frozen
+// (SIGSTOP, then resumed) in TAKEOVER_TRIALS (3) runs each; how long until another process polls
+// each execution it led, against 2 × leaseMs + one step of the schedule, and how many polls the
+// resumed leader sent for executions taken over from it.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@mindzie/client';
@@ -100,7 +104,8 @@ const quantile = (values, q) => {
 };
 
 const rows = [];
-for (const withRedis of [false, true]) {
+const skipThroughput = process.env.TAKEOVER_ONLY === '1';
+for (const withRedis of skipThroughput ? [] : [false, true]) {
   const sandbox = fork(here('./sandbox-process.mjs'), { env: process.env });
   const info = await new Promise((resolve) => sandbox.once('message', resolve));
   const redis = withRedis ? await startRedis() : undefined;
@@ -142,31 +147,141 @@ for (const withRedis of [false, true]) {
   }
 }
 
-const [alone, fleet] = rows;
-const row = (cells) => `| ${cells.join(' | ')} |`;
-const runSeconds = Number(process.env.DURATION_MS ?? 30_000) / 1000;
-console.log(
-  `3. A fleet: ${processes} processes × ${waitsPerProcess} waits over ${executions} executions ` +
-    `(${runSeconds}.5-s runs), default schedule`,
-);
-console.log(
-  row([
-    '',
-    'waits resolved (Completed)',
-    'other outcomes',
-    'fallbacks',
-    'seconds',
-    'status requests',
-    'peak req/s at the sandbox',
-    "status change → other processes' wake-up, median / p95 (ms)",
-  ]),
-);
-console.log('|---|---|---|---|---|---|---|---|');
-for (const r of rows) {
-  const wake = `${fmt(r.median, 0)} / ${fmt(r.p95, 0)}`;
-  console.log(row([r.label, r.resolved, r.wrong, r.fallbacks, fmt(r.seconds), r.requests, r.peak, wake]));
+if (rows.length === 2) {
+  printThroughput(rows);
 }
-console.log(
-  `ratios Redis / alone: requests ${fmt(fleet.requests / alone.requests, 2)}; ` +
-    `peak ${fleet.peak} req/s = ${fmt(fleet.peak / maxPerSecond, 2)}× the shared limit`,
-);
+await takeovers();
+
+function printThroughput([alone, fleet]) {
+  const row = (cells) => `| ${cells.join(' | ')} |`;
+  const runSeconds = Number(process.env.DURATION_MS ?? 30_000) / 1000;
+  console.log(
+    `3. A fleet: ${processes} processes × ${waitsPerProcess} waits over ${executions} executions ` +
+      `(${runSeconds}.5-s runs), default schedule`,
+  );
+  console.log(
+    row([
+      '',
+      'waits resolved (Completed)',
+      'other outcomes',
+      'fallbacks',
+      'seconds',
+      'status requests',
+      'peak req/s at the sandbox',
+      "status change → other processes' wake-up, median / p95 (ms)",
+    ]),
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of [alone, fleet]) {
+    const wake = `${fmt(r.median, 0)} / ${fmt(r.p95, 0)}`;
+    console.log(row([r.label, r.resolved, r.wrong, r.fallbacks, fmt(r.seconds), r.requests, r.peak, wake]));
+  }
+  console.log(
+    `ratios Redis / alone: requests ${fmt(fleet.requests / alone.requests, 2)}; ` +
+      `peak ${fleet.peak} req/s = ${fmt(fleet.peak / maxPerSecond, 2)}× the shared limit`,
+  );
+}
+
+/**
+ * A leader's SIGKILL or SIGSTOP: 3 processes, the first begins alone (so it leads every
+ * execution), the others join; then it is killed or frozen, and each execution's takeover is
+ * the time from the signal to the first poll another process sends for it. A frozen leader is
+ * resumed once every execution is taken over, and its polls in the next 2 s are counted.
+ */
+async function takeovers() {
+  const trials = Number(process.env.TAKEOVER_TRIALS ?? 3);
+  const count = Number(process.env.TAKEOVER_EXECUTIONS ?? 10);
+  const leaseMs = 2_000;
+  const wait = { initialDelayMs: 1_000, factor: 1, maxDelayMs: 1_000, jitter: 'none', timeoutMs: 60_000 };
+  const bound = 2 * leaseMs + wait.maxDelayMs;
+  const sandbox = fork(here('./sandbox-process.mjs'), { env: { ...process.env, DURATION_MS: '600000' } });
+  const info = await new Promise((resolve) => sandbox.once('message', resolve));
+  const redis = await startRedis();
+  const api = { baseUrl: info.baseUrl, token: info.token, tenantId: info.tenantId, projectId: info.projectId };
+  const client = createClient(api);
+  const results = { SIGKILL: [], SIGSTOP: [] };
+  let stale = 0;
+  try {
+    for (const signal of ['SIGKILL', 'SIGSTOP']) {
+      for (let trial = 0; trial < trials; trial++) {
+        const workers = ['t0', 't1', 't2'].map((name) =>
+          startTakeoverWorker({ name, api, redisPort: redis.port, fleet: { maxPerSecond: 50, leaseMs }, wait }),
+        );
+        await Promise.all(workers.map((w) => w.ready));
+        const ids = (await Promise.all(Array.from({ length: count }, () => client.executeAction(info.actionId)))).map(
+          (e) => e.actionExecutionId,
+        );
+        const polled = (w, id, after = 0) => w.requests.some((r) => r.path.endsWith(`/${id}`) && r.at > after);
+        const [leader, ...others] = workers;
+        leader.child.send({ waits: ids.map((executionId) => ({ executionId })) });
+        await until(() => ids.every((id) => polled(leader, id)));
+        for (const w of others) {
+          w.child.send({ waits: ids.map((executionId) => ({ executionId })) });
+        }
+        await new Promise((r) => setTimeout(r, wait.maxDelayMs)); // the others follow
+        leader.child.kill(signal);
+        const signalledAt = Date.now();
+        const firstPoll = (id) =>
+          Math.min(
+            ...others.flatMap((w) =>
+              w.requests.filter((r) => r.path.endsWith(`/${id}`) && r.at > signalledAt).map((r) => r.at),
+            ),
+          );
+        await until(() => ids.every((id) => Number.isFinite(firstPoll(id))), 60_000);
+        results[signal].push(...ids.map((id) => firstPoll(id) - signalledAt));
+        if (signal === 'SIGSTOP') {
+          leader.child.kill('SIGCONT');
+          const resumedAt = Date.now();
+          await new Promise((r) => setTimeout(r, 2_000));
+          stale += leader.requests.filter((r) => r.at > resumedAt - 1).length;
+        }
+        for (const w of workers) {
+          w.child.kill('SIGKILL');
+        }
+      }
+    }
+  } finally {
+    sandbox.disconnect();
+    await redis.close();
+  }
+  console.log(
+    `Takeover (${trials} runs × ${count} executions each; leaseMs ${leaseMs}, 1-s steps: ` +
+      `bound 2 × leaseMs + one step = ${bound} ms)`,
+  );
+  console.log('| leader | takeovers | median (ms) | p95 (ms) | max (ms) | max / bound |');
+  console.log('|---|---|---|---|---|---|');
+  for (const [signal, times] of Object.entries(results)) {
+    const label = signal === 'SIGKILL' ? 'killed (SIGKILL)' : 'frozen (SIGSTOP)';
+    const max = Math.max(...times);
+    const cells = [label, times.length, quantile(times, 0.5), quantile(times, 0.95), max, fmt(max / bound, 2)];
+    console.log(`| ${cells.join(' | ')} |`);
+  }
+  console.log(`Polls a resumed leader sent in the 2 s after SIGCONT (executions taken over from it): ${stale}`);
+}
+
+function startTakeoverWorker(config) {
+  const child = fork(here('../src/redis/fleet-worker.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const requests = [];
+  let onReady;
+  const ready = new Promise((resolve) => (onReady = resolve));
+  child.on('message', (event) => {
+    if (event.type === 'ready') {
+      onReady();
+    } else if (event.type === 'request') {
+      requests.push(event);
+    }
+  });
+  child.on('error', () => {});
+  child.send(config);
+  return { child, requests, ready };
+}
+
+async function until(condition, ms = 30_000) {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) {
+      throw new Error('the takeover benchmark waited too long');
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
