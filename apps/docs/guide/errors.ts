@@ -1,15 +1,16 @@
 import { createClient, NotFoundError, RateLimitError, UnauthorizedError } from '@mindzie/client';
-import { ExecutionFailedError, runAction, WaitTimeoutError } from '@mindzie/poller';
+import { ExecutionFailedError, WaitTimeoutError } from '@mindzie/poller';
+import { runAction } from '@mindzie/poller/node';
 
-const client = createClient({
-  baseUrl: 'https://your-mindzie-instance.com',
-  token: process.env.MINDZIE_TOKEN ?? '',
-  tenantId: '12345678-1234-1234-1234-123456789012',
-  projectId: '87654321-4321-4321-4321-210987654321',
-});
+const client = createClient.fromEnv();
 
 try {
-  await runAction(client, 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee', { timeoutMs: 60_000 });
+  // In the sandbox, this action ("Nightly data import") always fails.
+  const result = await runAction(client, 'a0000000-0000-4000-8000-000000000002', {
+    timeoutMs: 60_000,
+    download: { directory: './out' },
+  });
+  console.log(`saved ${result.file.path}`);
 } catch (error) {
   // One error tree; the token never appears in a message.
   if (error instanceof ExecutionFailedError) {
@@ -25,4 +26,5 @@ try {
   } else {
     throw error;
   }
+  process.exitCode = 1;
 }

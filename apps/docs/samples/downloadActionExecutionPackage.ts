@@ -1,30 +1,16 @@
 import { createClient } from '@mindzie/client';
 import { downloadPackageToFile } from '@mindzie/client/node';
-import { runAction } from '@mindzie/poller/node';
 
-const client = createClient({
-  baseUrl: 'https://your-mindzie-instance.com',
-  token: process.env.MINDZIE_TOKEN ?? '',
-  tenantId: '12345678-1234-1234-1234-123456789012',
-  projectId: '87654321-4321-4321-4321-210987654321',
-});
-const executionId = '11111111-2222-3333-4444-555555555555';
+// node download.mjs <actionExecutionId>: the package of a Completed execution you already
+// have. To run, wait and save in one call, use runAction (Execute an action).
+const [executionId] = process.argv.slice(2);
+if (!executionId) {
+  throw new Error('usage: node download.mjs <actionExecutionId>');
+}
 
-// Node: save it under the server's file name. The file appears only when
-// complete; a failed download leaves nothing behind.
-const file = await downloadPackageToFile(client, executionId, {
-  directory: './out',
-});
+const client = createClient.fromEnv();
+// Saves in the current folder under the server's file name. The file appears only when
+// complete; a failed download leaves nothing behind. In a browser,
+// client.downloadPackage(executionId) answers the stream, the file name and the size.
+const file = await downloadPackageToFile(client, executionId, { directory: '.' });
 console.log(`${file.path} (${file.bytes} bytes)`);
-
-// Anywhere, browsers too: read the stream yourself.
-const { stream, filename } = await client.downloadPackage(executionId);
-const zip = new Uint8Array(await new Response(stream).arrayBuffer());
-console.log(filename, zip.byteLength);
-
-// Or execute, wait and download in one call, under one deadline.
-const result = await runAction(client, 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee', {
-  timeoutMs: 30 * 60_000,
-  download: { directory: './out' },
-});
-console.log(result.execution.status, result.file?.path);

@@ -1,29 +1,11 @@
 import { createClient } from '@mindzie/client';
-import { ExecutionFailedError, waitForActionExecution } from '@mindzie/poller';
+import { runAction } from '@mindzie/poller/node';
 
-const client = createClient({
-  baseUrl: 'https://your-mindzie-instance.com',
-  token: process.env.MINDZIE_TOKEN ?? '',
-  tenantId: '12345678-1234-1234-1234-123456789012',
-  projectId: '87654321-4321-4321-4321-210987654321',
-});
+const client = createClient.fromEnv(); // MINDZIE_BASE_URL, MINDZIE_TOKEN, MINDZIE_TENANT_ID, MINDZIE_PROJECT_ID
 
-// Every call creates a new execution, so the client never retries it.
-// Keep the id: it is all you need to follow the execution.
-const actionId = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
-const execution = await client.executeAction(actionId);
-console.log(`queued ${execution.actionExecutionId}`);
-
-try {
-  // Polls with backoff until Completed (resolves) or Failed (rejects).
-  const done = await waitForActionExecution(client, execution.actionExecutionId, {
-    timeoutMs: 30 * 60_000,
-  });
-  console.log(`completed at ${done.dateEnded}`);
-} catch (error) {
-  if (error instanceof ExecutionFailedError) {
-    console.error(`failed: ${error.reason}`);
-  } else {
-    throw error;
-  }
-}
+// Executes once (execute is never retried: every call creates an execution), waits with
+// backoff until Completed, and saves the ZIP into ./out (created if needed). A Failed
+// execution rejects with ExecutionFailedError. One step at a time: client.executeAction(id)
+// answers the queued execution, waitForActionExecution (@mindzie/poller) waits for it.
+const result = await runAction(client, 'a0000000-0000-4000-8000-000000000001', { download: { directory: './out' } });
+console.log(`${result.execution.status}: saved ${result.file.path}`);

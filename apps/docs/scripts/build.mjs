@@ -13,6 +13,7 @@ import { withContentSecurityPolicy } from '../src/csp.mjs';
 import { readGuide, withGuide } from '../src/guide.mjs';
 import { REDOC_ROUTER, withoutPreRenderedPage } from '../src/hash-routes.mjs';
 import { withLocalAssets } from '../src/local-assets.mjs';
+import { buildSdkReference, externalLoad } from '../src/sdk-reference.mjs';
 
 const app = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(app, 'dist');
@@ -31,6 +32,9 @@ const redocOptions = {
     { title: 'OpenAPI (YAML)', url: 'openapi.yaml' },
   ],
   jsonSamplesExpandLevel: 3,
+  // Samples below each operation, at the content's full width: at 1280 px the three-panel
+  // layout gave code a 400 px column that cut its lines (the reader can still switch).
+  layout: 'stacked',
   router: REDOC_ROUTER, // why: src/hash-routes.mjs
 };
 
@@ -78,9 +82,9 @@ try {
 const page = join(dist, 'index.html');
 const rendered = readFileSync(page, 'utf8');
 // build-docs without --inlineBundle (or a future default) would load Redoc from its CDN.
-const external = rendered.match(/<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=["']?(?:https?:)?\/\/[^"'\s>]+/i);
+const external = externalLoad(rendered);
 if (external) {
-  throw new Error(`the page loads something from elsewhere: ${external[0]}`);
+  throw new Error(`the page loads something from elsewhere: ${external}`);
 }
 const local = withLocalAssets(withoutPreRenderedPage(rendered));
 const { html, policy } = withContentSecurityPolicy(local.html);
@@ -94,3 +98,5 @@ copyFileSync(bundleYaml, join(dist, 'openapi.yaml'));
 
 const kib = Math.ceil(Buffer.byteLength(html) / 1024);
 console.log(`docs: dist/index.html (${kib} KiB, self-contained); Content-Security-Policy: ${policy.slice(0, 60)}…`);
+const reference = buildSdkReference({ app, dist });
+console.log(`docs: dist/sdk/ (the SDK reference, ${reference.pages} pages, by TypeDoc)`);

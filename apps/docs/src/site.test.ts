@@ -5,7 +5,9 @@ import { type Browser, type BrowserContextOptions, chromium, type Page } from 'p
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { curlSample, readTypeScriptSamples } from './code-samples.mjs';
 import { CHROMIUM_LAUNCH, ensureChromium } from './debian-packages.mjs';
+import { readGuide } from './guide.mjs';
 import { listOperations } from './operations.mjs';
+import { SDK_REFERENCE_PAGE } from './sdk-reference.mjs';
 import { startStaticServer } from './static-server.mjs';
 
 // The built site (dist/, built by turbo before the tests run) in a real headless
@@ -77,6 +79,52 @@ const heading = (page: Page, text: string) =>
     .filter({ hasText: exactly(text) })
     .first();
 
+/**
+ * Every rendered code block whose lines do not fit its box unwrapped (the reader would have to
+ * scroll, or, where the site wraps long lines, read a line broken in two).
+ */
+const cutCodeBlocks = (page: Page) =>
+  page.$$eval('pre', (blocks) =>
+    blocks
+      .filter((pre) => pre.getClientRects().length > 0)
+      .map((pre) => {
+        const wrap = pre.style.whiteSpace;
+        pre.style.whiteSpace = 'pre';
+        const widths = { scroll: pre.scrollWidth, client: pre.clientWidth };
+        pre.style.whiteSpace = wrap;
+        return { widths, firstLine: pre.textContent?.split('\n')[0] };
+      })
+      .filter(({ widths }) => widths.scroll > widths.client)
+      .map(({ widths, firstLine }) => `${widths.scroll} > ${widths.client}: ${firstLine}`),
+  );
+
+/** Every shown Copy button that covers a character of its code block; [] when none does. */
+const copyButtonsOverCode = (page: Page) =>
+  page.$$eval('[data-testid="copy-button"]', (buttons) => {
+    const overlaps = (a: DOMRect, b: DOMRect) =>
+      a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    const found: string[] = [];
+    for (const button of buttons) {
+      const box = button.getBoundingClientRect();
+      const pre = button.closest('[data-component-name="CodeBlock/CodeBlock"]')?.querySelector('pre');
+      if (box.width === 0 || !pre) {
+        continue;
+      }
+      const visible = pre.getBoundingClientRect(); // text scrolled out of the block is not shown
+      const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const rect of range.getClientRects()) {
+          if (node.textContent?.trim() && overlaps(rect, visible) && overlaps(rect, box)) {
+            found.push(`${JSON.stringify(node.textContent)} under the button at ${box.x},${box.y}`);
+          }
+        }
+      }
+    }
+    return found;
+  });
+
 /** Opens an operation from the navigation (behind the menu button on a phone), as a reader would. */
 async function goToOperation(page: Page, op: (typeof operations)[number], { phone = false } = {}) {
   if (phone) {
@@ -98,6 +146,8 @@ async function goToOperation(page: Page, op: (typeof operations)[number], { phon
 /** Picks a sample language in the operation's request-samples panel; returns the code shown. */
 async function showSample(page: Page, path: string, label: string) {
   const panel = page.locator('.panel-request-samples').filter({ has: page.getByText(path, { exact: true }) });
+  // The language menu opens below its button: bring the panel to the top first, as a reader scrolls to it.
+  await panel.evaluate((element) => element.scrollIntoView({ block: 'start' }));
   await panel
     .locator('button[aria-haspopup="menu"]')
     .filter({ hasText: /^(TypeScript|cURL)$/ })
@@ -113,7 +163,7 @@ async function showSample(page: Page, path: string, label: string) {
 
 describe('the built site in Chromium', () => {
   it('loads from the local server alone, shows the logo and logs no error', async () => {
-    const site = await openSite({ viewport: { width: 1280, height: 900 } });
+    const site = await openSite({ viewport: { width: 1280, height: 800 } });
     const { page } = site;
     await heading(page, `${spec.info.title} (${spec.info.version})`).waitFor();
     expect(await page.title()).toBe('mindzieStudio Execution API reference');
@@ -126,14 +176,30 @@ describe('the built site in Chromium', () => {
     await page.context().close();
   }, 60_000);
 
-  it('shows every operation with its title, path and both sample tabs', async () => {
-    const site = await openSite({ viewport: { width: 1280, height: 900 } });
+  it("shows every line of the guide's code whole at 1280x800", async () => {
+    const site = await openSite({ viewport: { width: 1280, height: 800 } });
+    const { page } = site;
+    await heading(page, lastGuideSection).waitFor();
+    const shown = await page.locator('[data-component-name="Markdown/Markdown"] pre').count();
+    expect(shown).toBeGreaterThanOrEqual(guideBlocks);
+    expect(await cutCodeBlocks(page)).toEqual([]);
+    await page.locator('a[href="#/section/install-the-sdk"]').first().click();
+    await heading(page, 'Install the SDK').waitFor();
+    await page.screenshot({ path: `${results}docs-guide-desktop.png` });
+    expectNothingOffsiteAndNoErrors(site);
+    await page.context().close();
+  }, 60_000);
+
+  it('shows every operation with its title, path and both sample tabs, every line whole at 1280x800', async () => {
+    const site = await openSite({ viewport: { width: 1280, height: 800 } });
     const { page } = site;
     for (const op of operations) {
       await goToOperation(page, op);
       await page.getByText(op.path, { exact: true }).first().waitFor({ state: 'visible' });
       expect(await showSample(page, op.path, 'cURL'), op.operationId).toBe(curlSample(spec, op));
+      expect(await cutCodeBlocks(page), `${op.operationId} cURL`).toEqual([]);
       expect(await showSample(page, op.path, 'TypeScript'), op.operationId).toBe(samples.get(op.operationId));
+      expect(await cutCodeBlocks(page), `${op.operationId} TypeScript`).toEqual([]);
     }
     await page.screenshot({ path: `${results}docs-operation.png` });
     expectNothingOffsiteAndNoErrors(site);
@@ -160,6 +226,9 @@ describe('the built site in Chromium', () => {
         `${op.operationId} samples panel ${JSON.stringify(box)}`,
       ).toBe(true);
       expect(await overflow(), op.operationId).toBeLessThanOrEqual(0);
+      // Scrolling inside a block is fine; a Copy button over the code is not.
+      await panel.getByTestId('copy-button').filter({ visible: true }).first().waitFor();
+      expect(await copyButtonsOverCode(page), op.operationId).toEqual([]);
     }
     const first = operations[0]!;
     await goToOperation(page, first, { phone: true });
@@ -172,6 +241,29 @@ describe('the built site in Chromium', () => {
     expectNothingOffsiteAndNoErrors(site);
     await page.context().close();
   }, 90_000);
+
+  it('links the SDK reference from the navigation, and it works from the same server alone', async () => {
+    const site = await openSite({ viewport: { width: 1280, height: 800 } });
+    const { page } = site;
+    await page.locator('.menu-item-type-default a[href="#/section/sdk-reference"]').click();
+    await heading(page, 'SDK reference').waitFor();
+    await page.getByRole('link', { name: 'open the SDK reference' }).click();
+    await page.waitForURL(`${server.url}${SDK_REFERENCE_PAGE}`, { waitUntil: 'commit' });
+    await page.getByRole('heading', { name: 'mindzie SDK reference', level: 1, exact: true }).waitFor();
+    await page.getByText('The public API of the TypeScript SDK').waitFor();
+    // The golden path's runAction (@mindzie/poller/node) and an error class, each on its own page.
+    await page.goto(`${server.url}sdk/functions/_mindzie_poller.node.runAction.html`);
+    await page.getByRole('heading', { name: 'Function runAction', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'RunActionToFileOptions' }).first().waitFor();
+    await page.goto(`${server.url}sdk/classes/_mindzie_poller.index.ExecutionFailedError.html`);
+    await page.getByRole('heading', { name: 'Class ExecutionFailedError', level: 1 }).waitFor();
+    await page.screenshot({ path: `${results}docs-sdk-reference.png` });
+    await page.getByRole('link', { name: 'API reference and guide' }).first().click();
+    await page.waitForURL(`${server.url}index.html`, { waitUntil: 'commit' });
+    await heading(page, `${spec.info.title} (${spec.info.version})`).waitFor();
+    expectNothingOffsiteAndNoErrors(site);
+    await page.context().close();
+  }, 60_000);
 
   it('opens every navigation link directly, from a server that rewrites nothing', async () => {
     const site = await openSite({ viewport: { width: 1280, height: 900 } });
@@ -209,9 +301,11 @@ describe('the built site in Chromium', () => {
   }, 600_000);
 });
 
-const guideSections = (
-  readFileSync(new URL('../guide/getting-started.md', import.meta.url), 'utf8').match(/^## /gm) ?? []
-).length;
+const guideSource = readFileSync(new URL('../guide/getting-started.md', import.meta.url), 'utf8');
+const guideSections = (guideSource.match(/^## /gm) ?? []).length;
+const lastGuideSection = [...guideSource.matchAll(/^## (.+)$/gm)].at(-1)?.[1] ?? '';
+const guideBlocks = (readGuide(fileURLToPath(new URL('../guide/', import.meta.url))).markdown.match(/^```\w/gm) ?? [])
+  .length;
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Every link of the navigation (each tag expanded), with its label as shown. */
