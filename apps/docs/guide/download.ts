@@ -1,14 +1,10 @@
 import { createClient } from '@mindzie/client';
 import { downloadPackageToFile } from '@mindzie/client/node';
 
-// node download.mjs <actionExecutionId>: the package of a Completed execution you already have.
-const [executionId] = process.argv.slice(2);
-if (!executionId) {
-  throw new Error('usage: node download.mjs <actionExecutionId>');
-}
-
 const client = createClient.fromEnv();
+
+// The package of an execution that completed earlier (its actionExecutionId, kept when it ran).
 // Saves the ZIP in the current folder under the server's file name; the file appears only
 // when complete, and an existing one is never overwritten (unless overwrite: true).
-const file = await downloadPackageToFile(client, executionId, { directory: '.' });
+const file = await downloadPackageToFile(client, 'e0000000-0000-4000-8000-000000000001', { directory: '.' });
 console.log(`${file.path} (${file.bytes} bytes)`);

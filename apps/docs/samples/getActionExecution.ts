@@ -1,13 +1,9 @@
 import { createClient, NotFoundError } from '@mindzie/client';
 
-// node show.mjs <actionExecutionId>: one execution's status, once. To wait until it ends,
-// use waitForActionExecution from @mindzie/poller.
-const [executionId] = process.argv.slice(2);
-if (!executionId) {
-  throw new Error('usage: node show.mjs <actionExecutionId>');
-}
-
 const client = createClient.fromEnv();
+
+// One execution's status, once (to wait until it ends: waitForActionExecution, @mindzie/poller).
+const executionId = 'e0000000-0000-4000-8000-000000000001';
 try {
   const execution = await client.getActionExecution(executionId);
   console.log(execution.status, execution.dateEnded ?? 'running', execution.notes ?? '');
