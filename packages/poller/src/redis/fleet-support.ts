@@ -146,12 +146,20 @@ export async function stopWorkers(workers: Worker[]): Promise<void> {
   );
 }
 
-/** Who sent the status requests of one execution, in the order they were sent. */
-export function pollersOf(workers: Worker[], executionId: string): Array<{ name: string; at: number }> {
+/**
+ * Who sent the status requests of one execution, in the order they were sent; `throughFleet`:
+ * only those sent while the process's coordinator was connected (not its local polls while Redis was away).
+ */
+export function pollersOf(
+  workers: Worker[],
+  executionId: string,
+  throughFleet = false,
+): Array<{ name: string; at: number }> {
   return workers
     .flatMap((w) => w.events)
     .filter(
-      (e): e is Extract<WorkerEvent, { type: 'request' }> => e.type === 'request' && e.path.endsWith(`/${executionId}`),
+      (e): e is Extract<WorkerEvent, { type: 'request' }> =>
+        e.type === 'request' && e.path.endsWith(`/${executionId}`) && !(throughFleet && e.connected === false),
     )
     .sort((a, b) => a.at - b.at)
     .map(({ name, at }) => ({ name, at }));
