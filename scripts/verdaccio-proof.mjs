@@ -135,7 +135,9 @@ async function main() {
     const peers = released.flatMap((pkg) =>
       Object.entries(pkg.manifest.peerDependencies ?? {}).map(([name, range]) => `${name}@${range}`),
     );
-    const wanted = [...released.map((pkg) => `${pkg.name}@${pkg.version}`), ...peers, '@types/node@20'];
+    // ioredis 6's own .d.ts import redis-errors without its types; the poller README tells users the same.
+    const typesOfPeers = ['@types/node@20', '@types/redis-errors@1'];
+    const wanted = [...released.map((pkg) => `${pkg.name}@${pkg.version}`), ...peers, ...typesOfPeers];
     const env = { ...process.env, npm_config_userconfig: join(work, 'none') }; // no publish token here
     await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...wanted], { cwd: consumer, env });
     for (const pkg of released) {
