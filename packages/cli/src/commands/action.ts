@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { ActionExecution } from '@mindzie/client';
 import {
   checkWaitOptions,
@@ -91,7 +92,9 @@ export async function actionRun(ctx: CommandContext, actionId: string, options: 
     return;
   }
   state.resume = `mindzie execution download ${executionId}`;
-  const saved = await savePackage(ctx, executionId, target, Boolean(options.overwrite));
+  // In a --download folder the file is named by the execution, whatever name the server suggests: two runs, two files.
+  const file = 'directory' in target ? { path: join(target.directory, `${executionId}.zip`) } : target;
+  const saved = await savePackage(ctx, executionId, file, Boolean(options.overwrite));
   output.result(
     { execution, package: saved, ...state.adopted },
     () =>

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { ActionExecution } from '@mindzie/client';
 import { type DownloadedFile, downloadPackageToFile } from '@mindzie/client/node';
 import { waitForActionExecution } from '@mindzie/poller';
@@ -56,7 +57,8 @@ export async function savePackage(
   target: DownloadTarget,
   overwrite: boolean,
 ): Promise<DownloadedFile> {
-  const label = 'path' in target ? target.path : `${executionId}.zip`;
+  // The file's name only: the bar stays one line; where it went is said once it is saved.
+  const label = 'path' in target ? basename(target.path) : `${executionId}.zip`;
   const bar = createDownloadBar(ctx.output, label);
   try {
     return await downloadPackageToFile(ctx.client, executionId, {
