@@ -1,4 +1,4 @@
-import { MindzieError, NetworkError, type RequestDescription, TimeoutError } from './errors.js';
+import { MiddlewareError, MindzieError, NetworkError, type RequestDescription, TimeoutError } from './errors.js';
 import { redactCause, redactText, redactValue } from './internal/redact.js';
 
 /**
@@ -22,6 +22,12 @@ export class Attempt {
   tokenFailed = false;
   /** Set when a download's reader takes the attempt over; it then disposes of it. */
   kept = false;
+  /** Set once the transport was handed the request: from here on, it may have reached the server. */
+  handedOver = false;
+  /** The transport's answer, until a middleware replaced it: its body is released when the attempt fails. */
+  answer: Response | undefined;
+  /** A Node transport's body (undici's stream), read instead of `answer.body` (the download's fast path). */
+  nodeBody: { destroy(): unknown } | undefined;
   private readonly controller = new AbortController();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timedOut = false;
@@ -52,7 +58,7 @@ export class Attempt {
   /** Aborts the attempt with a TimeoutError saying `what` (its timer ran out, or a library's idle timeout). */
   timeOut(what: string): void {
     this.timedOut = true;
-    this.controller.abort(new TimeoutError(`${this.describe()}: ${what}`, { request: this.request }));
+    this.controller.abort(new TimeoutError(`${this.describe()}: ${what}`, { request: this.request, notSent: !this.handedOver }));
   }
 
   disarm(): void {
@@ -65,7 +71,18 @@ export class Attempt {
     this.caller?.removeEventListener('abort', this.onAbort);
   }
 
-  /** A failure of this attempt as thrown: the caller's abort reason, a TimeoutError, an SDK error or a NetworkError. */
+  /** Frees the connection of an answer nobody will read (a failure after the headers arrived). */
+  release(): void {
+    this.nodeBody?.destroy();
+    if (this.answer?.body && !this.answer.bodyUsed) {
+      this.answer.body.cancel().catch(() => {});
+    }
+  }
+
+  /**
+   * A failure of the transport as thrown: the caller's abort reason, a TimeoutError, an SDK error,
+   * or a NetworkError that says whether the request certainly never left (`notSent`).
+   */
   failure(cause: unknown): unknown {
     const { caller, token } = this;
     if (caller?.aborted) {
@@ -79,7 +96,21 @@ export class Attempt {
     }
     const message = `${this.describe()} failed: ${redactText(explain(cause), token)}`;
     const safeCause = token ? redactCause(cause, token) : cause;
-    return new NetworkError(message, { request: this.request, cause: safeCause });
+    const notSent = !this.handedOver || neverLeft(cause);
+    return new NetworkError(message, { request: this.request, cause: safeCause, notSent });
+  }
+
+  /**
+   * A failure out of openapi-fetch: the transport's (already an SDK error, see `failure`), the
+   * caller's abort, the timer's, or a middleware's own error, wrapped as MiddlewareError (never retried).
+   */
+  outcome(cause: unknown): unknown {
+    if (this.caller?.aborted || this.timedOut || cause instanceof MindzieError) {
+      return this.failure(cause);
+    }
+    const what = redactText(String((cause as Error)?.message ?? cause), this.token);
+    const message = `${this.describe()}: a middleware failed ${this.handedOver ? 'after' : 'before'} sending: ${what}`;
+    return new MiddlewareError(message, { request: this.request, cause, notSent: !this.handedOver });
   }
 
   /** `GET /api/…`: how every message names the request (never the host, never a header). */
@@ -105,9 +136,17 @@ function explain(cause: unknown): string {
   return [(cause as Error)?.message ?? cause, inner?.message].filter(Boolean).join(': ');
 }
 
-/** The init key that hands a call's attempt to the middleware (openapi-fetch copies unknown keys onto the Request). */
-export const ATTEMPT = 'mindzieAttempt';
+/** Failures that happen before a byte of the request is written: refused, DNS, TLS handshake (Node, undici, Bun). */
+const NOT_SENT_CODES = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL|UND_ERR_CONNECT_TIMEOUT|ConnectionRefused)$/;
+const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
 
-/** The attempt a request belongs to, when the task client sent it (not for the raw client's requests). */
-export const attemptOf = (request: Request): Attempt | undefined =>
-  (request as Request & { [ATTEMPT]?: Attempt })[ATTEMPT];
+/** Whether `cause` (or the error inside it: fetch wraps undici's) says the connection was never made. */
+function neverLeft(cause: unknown): boolean {
+  for (let error = cause, depth = 0; error && depth < 3; error = (error as { cause?: unknown }).cause, depth++) {
+    const code = String((error as { code?: unknown }).code ?? '');
+    if (NOT_SENT_CODES.test(code) || TLS_CODES.test(code)) {
+      return true;
+    }
+  }
+  return false;
+}

@@ -1,7 +1,7 @@
 // The task client: openapi-fetch's typed client for the contract, one task method per row of
 // OPERATIONS, and the client's behaviour as middleware (auth, errors) around each attempt.
 import createOpenApiClient, { type Middleware } from 'openapi-fetch';
-import { ATTEMPT, Attempt } from './attempt.js';
+import { Attempt } from './attempt.js';
 import { ApiError, NotFoundError } from './errors.js';
 import type { components, paths } from './generated/openapi.js';
 import { check, checkGuid, isObject } from './internal/checks.js';
@@ -9,6 +9,7 @@ import { filenameFromContentDisposition } from './internal/content-disposition.j
 import { guardedBody } from './internal/guarded-body.js';
 import { authMiddleware } from './middleware/auth.js';
 import { errorsMiddleware } from './middleware/errors.js';
+import { AttemptMiddleware } from './middleware/per-attempt.js';
 import { OPERATIONS, type Operation, type OperationId, PROJECT_PATH } from './operations.js';
 import { type ClientOptions, checkRequestOptions, type RequestOptions, resolveOptions } from './options.js';
 import { withRetries } from './retry.js';
@@ -56,16 +57,27 @@ export interface PackageHead {
   attempt: Attempt;
   filename: string;
   size: number | undefined;
+  /** Retries of the call's budget not spent on getting these headers: what is left for a cut body. */
+  retriesLeft: number;
 }
 
-type AttemptFetch = (request: Request, attempt: Attempt) => Promise<Response>;
+/** Sends one attempt's request; the task client's default is the `fetch` of its options. */
+export type Transport = (request: Request, attempt: Attempt) => Promise<Response>;
 
-/** For `@mindzie/client/node` only: the client's own download operation with another `fetch` for its attempts. */
-export const clientInternals = new WeakMap<MindzieClient, ClientInternals>();
-interface ClientInternals {
-  customFetch: boolean;
-  downloadHead(id: string, options: RequestOptions | undefined, fetch: AttemptFetch): Promise<PackageHead>;
+/** How `@mindzie/client/node` asks for a download: its transport (unless the user gave `fetch`), extra headers. */
+export interface DownloadRoute {
+  /** Used only when the client was given no `fetch`: the user's `fetch` is the user's transport. */
+  transport?: Transport | undefined;
+  /** A resume's `Range` and `If-Range`. */
+  headers?: Record<string, string> | undefined;
 }
+
+/**
+ * The client's own download operation, for `@mindzie/client/node` (a symbol: not part of the typed
+ * surface). A client this package did not make lacks it; downloads then use `downloadPackage`.
+ */
+export const openDownload = Symbol('openDownload');
+export type DownloadOpener = (id: string, options: RequestOptions | undefined, route: DownloadRoute) => Promise<PackageHead>;
 
 /** The 404 reason that means "no execution yet" on the last-execution endpoint. */
 const NO_EXECUTION_YET: components['schemas']['ActionError']['error'] = "Can't find action";
@@ -75,10 +87,11 @@ function createClientFromOptions(options: ClientOptions): MindzieClient {
   const settings = resolveOptions(options, VERSION);
   const { origin, basePath, fetch, headers } = settings;
   const api = createOpenApiClient<paths>({ baseUrl: origin + basePath, fetch, headers });
-  api.use(authMiddleware(settings.token), errorsMiddleware);
+  /** The user's middleware (`use`), given to openapi-fetch per attempt after the client's own auth and errors. */
+  const used: Middleware[] = [];
 
   // The attempt's signal goes to fetch, not into openapi-fetch's Request: one derived signal less per call.
-  const sendWithSignal: AttemptFetch = (request, attempt) => fetch(request, { signal: attempt.signal });
+  const sendWithSignal: Transport = (request, attempt) => fetch(request, { signal: attempt.signal });
 
   /** One call: every argument checked, then attempts through openapi-fetch, retried where safe. */
   const call = async (operationId: OperationId, id: string, options?: RequestOptions, extra: CallExtra = {}) => {
@@ -92,27 +105,42 @@ function createClientFromOptions(options: ClientOptions): MindzieClient {
     const init = {
       params: { path: { tenantId, projectId, [idName]: id } },
       body,
-      headers: options?.headers,
-      parseAs: operation.read === 'stream' ? 'stream' : 'text',
+      headers: extra.headers ? { ...options?.headers, ...extra.headers } : options?.headers,
+      // Every body is read here, not by openapi-fetch: a failure while reading it is the transport's, never a middleware's.
+      parseAs: 'stream',
     };
     const maxRetries = operation.unsafe ? 0 : (options?.maxRetries ?? settings.maxRetries);
     const timeoutMs = options?.timeoutMs ?? settings.timeoutMs;
-    const send = extra.fetch ?? sendWithSignal;
+    const send = extra.transport ?? sendWithSignal;
     return withRetries(maxRetries, caller, async (number) => {
       caller?.throwIfAborted();
       const request = { method: operation.method, path };
       const attempt = new Attempt({ request, operationId, number, caller, timeoutMs });
+      const listeners = new AttemptMiddleware({ operationId, number });
+      // The transport's failures become SDK errors here; anything else openapi-fetch throws is a middleware's.
+      const fetch = async (request: Request) => {
+        attempt.handedOver = true;
+        try {
+          attempt.answer = await send(request, attempt);
+          return attempt.answer;
+        } catch (cause) {
+          throw attempt.failure(cause);
+        }
+      };
+      const middleware = [authMiddleware(settings.token, attempt), errorsMiddleware(attempt), ...listeners.wrap(used)];
       try {
         // The row is checked against `paths` (operations.ts); openapi-fetch cannot type a path chosen at run time.
-        const fetch = (request: Request) => send(request, attempt);
         const method = operation.method.toLowerCase() as 'get';
-        const answer = await api.request(method, path as never, { ...init, fetch, [ATTEMPT]: attempt } as never);
-        return readSuccess(operation, answer.response as Response, answer.data, attempt, id);
+        const answer = await api.request(method, path as never, { ...init, fetch, middleware } as never);
+        await listeners.settle({ response: answer.response });
+        return await readSuccess(operation, answer.response as Response, attempt, id, maxRetries - number);
       } catch (caught) {
+        await listeners.settle({ error: caught });
         // A token provider's own failure goes to the caller as it is.
-        throw attempt.tokenFailed && !attempt.signal.aborted ? caught : attempt.failure(caught);
+        throw attempt.tokenFailed && !attempt.signal.aborted ? caught : attempt.outcome(caught);
       } finally {
         if (!attempt.kept) {
+          attempt.release();
           attempt.dispose();
         }
       }
@@ -124,6 +152,11 @@ function createClientFromOptions(options: ClientOptions): MindzieClient {
     (id: string, options?: RequestOptions) =>
       call(operationId, id, options) as Promise<T>;
   const lastExecution = task<ActionExecution>('getLastActionExecution');
+  const fetchGiven = options.fetch !== undefined;
+  const download: DownloadOpener = (id, options, route) => {
+    const transport = fetchGiven ? undefined : route.transport;
+    return call('downloadActionExecutionPackage', id, options, { transport, headers: route.headers }) as Promise<PackageHead>;
+  };
   const client: MindzieClient = {
     executeAction: task('executeAction'),
     listActionExecutions: task('listActionExecutions'),
@@ -136,19 +169,26 @@ function createClientFromOptions(options: ClientOptions): MindzieClient {
       }),
     getActionExecution: task('getActionExecution'),
     downloadPackage: async (executionId, options) => {
-      const head = (await call('downloadActionExecutionPackage', executionId, options)) as PackageHead;
+      const head = await download(executionId, options, {});
       return { stream: guardedBody(head.response, head.size, head.attempt), filename: head.filename, size: head.size };
     },
     executeBlock: (id, body, options) => call('executeBlock', id, options, { body }) as Promise<BlockExecution>,
     getBlockResults: task('getBlockResults'),
-    use: (...middleware) => api.use(...middleware),
-    eject: (...middleware) => api.eject(...middleware),
+    use: (...middleware) => {
+      checkMiddleware(middleware);
+      used.push(...middleware.filter(Boolean));
+    },
+    eject: (...middleware) => {
+      for (const one of middleware) {
+        const at = used.indexOf(one);
+        if (at !== -1) {
+          used.splice(at, 1);
+        }
+      }
+    },
   };
-  clientInternals.set(client, {
-    customFetch: options.fetch !== undefined,
-    downloadHead: (id, options, fetch) =>
-      call('downloadActionExecutionPackage', id, options, { fetch }) as Promise<PackageHead>,
-  });
+  // Not enumerable: a wrapper made with `{ ...client, downloadPackage }` must not inherit it (its downloads use its own).
+  Object.defineProperty(client, openDownload, { value: download });
   return client;
 }
 
@@ -174,15 +214,30 @@ export const createClient: typeof createClientFromOptions & { fromEnv: typeof fr
 
 interface CallExtra {
   body?: BlockExecuteRequest | undefined;
-  fetch?: AttemptFetch | undefined;
+  transport?: Transport | undefined;
+  headers?: Record<string, string> | undefined;
+}
+
+/** As openapi-fetch's `use` checks what it is given (per-attempt middleware skips that check). */
+function checkMiddleware(list: unknown[]): void {
+  for (const m of list) {
+    if (m && (!isObject(m) || !('onRequest' in m || 'onResponse' in m || 'onError' in m))) {
+      throw new Error('Middleware must be an object with one of `onRequest()`, `onResponse() or `onError()`');
+    }
+  }
 }
 
 /** A success answer as the task method returns it: parsed JSON (its `items` for a list), or a package head. */
-function readSuccess(operation: Operation, response: Response, data: unknown, attempt: Attempt, id: string): unknown {
+async function readSuccess(operation: Operation, response: Response, attempt: Attempt, id: string, retriesLeft: number) {
   if (operation.read === 'stream') {
-    return packageHead(response, attempt, id);
+    return packageHead(response, attempt, id, retriesLeft);
   }
-  const text = typeof data === 'string' ? data : '';
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (cause) {
+    throw attempt.failure(cause); // the answer was cut: a NetworkError
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -207,16 +262,22 @@ function unexpected(response: Response, attempt: Attempt, body: unknown): ApiErr
 }
 
 /** Once the headers arrived: file name and size; the body's reader takes the attempt (timer off until it reads). */
-function packageHead(response: Response, attempt: Attempt, executionId: string): PackageHead {
+function packageHead(response: Response, attempt: Attempt, executionId: string, retriesLeft: number): PackageHead {
   attempt.kept = true;
   attempt.disarm();
+  if (response !== attempt.answer) {
+    // A middleware replaced the answer: its body is the one to read; the transport's is released.
+    attempt.release();
+    attempt.answer = response;
+    attempt.nodeBody = undefined;
+  }
   const { headers } = response;
   const length = headers.get('Content-Length');
   // With a content encoding, Content-Length counts the encoded bytes, not the ones the body yields.
   const identity = /^(identity)?$/i.test(headers.get('Content-Encoding') ?? '');
   const size = length && /^\d+$/.test(length) && identity ? Number(length) : undefined;
   const filename = filenameFromContentDisposition(headers.get('Content-Disposition'), `${executionId}.zip`);
-  return { response, attempt, filename, size };
+  return { response, attempt, filename, size, retriesLeft };
 }
 
 /** The body of execute-block, checked before anything is sent (openapi-fetch serialises it). */

@@ -44,6 +44,7 @@ describe('errors', () => {
       message: 'reset',
       method: 'GET',
       path: request.path,
+      notSent: false,
     });
     expect(new InvalidArgumentError('blockId', 'bad').toJSON()).toMatchObject({
       name: 'InvalidArgumentError',

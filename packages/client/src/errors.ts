@@ -129,6 +129,28 @@ export class ServerError extends ApiError {
 /** The request never got an HTTP answer: DNS, refused or reset connection, a cut stream. */
 export class NetworkError extends MindzieError {
   override name = 'NetworkError';
+  /**
+   * True when the request certainly never left this machine (connection refused, DNS, TLS
+   * handshake, aborted before sending): the server cannot have acted on it. False: it may have.
+   */
+  declare readonly notSent: boolean;
+  constructor(message: string, options: { request?: RequestDescription; cause?: unknown; notSent?: boolean } = {}) {
+    super(message, options);
+    this.notSent = options.notSent ?? false;
+  }
+}
+
+/**
+ * A middleware (yours, added with `use`) threw: its error is `cause`. Never retried. `notSent`
+ * says it threw before the request left (in `onRequest`): the server cannot have acted on it.
+ */
+export class MiddlewareError extends MindzieError {
+  override name = 'MiddlewareError';
+  declare readonly notSent: boolean;
+  constructor(message: string, options: { request: RequestDescription; cause: unknown; notSent: boolean }) {
+    super(message, options);
+    this.notSent = options.notSent;
+  }
 }
 
 /** The request (or a wait) ran past its time limit. */

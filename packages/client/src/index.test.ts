@@ -14,6 +14,7 @@ const API = [
   'ApiError',
   'ConfigurationError',
   'InvalidArgumentError',
+  'MiddlewareError',
   'MindzieError',
   'NetworkError',
   'NotFoundError',

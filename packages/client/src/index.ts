@@ -14,6 +14,7 @@ export {
   blockExecutionStatusValues,
   executionErrorErrorValues,
 } from './generated/openapi.js';
+export type { AttemptInfo, AttemptParams } from './middleware/per-attempt.js';
 export type { ClientOptions, RequestOptions } from './options.js';
 export type { ConnectionSettings, Environment, FromEnvOptions } from './settings.js';
 export { connectionSettings, resolveConnectionSettings } from './settings.js';

@@ -87,7 +87,7 @@ describe('tracingMiddleware', () => {
     const [span] = exporter.getFinishedSpans();
     expect(span?.status.code).toBe(2);
     expect(span?.events.map((event) => event.name)).toEqual(['exception']);
-    expect(span?.attributes['error.type']).toBe('TypeError');
+    expect(span?.attributes['error.type']).toBe('NetworkError');
     expect(JSON.stringify(span?.events)).not.toContain(sandbox.token);
   });
 });

@@ -2,8 +2,8 @@
 // `@opentelemetry/api` is an optional peer dependency: only this entry loads it.
 import { type Attributes, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import type { Middleware } from 'openapi-fetch';
-import { attemptOf } from './attempt.js';
 import { redactText } from './internal/redact.js';
+import type { AttemptParams } from './middleware/per-attempt.js';
 import { VERSION } from './version.js';
 
 export interface TracingOptions {
@@ -15,7 +15,8 @@ export interface TracingOptions {
  * Middleware for `client.use(…)`: a CLIENT span per attempt (a retry is a span of its own, with
  * `http.request.resend_count`), child of whatever span is active where the call was made, with
  * the HTTP semantic-convention attributes and `mindzie.operation_id`. Failures set the span's
- * status and record the exception, the token masked. No header is recorded.
+ * status and record the exception, the token masked. No header is recorded. Every span ends: the
+ * task client tells each middleware how an attempt ended, even when a later one answered or threw.
  */
 export function tracingMiddleware(options: TracingOptions = {}): Middleware {
   const tracer = options.tracer ?? trace.getTracer('@mindzie/client', VERSION);
@@ -29,9 +30,10 @@ export function tracingMiddleware(options: TracingOptions = {}): Middleware {
     }
   };
   return {
-    onRequest({ request, schemaPath, id }) {
+    onRequest(params) {
+      // `attempt`: which call and try, given by the task client beside openapi-fetch's params (not by the raw client).
+      const { request, schemaPath, id, attempt } = params as AttemptParams;
       const url = new URL(request.url);
-      const attempt = attemptOf(request);
       const attributes: Attributes = {
         'http.request.method': request.method,
         'url.full': url.origin + url.pathname,

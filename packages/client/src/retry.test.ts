@@ -7,8 +7,8 @@ import {
   MAX_RETRY_AFTER_MS,
   RETRYABLE_STATUSES,
   retryDelayMs,
-  sleep,
 } from './retry.js';
+import { sleep } from './internal/sleep.js';
 
 const request = { method: 'GET', path: '/api/x' };
 const apiError = (status: number) => new ApiError('x', { status, body: '', request });

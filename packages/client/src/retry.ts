@@ -1,5 +1,6 @@
 // Retries of calls that are safe to repeat: backoff with jitter, or what Retry-After asks for.
 import { ApiError, NetworkError } from './errors.js';
+import { sleep } from './internal/sleep.js';
 
 /** Statuses worth another try of a safe request: the server or a proxy may answer differently. */
 export const RETRYABLE_STATUSES: readonly number[] = [408, 429, 500, 502, 503, 504];
@@ -25,21 +26,6 @@ export function retryDelayMs(attempt: number, retryAfterMs: number | undefined, 
   const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
   return Math.round((ceiling * (1 + random())) / 2);
 }
-
-/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-export const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
-  new Promise((resolve, reject) => {
-    signal?.throwIfAborted(); // rejects the promise
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort);
-  });
 
 /**
  * Runs `run(0)`, `run(1)`, … until one succeeds, one fails with an error not worth another

@@ -1,15 +1,15 @@
 // The bearer token, asked for each attempt (a string, or a provider for tokens that expire).
 import type { Middleware } from 'openapi-fetch';
-import { attemptOf } from '../attempt.js';
+import type { Attempt } from '../attempt.js';
 
 /**
- * Sets `Authorization: Bearer …` on every attempt. A provider that hangs does not hold up the
- * attempt's abort or timeout: the wait is raced against the attempt's signal. A provider's own
- * failure is marked on the attempt, so that it reaches the caller as it is, never retried.
+ * Sets `Authorization: Bearer …` on every attempt (the task client makes one per attempt; the raw
+ * client one for all, without `attempt`). A provider that hangs does not hold up the attempt's
+ * abort or timeout: the wait is raced against the attempt's signal. A provider's own failure is
+ * marked on the attempt, so that it reaches the caller as it is, never retried.
  */
-export const authMiddleware = (token: () => string | Promise<string>): Middleware => ({
+export const authMiddleware = (token: () => string | Promise<string>, attempt?: Attempt): Middleware => ({
   async onRequest({ request }) {
-    const attempt = attemptOf(request);
     if (attempt) {
       attempt.sent = request;
     }

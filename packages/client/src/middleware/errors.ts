@@ -1,6 +1,6 @@
 // Answers the operation does not treat as success → the SDK's error tree, the token masked.
 import type { Middleware } from 'openapi-fetch';
-import { attemptOf } from '../attempt.js';
+import type { Attempt } from '../attempt.js';
 import type { NotFoundReason, RequestDescription } from '../errors.js';
 import { ApiError, NotFoundError, RateLimitError, ServerError, UnauthorizedError } from '../errors.js';
 import { actionErrorErrorValues, blockErrorErrorValues, executionErrorErrorValues } from '../generated/openapi.js';
@@ -14,17 +14,54 @@ const NOT_FOUND_REASONS: readonly string[] = [
 ];
 const CLASSES: Record<number, typeof ApiError> = { 401: UnauthorizedError, 429: RateLimitError };
 
-/** Throws the typed error for every status outside 2xx; its body is read, parsed and masked. */
-export const errorsMiddleware: Middleware = {
-  async onResponse({ request, response }) {
+/** How much of an error body is read (a proxy's error page can be megabytes); the rest is discarded. */
+export const ERROR_BODY_CAP_BYTES = 64 * 1024;
+
+/** Throws the typed error for every status outside 2xx; its body is read (up to the cap), parsed and masked. */
+export const errorsMiddleware = (attempt: Attempt): Middleware => ({
+  async onResponse({ response }) {
     if (response.ok) {
       return undefined;
     }
-    const secret = request.headers.get('Authorization')?.replace(/^Bearer /, '');
-    const described = attemptOf(request)?.request ?? { method: request.method, path: new URL(request.url).pathname };
-    throw errorFromResponse(response, parseBody(await response.text()), described, secret);
+    let text: string;
+    try {
+      text = await readCapped(response, ERROR_BODY_CAP_BYTES);
+    } catch (cause) {
+      throw attempt.failure(cause); // the error answer was cut: a NetworkError (retried where safe)
+    }
+    throw errorFromResponse(response, parseBody(text), attempt.request, attempt.token);
   },
-};
+});
+
+/** The body's first `cap` bytes as text; the stream is cancelled after them, which frees the connection. */
+async function readCapped(response: Response, cap: number): Promise<string> {
+  if (!response.body) {
+    return '';
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  try {
+    while (bytes < cap) {
+      const { done, value } = await reader.read();
+      if (done) {
+        break;
+      }
+      chunks.push(value);
+      bytes += value.byteLength;
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  const all = new Uint8Array(bytes);
+  let at = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  // A multi-byte character cut at the cap decodes as U+FFFD.
+  return new TextDecoder().decode(all.subarray(0, cap));
+}
 
 /** An error body: JSON when it parses, otherwise the text (the 401 body is free text). */
 function parseBody(text: string): unknown {

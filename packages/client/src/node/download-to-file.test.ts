@@ -209,12 +209,23 @@ describe.each(paths)('downloadPackageToFile through %s', (_, transport) => {
     expect(NotFoundError).toBeDefined();
   });
 
+  it('creates a missing folder and its parents (as mkdir -p), for directory and for path', async () => {
+    const body = randomPackage(100);
+    const client = await serve({ body, disposition });
+    const byDirectory = await downloadPackageToFile(client, ids.executionId, { directory: join(dir, 'a', 'b') });
+    expect(byDirectory.path).toBe(join(dir, 'a', 'b', `${ids.executionId}.zip`));
+    const byPath = await downloadPackageToFile(client, ids.executionId, { path: join(dir, 'c', 'd', 'x.zip') });
+    expect((await readFile(byPath.path)).equals(body)).toBe(true);
+  });
+
   it('checks its arguments before sending anything', async () => {
     const client = await serve({ body: randomPackage(10), disposition });
+    const aFile = join(root, 'a-file');
+    await writeFile(aFile, 'not a folder');
     const cases: [() => Promise<unknown>, string][] = [
       [() => downloadPackageToFile(client, 'nope', { directory: dir }), 'executionId'],
-      [() => downloadPackageToFile(client, ids.executionId, { directory: join(dir, 'missing') }), 'directory'],
-      [() => downloadPackageToFile(client, ids.executionId, { path: join(dir, 'missing', 'x.zip') }), 'path'],
+      [() => downloadPackageToFile(client, ids.executionId, { directory: aFile }), 'directory'],
+      [() => downloadPackageToFile(client, ids.executionId, { path: join(aFile, 'x.zip') }), 'path'],
       [() => downloadPackageToFile(client, ids.executionId, { path: join(dir, 'x.zip'), directory: dir }), 'path'],
       [() => downloadPackageToFile(client, ids.executionId, { directory: dir, onProgress: 5 as never }), 'onProgress'],
     ];

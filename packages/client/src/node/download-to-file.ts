@@ -1,27 +1,34 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, open, unlinkSync, type WriteStream } from 'node:fs';
-import { link, rename, stat, unlink } from 'node:fs/promises';
+import { createWriteStream, unlinkSync, type WriteStream } from 'node:fs';
+import { link, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeWebStream } from 'node:stream/web';
-import { promisify } from 'node:util';
-import { clientInternals, type MindzieClient } from '../client.js';
+import { type DownloadOpener, type MindzieClient, openDownload } from '../client.js';
 import { InvalidArgumentError, MindzieError, NetworkError } from '../errors.js';
 import { safeFilename } from '../internal/content-disposition.js';
+import { guardedBody } from '../internal/guarded-body.js';
+import { sleep } from '../internal/sleep.js';
 import type { RequestOptions } from '../options.js';
-import { downloadBodies, undiciFetch } from './undici-fetch.js';
+import { isRetryable, retryDelayMs } from '../retry.js';
+import { type Resume, resumeFrom, validatorOf } from './resume.js';
+import { undiciTransport } from './undici-fetch.js';
 
 export interface DownloadToFileOptions {
-  /** Folder to save into, under the server's file name (default: the current directory). */
+  /** Folder to save into, under the server's file name (default: the current directory; created if missing). */
   directory?: string;
-  /** Exact file to write instead (then `directory` must be left out). */
+  /** Exact file to write instead (then `directory` must be left out); its folder is created if missing. */
   path?: string;
   /** Replace an existing file (default false: an existing file is an InvalidArgumentError). */
   overwrite?: boolean;
   signal?: AbortSignal;
   /** Wait for the response headers, then the idle time allowed between chunks (see ClientOptions.timeoutMs). */
   timeoutMs?: number;
+  /** Retries for the whole download: failed requests and cut bodies together (default: the client's). */
+  maxRetries?: number;
+  /** `fsync` the file before it is renamed into place and its folder after (default true; see the README). */
+  fsync?: boolean;
   /** Called as the bytes go to the file, with the bytes so far and the announced total, if any. */
   onProgress?: (bytesWritten: number, totalBytes: number | undefined) => void;
 }
@@ -37,19 +44,22 @@ export interface DownloadedFile {
 const WRITE_BUFFER_BYTES = 1024 * 1024;
 
 /**
- * Saves an execution's ZIP package to a file, atomically: the bytes go to a temporary file in the
- * target folder, renamed into place only when the whole body arrived with the announced size. On
- * any failure (network, timeout, abort, size mismatch, disk) the temporary file is removed. The
- * server's file name is reduced to one path segment, so it cannot escape the folder. Unless the
- * client has its own `fetch`, the request goes out through undici (client.ts's token, middleware,
- * timeouts, retries and errors all apply) and its body is piped into the file.
+ * Saves an execution's ZIP package to a file, whole or not at all: the bytes go to a temporary
+ * `.part` file in the target folder, renamed into place only when the whole body arrived with the
+ * announced size (then synced to disk). A body cut short is asked for again within the retry
+ * budget: the rest of it (`Range` + `If-Range`) when the server offered ranges with a validator,
+ * otherwise the whole package. On any final failure (network, timeout, abort, size mismatch, disk)
+ * the temporary file is removed; one left by a killed process is removed by the next download into
+ * that folder. The server's file name is reduced to one path segment, so it cannot escape the folder.
+ * The request goes through the client's transport: the `fetch` it was given, or else (on Node)
+ * undici on the process's global dispatcher; the client's token, middleware, timeouts and errors apply.
  */
 export async function downloadPackageToFile(
   client: MindzieClient,
   executionId: string,
   options: DownloadToFileOptions = {},
 ): Promise<DownloadedFile> {
-  const { overwrite = false, onProgress } = options;
+  const { overwrite = false, onProgress, fsync = true, signal } = options;
   if (options.path !== undefined && options.directory !== undefined) {
     throw invalid('path', 'pass either path or directory, not both');
   }
@@ -58,36 +68,84 @@ export async function downloadPackageToFile(
   }
   const explicit = options.path === undefined ? undefined : resolve(checkString('path', options.path));
   const directory = explicit ? dirname(explicit) : resolve(checkString('directory', options.directory ?? '.'));
-  await assertDirectory(explicit ? 'path' : 'directory', directory);
+  await ensureDirectory(explicit ? 'path' : 'directory', directory);
   if (explicit && !overwrite) {
     await assertAbsent(explicit);
   }
+  await removeStaleParts(directory);
 
-  const source = await openPackage(client, executionId, { signal: options.signal, timeoutMs: options.timeoutMs });
-  const temp = join(directory, `.${safeFilename(source.filename) || 'package'}.${randomBytes(6).toString('hex')}.part`);
+  const request: RequestOptions = { signal, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries };
+  let source = await openPackage(client, executionId, request, undefined);
+  const temp = join(directory, tempName(source.filename));
+  const target = explicit ?? fileIn(directory, source.filename, `${executionId}.zip`);
   let file: WriteStream | undefined;
+  let retries = 0;
+  trackUnfinished(temp);
   try {
-    const target = explicit ?? fileIn(directory, source.filename, `${executionId}.zip`);
     if (!overwrite) {
       await assertAbsent(target);
     }
-    // A plain descriptor, not a FileHandle: a FileHandle's stream allocates a promise per write.
-    const fd = await openFile(temp, 'wx');
-    trackUnfinished(temp);
-    file = createWriteStream(temp, { fd, highWaterMark: WRITE_BUFFER_BYTES });
-    const counter = countBytes(source.body, source.size, onProgress);
-    await pipeline(source.body, file).catch((error) => {
-      // The disk's errors and the progress callback's pass as they are; the body's become the SDK's.
-      const own = error === counter.callbackError || typeof (error as { syscall?: unknown }).syscall === 'string';
-      throw own ? error : source.failure(error, counter.bytes);
-    });
-    if (source.size !== undefined && counter.bytes !== source.size) {
-      throw new NetworkError(`The package has ${counter.bytes} bytes but Content-Length announced ${source.size}`);
+    // The first answer's validator: what a resumed body must still be (If-Range), or none.
+    let resume: Resume | undefined = validatorOf(source);
+    for (let append = false; ; ) {
+      // A fresh stream per body: 'wx' creates the file (never another's), 'r+' continues it, 'w' starts over.
+      const start = append ? (await stat(temp)).size : 0;
+      file = createWriteStream(temp, {
+        flags: retries === 0 ? 'wx' : append ? 'r+' : 'w',
+        start,
+        highWaterMark: WRITE_BUFFER_BYTES,
+      });
+      const counter = countBytes(source.body, source.size, start, onProgress);
+      try {
+        await pipeline(source.body, file).catch((error) => {
+          // The disk's errors and the progress callback's pass as they are; the body's become the SDK's.
+          const own = error === counter.callbackError || typeof (error as { syscall?: unknown }).syscall === 'string';
+          throw own ? error : source.failure(error, counter.bytes);
+        });
+        if (source.size !== undefined && counter.bytes !== source.size) {
+          throw new NetworkError(`The package has ${counter.bytes} bytes but Content-Length announced ${source.size}`);
+        }
+        break;
+      } catch (error) {
+        source.body.on('error', () => {}).destroy(); // stops the download when the failure is ours (disk, callback)
+        await finished(file.destroy()).catch(() => {}); // closed: its size on disk is final
+        source.dispose();
+        if (!isRetryable(error) || signal?.aborted || source.retriesLeft === 0) {
+          throw error;
+        }
+        await sleep(retryDelayMs(retries, undefined) ?? 0, signal);
+        retries += 1;
+        const onDisk = (await stat(temp)).size;
+        const ranged = resume && onDisk > 0 ? { ...resume, from: onDisk } : undefined;
+        const retry = { ...request, maxRetries: source.retriesLeft - 1 };
+        source = await openPackage(client, executionId, retry, ranged);
+        // Continue only on a 206 for exactly the missing bytes of the same package; else start over.
+        append = ranged !== undefined && resumeFrom(source, ranged);
+        if (ranged && !append && source.status === 206) {
+          source.dispose();
+          source.body.destroy();
+          resume = undefined; // the server's ranges cannot be trusted: the next try asks for everything
+          source = await openPackage(client, executionId, { ...retry, maxRetries: source.retriesLeft }, undefined);
+        }
+        if (!append) {
+          resume = validatorOf(source);
+        }
+      }
+    }
+    const bytes = (await stat(temp)).size;
+    if (resume?.size !== undefined && bytes !== resume.size) {
+      throw new NetworkError(`The package has ${bytes} bytes but Content-Length announced ${resume.size}`);
+    }
+    if (fsync) {
+      await syncPath(temp); // the bytes on disk before the name points at them
     }
     await commit(temp, target, overwrite);
-    return { path: target, bytes: counter.bytes, filename: basename(target) };
+    if (fsync) {
+      await syncPath(directory).catch(() => {}); // the new name itself (a folder cannot be opened to sync on Windows)
+    }
+    return { path: target, bytes, filename: basename(target) };
   } catch (error) {
-    source.body.on('error', () => {}).destroy(); // stops the download when the failure is ours (disk, callback)
+    source.body.on('error', () => {}).destroy();
     if (file && !file.closed) {
       await finished(file.destroy()).catch(() => {}); // closed before it is removed
     }
@@ -100,25 +158,38 @@ export async function downloadPackageToFile(
 }
 
 /** A package whose headers arrived: its body as a Node stream, and how a failure of that body reads. */
-interface PackageSource {
+export interface PackageSource {
   filename: string;
   size: number | undefined;
+  status: number;
+  headers: Headers | undefined;
   body: Readable;
+  /** Retries left in the call's budget after these headers. */
+  retriesLeft: number;
   /** The error to reject with when the body failed with `cause` after `bytes` bytes. */
   failure(cause: unknown, bytes: number): unknown;
   dispose(): void;
 }
 
-async function openPackage(client: MindzieClient, id: string, options: RequestOptions): Promise<PackageSource> {
-  const internals = clientInternals.get(client);
-  if (!internals || internals.customFetch) {
-    // A custom fetch, or a client this package did not make: its guarded web stream (its errors are the SDK's).
+async function openPackage(
+  client: MindzieClient,
+  id: string,
+  options: RequestOptions,
+  range: (Resume & { from: number }) | undefined,
+): Promise<PackageSource> {
+  const headers = range && { Range: `bytes=${range.from}-`, 'If-Range': range.validator };
+  const opener = (client as { [openDownload]?: DownloadOpener })[openDownload];
+  if (!opener) {
+    // A client this package did not make: its guarded web stream (its errors are the SDK's), no ranges.
     const { stream, filename, size } = await client.downloadPackage(id, options);
-    return { filename, size, body: fromWeb(stream), failure: (cause) => cause, dispose: () => {} };
+    const body = fromWeb(stream);
+    const retriesLeft = options.maxRetries ?? 0;
+    return { filename, size, status: 200, headers: undefined, body, retriesLeft, failure: (c) => c, dispose() {} };
   }
-  const { response, attempt, filename, size } = await internals.downloadHead(id, options, undiciFetch);
-  // A middleware that replaced the response leaves undici's body unclaimed: then read the response's.
-  const body = downloadBodies.get(attempt) ?? fromWeb(response.body ?? new Blob().stream());
+  const head = await opener(id, options, { transport: undiciTransport(), headers });
+  const { response, attempt, filename, size, retriesLeft } = head;
+  // undici's Node stream, or the fetch body guarded as downloadPackage guards it (idle timeout, size, SDK errors).
+  const body = (attempt.nodeBody as Readable | undefined) ?? fromWeb(guardedBody(response, size, attempt));
   const failure = (cause: unknown, bytes: number) => {
     // undici's idle timeout (not counting time the file writes hold the body paused) is the attempt's.
     if ((cause as { code?: unknown })?.code === 'UND_ERR_BODY_TIMEOUT') {
@@ -126,25 +197,38 @@ async function openPackage(client: MindzieClient, id: string, options: RequestOp
     }
     return attempt.failure(cause);
   };
-  return { filename, size, body, failure, dispose: () => attempt.dispose() };
+  const { status, headers: responseHeaders } = response;
+  return { filename, size, status, headers: responseHeaders, body, retriesLeft, failure, dispose: () => attempt.dispose() };
 }
 
-const openFile = promisify(open);
 const fromWeb = (stream: ReadableStream<Uint8Array>) => Readable.fromWeb(stream as NodeWebStream<Uint8Array>);
+
+/** Flushes a file's (or a folder's) data to the disk. */
+async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
 
 /** What `countBytes` counted, and the progress callback's own failure (passed to the caller as it is). */
 type Counter = { bytes: number; callbackError?: unknown };
 
 /**
- * Counts the bytes on their way to the file, reports progress, and stops a body longer than
- * announced. A 'data' listener beside the pipeline, not a Transform in it: one stream hop less per chunk.
+ * Counts the bytes of one body on their way to the file, reports progress (from `before`, the bytes
+ * already saved), and stops a body longer than announced. A 'data' listener beside the pipeline, not
+ * a Transform in it: one stream hop less per chunk.
  */
 function countBytes(
   body: Readable,
   size: number | undefined,
+  before: number,
   onProgress: DownloadToFileOptions['onProgress'],
 ): Counter {
   const counter: Counter = { bytes: 0 };
+  const total = size === undefined ? undefined : before + size;
   body.on('data', (chunk: Buffer) => {
     counter.bytes += chunk.byteLength;
     if (size !== undefined && counter.bytes > size) {
@@ -152,13 +236,43 @@ function countBytes(
       return;
     }
     try {
-      onProgress?.(counter.bytes, size);
+      onProgress?.(before + counter.bytes, total);
     } catch (error) {
       counter.callbackError = error;
       body.destroy(error as Error);
     }
   });
   return counter;
+}
+
+/**
+ * A temporary file's name: hidden, this process's id in it, `.part` at the end. A process killed
+ * mid-download (SIGKILL, or SIGINT/SIGTERM with the default handling) leaves it behind; the next
+ * download into the folder removes it once that process is gone. No signal handler is installed:
+ * the process's own signal handling stays the application's.
+ */
+const tempName = (filename: string) =>
+  `.${safeFilename(filename) || 'package'}.${process.pid}.${randomBytes(6).toString('hex')}.part`;
+const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{12}\.part$/;
+
+/** Removes the `.part` files of downloads whose process no longer runs (on this machine). */
+async function removeStaleParts(directory: string): Promise<void> {
+  const names = await readdir(directory).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(TEMP_NAME.exec(name)?.[1]);
+    if (pid && !isRunning(pid)) {
+      await unlink(join(directory, name)).catch(() => {}); // another download may have removed it first
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by another user
+  }
 }
 
 /**
@@ -218,10 +332,14 @@ function fileIn(directory: string, suggested: string, fallback: string): string 
   return target;
 }
 
-async function assertDirectory(argument: string, directory: string): Promise<void> {
-  const info = await stat(directory).catch(() => undefined);
-  if (!info?.isDirectory()) {
-    throw invalid(argument, `${directory} is not an existing directory`);
+/** Creates the folder and its parents when missing (as `mkdir -p`); a file in the way is an InvalidArgumentError. */
+async function ensureDirectory(argument: string, directory: string): Promise<void> {
+  const failed = await mkdir(directory, { recursive: true }).then(
+    () => undefined,
+    (error: NodeJS.ErrnoException) => error.code ?? error.message,
+  );
+  if (failed !== undefined) {
+    throw invalid(argument, `${directory} is not a directory and cannot be created (${failed})`);
   }
 }
 

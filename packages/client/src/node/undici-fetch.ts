@@ -1,26 +1,37 @@
-// A download's attempts go out through undici's `request` (llhttp parses every answer), handed to
-// openapi-fetch as its `fetch`: token, middleware, retries and error mapping stay the client's.
-import type { Readable } from 'node:stream';
-import { Agent, type Dispatcher, interceptors, request } from 'undici';
+// A download's attempts on Node go out through undici's `request` (llhttp parses every answer) on
+// the process's global dispatcher (`setGlobalDispatcher`: a proxy agent, a custom Agent), handed to
+// openapi-fetch as its `fetch`: token, middleware, retries and error mapping stay the client's. The
+// body stays a Node stream (`attempt.nodeBody`), so the bytes never pass through web streams.
+import { Readable } from 'node:stream';
+import { type Dispatcher, getGlobalDispatcher, interceptors, request } from 'undici';
 import type { Attempt } from '../attempt.js';
+import type { Transport } from '../client.js';
 
 /** As many hops as fetch follows. */
 const MAX_REDIRECTIONS = 20;
 
-let agent: Dispatcher | undefined;
-/** One keep-alive agent for all downloads, following redirects undici's way (credentials dropped across origins). */
-const downloads = (): Dispatcher =>
-  (agent ??= new Agent().compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS })));
-
-/** The body of each download attempt that succeeded, for the reader that pipes it into the file. */
-export const downloadBodies = new WeakMap<Attempt, Readable>();
+/**
+ * The undici transport on the user's global dispatcher, following redirects undici's way (credentials
+ * dropped across origins); `undefined` where that cannot work: a runtime whose `undici` cannot compose
+ * interceptors (Bun's built-in one), or a global dispatcher from elsewhere without `compose`. The
+ * download then goes through the runtime's `fetch`, which honours the same dispatcher where it has one.
+ */
+export function undiciTransport(): Transport | undefined {
+  const global = typeof getGlobalDispatcher === 'function' ? getGlobalDispatcher() : undefined;
+  if (typeof request !== 'function' || typeof interceptors?.redirect !== 'function' || !global?.compose) {
+    return undefined;
+  }
+  // Composed per download, not kept: the user may set another global dispatcher at any time.
+  const dispatcher = global.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS }));
+  return (req, attempt) => send(req, attempt, dispatcher);
+}
 
 /**
  * Sends `req` with undici and answers a fetch `Response` carrying the status and headers. An error
- * answer carries its (small) body for the error mapping; a success keeps undici's Node stream
- * aside (`downloadBodies`), so the bytes never pass through web streams.
+ * answer carries its body as a web stream for the error mapping (which reads up to a cap); a
+ * success keeps undici's Node stream on the attempt for the reader that pipes it into the file.
  */
-export async function undiciFetch(req: Request, attempt: Attempt): Promise<Response> {
+async function send(req: Request, attempt: Attempt, dispatcher: Dispatcher): Promise<Response> {
   const headers: Record<string, string> = Object.fromEntries(req.headers);
   // The bytes as stored: what Content-Length counts, nothing to decode.
   headers['accept-encoding'] = 'identity';
@@ -28,7 +39,7 @@ export async function undiciFetch(req: Request, attempt: Attempt): Promise<Respo
     method: req.method as Dispatcher.HttpMethod,
     headers,
     signal: attempt.signal,
-    dispatcher: downloads(),
+    dispatcher,
     // The attempt's own timer covers the wait for the headers; undici's idle timer covers the body.
     headersTimeout: 0,
     bodyTimeout: attempt.timeoutMs,
@@ -41,8 +52,8 @@ export async function undiciFetch(req: Request, attempt: Attempt): Promise<Respo
   }
   const init = { status: answer.statusCode, headers: responseHeaders };
   if (answer.statusCode < 200 || answer.statusCode > 299) {
-    return new Response((await answer.body.text()) || null, init);
+    return new Response(Readable.toWeb(answer.body) as ReadableStream<Uint8Array>, init);
   }
-  downloadBodies.set(attempt, answer.body);
+  attempt.nodeBody = answer.body;
   return new Response(null, init);
 }
