@@ -1,5 +1,7 @@
 // Small human formats for durations, sizes and rates.
 
+import { parseServerTime } from './server-time.js';
+
 export function formatDuration(ms: number): string {
   if (ms < 0) {
     ms = 0;
@@ -38,6 +40,6 @@ export function durationBetween(start: string | null | undefined, end: string | 
   if (!start || !end) {
     return undefined;
   }
-  const ms = Date.parse(end) - Date.parse(start);
+  const ms = parseServerTime(end) - parseServerTime(start);
   return Number.isFinite(ms) ? ms : undefined;
 }

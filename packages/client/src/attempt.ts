@@ -58,7 +58,9 @@ export class Attempt {
   /** Aborts the attempt with a TimeoutError saying `what` (its timer ran out, or a library's idle timeout). */
   timeOut(what: string): void {
     this.timedOut = true;
-    this.controller.abort(new TimeoutError(`${this.describe()}: ${what}`, { request: this.request, notSent: !this.handedOver }));
+    this.controller.abort(
+      new TimeoutError(`${this.describe()}: ${what}`, { request: this.request, notSent: !this.handedOver }),
+    );
   }
 
   disarm(): void {
@@ -137,7 +139,8 @@ function explain(cause: unknown): string {
 }
 
 /** Failures that happen before a byte of the request is written: refused, DNS, TLS handshake (Node, undici, Bun). */
-const NOT_SENT_CODES = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL|UND_ERR_CONNECT_TIMEOUT|ConnectionRefused)$/;
+const NOT_SENT_CODES =
+  /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL|UND_ERR_CONNECT_TIMEOUT|ConnectionRefused)$/;
 const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
 
 /** Whether `cause` (or the error inside it: fetch wraps undici's) says the connection was never made. */

@@ -77,7 +77,11 @@ export interface DownloadRoute {
  * surface). A client this package did not make lacks it; downloads then use `downloadPackage`.
  */
 export const openDownload = Symbol('openDownload');
-export type DownloadOpener = (id: string, options: RequestOptions | undefined, route: DownloadRoute) => Promise<PackageHead>;
+export type DownloadOpener = (
+  id: string,
+  options: RequestOptions | undefined,
+  route: DownloadRoute,
+) => Promise<PackageHead>;
 
 /** The 404 reason that means "no execution yet" on the last-execution endpoint. */
 const NO_EXECUTION_YET: components['schemas']['ActionError']['error'] = "Can't find action";
@@ -106,7 +110,7 @@ function createClientFromOptions(options: ClientOptions): MindzieClient {
       params: { path: { tenantId, projectId, [idName]: id } },
       body,
       headers: extra.headers ? { ...options?.headers, ...extra.headers } : options?.headers,
-      // Every body is read here, not by openapi-fetch: a failure while reading it is the transport's, never a middleware's.
+      // Every body is read here, not by openapi-fetch: a failure reading it is the transport's, never a middleware's.
       parseAs: 'stream',
     };
     const maxRetries = operation.unsafe ? 0 : (options?.maxRetries ?? settings.maxRetries);
@@ -155,7 +159,10 @@ function createClientFromOptions(options: ClientOptions): MindzieClient {
   const fetchGiven = options.fetch !== undefined;
   const download: DownloadOpener = (id, options, route) => {
     const transport = fetchGiven ? undefined : route.transport;
-    return call('downloadActionExecutionPackage', id, options, { transport, headers: route.headers }) as Promise<PackageHead>;
+    return call('downloadActionExecutionPackage', id, options, {
+      transport,
+      headers: route.headers,
+    }) as Promise<PackageHead>;
   };
   const client: MindzieClient = {
     executeAction: task('executeAction'),
@@ -187,7 +194,7 @@ function createClientFromOptions(options: ClientOptions): MindzieClient {
       }
     },
   };
-  // Not enumerable: a wrapper made with `{ ...client, downloadPackage }` must not inherit it (its downloads use its own).
+  // Not enumerable: a wrapper made with `{ ...client, downloadPackage }` must not inherit it (it downloads its way).
   Object.defineProperty(client, openDownload, { value: download });
   return client;
 }
@@ -228,7 +235,13 @@ function checkMiddleware(list: unknown[]): void {
 }
 
 /** A success answer as the task method returns it: parsed JSON (its `items` for a list), or a package head. */
-async function readSuccess(operation: Operation, response: Response, attempt: Attempt, id: string, retriesLeft: number) {
+async function readSuccess(
+  operation: Operation,
+  response: Response,
+  attempt: Attempt,
+  id: string,
+  retriesLeft: number,
+) {
   if (operation.read === 'stream') {
     return packageHead(response, attempt, id, retriesLeft);
   }

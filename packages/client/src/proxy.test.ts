@@ -8,12 +8,14 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProxy } from 'proxy';
-import { EnvHttpProxyAgent } from 'undici';
+import { EnvHttpProxyAgent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from './index.js';
 import { downloadPackageToFile } from './node.js';
 import { sendJson, serversPerTest } from './test-support/http-server.js';
 import { anExecution, ids, TOKEN } from './test-support/ids.js';
+import { startRangeServer } from './test-support/range-server.js';
+import { buildZip } from './test-support/zip.js';
 
 const { serve, track } = serversPerTest();
 
@@ -115,5 +117,36 @@ describe("behind an HTTP proxy (undici's EnvHttpProxyAgent as the dispatcher of 
     const { run } = await serverAndClient();
     await run();
     expect(proxy.seen).toEqual([]);
+  });
+});
+
+describe('behind an HTTP proxy set for the whole process (setGlobalDispatcher(new EnvHttpProxyAgent()))', () => {
+  it('the download goes through the proxy too, and a body cut on the way is finished', async () => {
+    const proxy = await startProxy();
+    proxyEnvironment({ HTTP_PROXY: proxy.url, NO_PROXY: '' });
+    const previous = getGlobalDispatcher();
+    const dispatcher = new EnvHttpProxyAgent();
+    setGlobalDispatcher(dispatcher);
+    try {
+      const body = buildZip({ 'results.csv': Buffer.alloc(1024 * 1024, 'r') });
+      const server = await startRangeServer({ body, ranges: true, cuts: 1 });
+      track(server);
+      folder = await mkdtemp(join(tmpdir(), 'mindzie-proxy-'));
+      // No fetch option: the client's own transport, on the process's dispatcher.
+      const client = createClient({
+        baseUrl: server.url,
+        token: TOKEN,
+        tenantId: ids.tenantId,
+        projectId: ids.projectId,
+      });
+      const saved = await downloadPackageToFile(client, ids.executionId, { directory: folder });
+      expect((await readFile(saved.path)).equals(body)).toBe(true);
+      expect(server.requests.map((r) => r.headers.range)).toEqual([undefined, expect.stringMatching(/^bytes=\d+-$/)]);
+      // The first tunnel was cut with the body; the resume needed a new one: the proxy opened both.
+      expect(proxy.seen.filter((s) => s.method === 'CONNECT' && s.target === new URL(server.url).host)).toHaveLength(2);
+    } finally {
+      setGlobalDispatcher(previous);
+      await dispatcher.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, InvalidArgumentError, NetworkError, NotFoundError, TimeoutError } from './errors.js';
+import { sleep } from './internal/sleep.js';
 import {
   BASE_DELAY_MS,
   isRetryable,
@@ -8,7 +9,6 @@ import {
   RETRYABLE_STATUSES,
   retryDelayMs,
 } from './retry.js';
-import { sleep } from './internal/sleep.js';
 
 const request = { method: 'GET', path: '/api/x' };
 const apiError = (status: number) => new ApiError('x', { status, body: '', request });

@@ -151,15 +151,21 @@ export class ExecutionNotCreatedError<
   E extends ActionExecution | BlockExecution = ActionExecution | BlockExecution,
 > extends ExecuteAnswerLostError<E> {
   override name = 'ExecutionNotCreatedError';
-  constructor(lost: LostAnswer<E>) {
+  /** True when execute never left this machine (refused, DNS, TLS, a middleware's onRequest): certainly not created. */
+  declare readonly notSent: boolean;
+  constructor(lost: LostAnswer<E>, notSent = false) {
     super(
-      `Execute of ${describeTarget(lost.target)} got no usable answer (${causeText(lost.cause)}), ` +
-        `and no new execution appeared in its ${historyName(lost)} for ${seconds(lost.lookedForMs)} ` +
-        `(${describeLastSeen(lost.lastSeenBefore)}): it was most likely not created, ` +
-        'and it is reasonable to run it again.',
+      notSent
+        ? `Execute of ${describeTarget(lost.target)} was never sent (${causeText(lost.cause)}): ` +
+            'no execution was created, and it is safe to run it again.'
+        : `Execute of ${describeTarget(lost.target)} got no usable answer (${causeText(lost.cause)}), ` +
+            `and no new execution appeared in its ${historyName(lost)} for ${seconds(lost.lookedForMs)} ` +
+            `(${describeLastSeen(lost.lastSeenBefore)}): it was most likely not created, ` +
+            'and it is reasonable to run it again.',
       lost,
       { next: runAgainStep(lost.target) },
     );
+    this.notSent = notSent;
   }
 }
 

@@ -12,7 +12,7 @@ import {
   UnsupportedError,
 } from './errors.js';
 import type { Executable } from './executables.js';
-import { leavesOutcomeUnknown } from './failures.js';
+import { leavesOutcomeUnknown, wasNotSent } from './failures.js';
 import { describeTarget, type LostAnswer } from './lost-answer.js';
 import { checkStep, withNextStep } from './next-step.js';
 import { findLostExecution, type ReconcileOptions, resolveReconcile } from './reconcile.js';
@@ -53,10 +53,12 @@ export function checkStartOptions(client: MindzieClient, options: StartOptions):
 }
 
 /**
- * Executes once. If execute's outcome is unknown (network error, timeout, 5xx, 429, an unreadable
- * 2xx), searches the executions listed: one new execution is adopted; none rejects with
- * ExecutionNotCreatedError; two or more, an unreadable list, or a server that keeps none reject
- * with ExecuteOutcomeUnknownError. `executeSignal` may end execute itself (runAction's deadline).
+ * Executes once. If execute was never sent (refused, DNS, TLS, a middleware's onRequest), rejects
+ * with ExecutionNotCreatedError at once. If its outcome is unknown (a reset, a timeout after sending,
+ * 5xx, 429, an unreadable 2xx, a middleware throwing in onResponse), searches the executions
+ * listed: one new execution is adopted; none rejects with ExecutionNotCreatedError; two or more, an
+ * unreadable list, or a server that keeps none reject with ExecuteOutcomeUnknownError.
+ * `executeSignal` may end execute itself (runAction's deadline).
  */
 export async function executeOnce<E extends ActionExecution | BlockExecution>(
   client: MindzieClient,
@@ -83,11 +85,15 @@ export async function executeOnce<E extends ActionExecution | BlockExecution>(
   try {
     execution = await executable.execute(executeSignal);
   } catch (cause) {
+    const lastSeenBefore = before === undefined || before === 'unsupported' ? undefined : before.lastSeen;
+    if (wasNotSent(cause)) {
+      // Nothing left this machine: nothing can have been created, and there is nothing to search for.
+      throw new ExecutionNotCreatedError({ target, cause, lastSeenBefore, sentAt, lookedForMs: 0 }, true);
+    }
     if (!leavesOutcomeUnknown(cause)) {
       // Refused (400, 401, 404): nothing was created. The deadline: execute may have arrived.
       throw executeSignal?.aborted ? withNextStep(cause, checkStep(target, { historyKept })) : cause;
     }
-    const lastSeenBefore = before === undefined || before === 'unsupported' ? undefined : before.lastSeen;
     const lost: LostAnswer<E> = { target, cause, lastSeenBefore, sentAt, lookedForMs: 0 };
     if (!reconcile || before === undefined) {
       throw new ExecuteOutcomeUnknownError(lost, 'reconcile-off');

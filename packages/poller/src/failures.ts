@@ -1,6 +1,6 @@
 // Which failures are worth another try, and which leave an execute's outcome unknown. Decided
 // by the client's error classes and fields only, never by how the client produced them.
-import { ApiError, NetworkError } from '@mindzie/client';
+import { ApiError, MiddlewareError, NetworkError } from '@mindzie/client';
 import { WaitTimeoutError } from './errors.js';
 
 /**
@@ -36,5 +36,14 @@ export function isTransient(error: unknown): boolean {
  * the server refused it: nothing was created.)
  */
 export function leavesOutcomeUnknown(error: unknown): boolean {
-  return isTransient(error);
+  // A middleware that threw after the request left (in onResponse): the server may have acted on it.
+  return isTransient(error) || (error instanceof MiddlewareError && !error.notSent);
+}
+
+/**
+ * The request certainly never left this machine (connection refused, DNS, TLS, a middleware's
+ * onRequest, the timer before sending): the server cannot have created anything.
+ */
+export function wasNotSent(error: unknown): boolean {
+  return (error instanceof NetworkError || error instanceof MiddlewareError) && error.notSent;
 }

@@ -6,6 +6,7 @@ import type { ActionExecution, BlockExecution, RequestOptions } from '@mindzie/c
 import { InvalidArgumentError } from '@mindzie/client';
 import { isTransient } from './failures.js';
 import { executionIdOf, startedAtOf } from './lost-answer.js';
+import { parseServerTime } from './server-time.js';
 
 /** Reads every execution the server lists for what was executed. */
 export type ReadExecutions<E> = (options: RequestOptions) => Promise<E[]>;
@@ -77,7 +78,7 @@ export function candidatesIn<E extends ActionExecution | BlockExecution>(
   clockSkewMs: number,
 ): E[] {
   const seen = before.lastSeen;
-  const seenAt = seen ? Date.parse(startedAtOf(seen)) : -Infinity;
+  const seenAt = seen ? parseServerTime(startedAtOf(seen)) : -Infinity;
   const seenId = seen ? executionIdOf(seen).toLowerCase() : undefined;
   const earliest = before.sentAt - clockSkewMs;
   return items.filter((e) => {
@@ -88,7 +89,7 @@ export function candidatesIn<E extends ActionExecution | BlockExecution>(
     if (id.toLowerCase() === seenId || before.seenIds?.has(id.toLowerCase())) {
       return false;
     }
-    const started = Date.parse(startedAtOf(e));
+    const started = parseServerTime(startedAtOf(e));
     // Both comparisons fail for an unparseable date: such an entry is never adopted.
     return started >= seenAt && started >= earliest;
   });

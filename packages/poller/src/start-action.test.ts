@@ -1,7 +1,8 @@
 // A lost execute answer, against the sandbox's fault injection: `phase: "after"` is the case
 // where execute ran and its answer was lost; `before` the case where it never ran.
 import { readdir } from 'node:fs/promises';
-import { type ActionExecution, NotFoundError } from '@mindzie/client';
+import { createServer } from 'node:net';
+import { type ActionExecution, createClient, MiddlewareError, NetworkError, NotFoundError } from '@mindzie/client';
 import { describe, expect, it } from 'vitest';
 import { ExecuteAnswerLostError, ExecuteOutcomeUnknownError, ExecutionNotCreatedError } from './errors.js';
 import { runAction } from './node.js';
@@ -83,6 +84,45 @@ describe('runAction when execute created nothing', () => {
     expect(executes()).toHaveLength(1);
     expect(historyReads().length).toBeGreaterThanOrEqual(2);
     expect(env.sandbox.admin.requests({ operationId: 'getActionExecution' })).toHaveLength(0);
+  });
+
+  it.each([
+    ['a middleware throws in onRequest', 'middleware'],
+    ['the connection is refused', 'refused'],
+  ] as const)('says "not created" at once, searching nothing, when execute was never sent: %s', async (_, how) => {
+    const { baseUrl, token, tenantId, projectId } = env.sandbox;
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedOrigin = `http://127.0.0.1:${(closed.address() as { port: number }).port}`;
+    await new Promise((resolve) => closed.close(resolve)); // a port where nothing listens
+    const isExecute = (request: Request) => request.url.includes('/action/execute/');
+    const client = createClient({
+      baseUrl,
+      token,
+      tenantId,
+      projectId,
+      fetch: (request, init) =>
+        fetch(
+          how === 'refused' && isExecute(request)
+            ? new Request(request.url.replace(baseUrl, closedOrigin), request)
+            : request,
+          init,
+        ),
+    });
+    client.use({
+      onRequest: ({ request }) => {
+        if (how === 'middleware' && isExecute(request)) {
+          throw new TypeError('my middleware broke');
+        }
+      },
+    });
+    const error = await runAction(client, action('Daily sales report'), { ...quick, reconcile }).catch((e) => e);
+    expect(error).toBeInstanceOf(ExecutionNotCreatedError);
+    expect(error).toMatchObject({ notSent: true, lookedForMs: 0, executionCreated: false, safeToRunAgain: true });
+    expect(error.message).toMatch(/was never sent .*: no execution was created/);
+    expect(error.cause).toBeInstanceOf(how === 'refused' ? NetworkError : MiddlewareError);
+    expect(executes()).toHaveLength(0);
+    expect(historyReads()).toHaveLength(0);
   });
 
   it('passes on a refused execute (404) at once, without searching', async () => {

@@ -2,6 +2,7 @@ import type { components } from '@mindzie/client';
 import Table from 'cli-table3';
 import { durationBetween, formatDuration } from '../format.js';
 import type { Colors } from '../output.js';
+import { parseServerTime } from '../server-time.js';
 import { colorStatus } from './status-line.js';
 import { plainTable, visibleWidth, widest, wrap } from './width.js';
 
@@ -16,7 +17,7 @@ export function formatTimestamp(iso: string | null | undefined): string {
   if (!iso) {
     return '—';
   }
-  const date = new Date(iso);
+  const date = new Date(parseServerTime(iso));
   return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 19).replace('T', ' ')}Z`;
 }
 

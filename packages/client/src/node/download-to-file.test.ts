@@ -387,4 +387,44 @@ describe('downloadPackageToFile in a process that exits mid-download', () => {
     expect([status, stderr]).toEqual([130, '']);
     expect(await readdir(dir)).toEqual([]);
   });
+
+  it('a process ended by SIGTERM leaves its .part file, which the next download into the folder removes', async () => {
+    server = await startPackageServer({ body: randomPackage(4 * 1024 * 1024), disposition, fault: 'stall-midway' });
+    const dist = (file: string) => JSON.stringify(fileURLToPath(new URL(`../../dist/${file}`, import.meta.url)));
+    // A library user's script: no signal handler of its own, so SIGTERM ends it at once (no 'exit' event).
+    const script = `
+      import { createClient } from ${dist('index.js')};
+      import { downloadPackageToFile } from ${dist('node.js')};
+      const client = createClient({
+        baseUrl: ${JSON.stringify(server.url)},
+        token: 'secret-token',
+        tenantId: ${JSON.stringify(ids.tenantId)},
+        projectId: ${JSON.stringify(ids.projectId)},
+      });
+      let told = false;
+      await downloadPackageToFile(client, ${JSON.stringify(ids.executionId)}, {
+        directory: ${JSON.stringify(dir)},
+        onProgress: () => told || (told = process.stdout.write('writing\\n')),
+      });
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    child.kill('SIGTERM');
+    const signal = await new Promise((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+    expect(signal).toBe('SIGTERM');
+    const left = await readdir(dir);
+    expect(left).toEqual([
+      expect.stringMatching(new RegExp(`^\\.${ids.executionId}\\.zip\\.${child.pid}\\.[0-9a-f]{12}\\.part$`)),
+    ]);
+    await server.close();
+    server = await startPackageServer({ body: randomPackage(1024), disposition });
+    const client = createClient({
+      baseUrl: server.url,
+      token: TOKEN,
+      tenantId: ids.tenantId,
+      projectId: ids.projectId,
+    });
+    await downloadPackageToFile(client, ids.executionId, { directory: dir });
+    expect(await readdir(dir)).toEqual([`${ids.executionId}.zip`]);
+  });
 });

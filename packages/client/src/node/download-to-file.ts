@@ -3,7 +3,7 @@ import { createWriteStream, unlinkSync, type WriteStream } from 'node:fs';
 import { link, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 import { type DownloadOpener, type MindzieClient, openDownload } from '../client.js';
 import { InvalidArgumentError, MindzieError, NetworkError } from '../errors.js';
@@ -97,7 +97,7 @@ export async function downloadPackageToFile(
       });
       const counter = countBytes(source.body, source.size, start, onProgress);
       try {
-        await pipeline(source.body, file).catch((error) => {
+        await save(source.body, file).catch((error) => {
           // The disk's errors and the progress callback's pass as they are; the body's become the SDK's.
           const own = error === counter.callbackError || typeof (error as { syscall?: unknown }).syscall === 'string';
           throw own ? error : source.failure(error, counter.bytes);
@@ -108,7 +108,9 @@ export async function downloadPackageToFile(
         break;
       } catch (error) {
         source.body.on('error', () => {}).destroy(); // stops the download when the failure is ours (disk, callback)
-        await finished(file.destroy()).catch(() => {}); // closed: its size on disk is final
+        if (!file.closed) {
+          await finished(file.destroy()).catch(() => {}); // closed: its size on disk is final
+        }
         source.dispose();
         if (!isRetryable(error) || signal?.aborted || source.retriesLeft === 0) {
           throw error;
@@ -198,7 +200,38 @@ async function openPackage(
     return attempt.failure(cause);
   };
   const { status, headers: responseHeaders } = response;
-  return { filename, size, status, headers: responseHeaders, body, retriesLeft, failure, dispose: () => attempt.dispose() };
+  return {
+    filename,
+    size,
+    status,
+    headers: responseHeaders,
+    body,
+    retriesLeft,
+    failure,
+    dispose: () => attempt.dispose(),
+  };
+}
+
+/**
+ * Pipes a body into the file, settling once the file is closed. Unlike `pipeline`, a body that fails
+ * still has what it delivered written (so a resume continues after it); the body's error, or the
+ * disk's, is the rejection.
+ */
+function save(body: Readable, file: WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let failure: unknown;
+    body.once('error', (error) => {
+      failure ??= error;
+      body.unpipe(file);
+      file.end();
+    });
+    file.once('error', (error) => {
+      failure ??= error;
+      body.destroy();
+    });
+    file.once('close', () => (failure === undefined ? resolve() : reject(failure)));
+    body.pipe(file);
+  });
 }
 
 const fromWeb = (stream: ReadableStream<Uint8Array>) => Readable.fromWeb(stream as NodeWebStream<Uint8Array>);

@@ -37,5 +37,7 @@ export function resumeFrom(answer: Answer, range: Resume & { from: number }): bo
   const [first, last, total] = match.slice(1).map(Number) as [number, number, number];
   const sameSize = range.size === undefined || total === range.size;
   const length = last - first + 1;
-  return first === range.from && last === total - 1 && sameSize && (answer.size === undefined || answer.size === length);
+  return (
+    first === range.from && last === total - 1 && sameSize && (answer.size === undefined || answer.size === length)
+  );
 }
