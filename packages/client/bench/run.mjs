@@ -18,6 +18,8 @@ const ROUNDS = Number(process.env.ROUNDS ?? 10);
 const PACKAGE_MIB = Number(process.env.PACKAGE_MIB ?? 1024);
 const RUNS = Number(process.env.RUNS ?? 6);
 const CURL = '/usr/bin/curl';
+/** The client from before a change, built into bench/.baseline/dist (BENCHMARKS.md says how), when present. */
+const BASELINE = process.env.BASELINE ?? '.baseline/dist';
 const here = new URL('.', import.meta.url).pathname;
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -43,6 +45,9 @@ try {
     await overhead(slowServer.baseUrl, 'loopback, answered after 1 ms', 1.05);
   }
   await download();
+  if (!process.env.ONLY || process.env.ONLY.includes('cut')) {
+    await cutDownloads();
+  }
 } finally {
   server.child.kill();
   slowServer.child.kill();
@@ -130,6 +135,14 @@ async function download() {
   };
   const contenders = {
     'downloadPackageToFile (undici)': () => runNode(['save-package.mjs', baseUrl, dir], `${executionId}.zip`),
+    'downloadPackageToFile (no fsync)': () =>
+      runNode(['save-package.mjs', baseUrl, dir, 'undici', '../dist', 'nofsync'], `${executionId}.zip`),
+    ...(existsSync(join(here, BASELINE, 'node.js'))
+      ? {
+          'client before (BASELINE)': () =>
+            runNode(['save-package.mjs', baseUrl, dir, 'undici', `./${BASELINE}`], `${executionId}.zip`),
+        }
+      : {}),
     'downloadPackageToFile (fetch given)': () =>
       runNode(['save-package.mjs', baseUrl, dir, 'fetch'], `${executionId}.zip`),
     'bare undici request to file': () => runNode(['undici-to-file.mjs', packageUrl, dir], 'undici.zip'),
@@ -190,6 +203,15 @@ async function download() {
     );
   }
   console.log(`  goal: peak RSS of downloadPackageToFile <= 140 MiB, throughput >= 0.8x curl`);
+  const ratio = (a, b) => (results[a] && results[b] ? `${(speed(a) / speed(b)).toFixed(3)}x` : 'not run');
+  const [fsynced, unsynced, before] = [
+    'downloadPackageToFile (undici)',
+    'downloadPackageToFile (no fsync)',
+    'client before (BASELINE)',
+  ];
+  console.log(`  ratio no fsync / client before:        ${ratio(unsynced, before)} (goal >= 0.95x)`);
+  console.log(`  ratio fsync (default) / no fsync:      ${ratio(fsynced, unsynced)}`);
+  console.log(`  ratio fsync (default) / client before: ${ratio(fsynced, before)}`);
   if (results['curl -o']) {
     console.log(
       `  ratio downloadPackageToFile (undici) / curl:       ` +
@@ -203,6 +225,40 @@ async function download() {
     }
   } else {
     console.log(`  curl: not found at ${CURL}, no curl baseline`);
+  }
+}
+
+/**
+ * A package cut at half its bytes once, then finished: with ranges (Range + If-Range, a 206 for the
+ * rest) and without (the whole package again). Figure: package bytes the server handed to the
+ * kernel (an upper bound of what the client read) over the package's size.
+ */
+async function cutDownloads() {
+  console.log(`A ${PACKAGE_MIB} MiB download cut at 50 % once, each in a fresh process (server-side bytes / size)`);
+  for (const [how, ranges, goal] of [
+    ['resumed (server offers ranges)', '1', 1.05],
+    ['restarted (no ranges)', '0', 2.05],
+  ]) {
+    const cutServer = await startServer({ PACKAGE_MIB: String(PACKAGE_MIB), CUT: '1', RANGES: ranges });
+    const dir = mkdtempSync(join(tmpdir(), 'mindzie-bench-cut-'));
+    try {
+      const result = spawnSync(process.execPath, [join(here, 'save-package.mjs'), cutServer.baseUrl, dir], {
+        encoding: 'utf8',
+      });
+      if (result.status !== 0 || statSync(join(dir, `${executionId}.zip`)).size !== PACKAGE_MIB * 2 ** 20) {
+        throw new Error(`cut download (${how}) failed: ${result.stderr}`);
+      }
+      const stats = await (await fetch(`${cutServer.baseUrl}/stats`)).json();
+      const ratio = stats.bodyBytesSent / (PACKAGE_MIB * 2 ** 20);
+      const { maxRssMiB } = JSON.parse(result.stdout);
+      console.log(
+        `  ${how.padEnd(32)} ${ratio.toFixed(3)}x the size in ${stats.packageAnswers} answers ` +
+          `(goal <= ${goal}x), peak RSS ${maxRssMiB.toFixed(1)} MiB`,
+      );
+    } finally {
+      cutServer.child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 

@@ -1,12 +1,13 @@
 // One download to disk in a fresh process, so its peak RSS is the download's alone.
 // Prints { seconds, bytes, maxRssMiB, baselineRssMiB, userCpu, systemCpu, minorFaults } as JSON.
-// With a third argument `fetch`, the client is given `fetch` (so the download goes through
-// fetch and web streams, not undici's request).
+// Arguments: BASE_URL DIRECTORY [undici|fetch] [DIST] [fsync|nofsync]. `fetch`: the client is given
+// `fetch` (web streams, not undici's request). DIST: the build to load (default ../dist; the client
+// from before a change: bench/.baseline/dist). `nofsync`: `fsync: false` (a client that knows it).
 import { performance } from 'node:perf_hooks';
-import { createClient } from '../dist/index.js';
-import { downloadPackageToFile } from '../dist/node.js';
 
-const [baseUrl, directory, via] = process.argv.slice(2);
+const [baseUrl, directory, via = 'undici', dist = '../dist', sync = 'fsync'] = process.argv.slice(2);
+const { createClient } = await import(`${dist}/index.js`);
+const { downloadPackageToFile } = await import(`${dist}/node.js`);
 const baselineRssMiB = process.resourceUsage().maxRSS / 1024; // after loading the client, before downloading
 const client = createClient({
   baseUrl,
@@ -19,6 +20,7 @@ const started = performance.now();
 const saved = await downloadPackageToFile(client, '11111111-2222-3333-4444-555555555555', {
   directory,
   overwrite: true,
+  ...(sync === 'nofsync' ? { fsync: false } : {}),
 });
 const seconds = (performance.now() - started) / 1000;
 console.log(
