@@ -4,7 +4,7 @@
 // (build, lint, `changeset publish`) into a throw-away Verdaccio; then, in an empty folder,
 // plain `npm install` of every public package from it, and checks of what was installed:
 // no `workspace:` range, internal dependencies at the published versions, every `exports`
-// entry by ESM import and CJS require on Node 20, 22 and 24, Bun and Deno, tsc (nodenext and
+// entry by ESM import and CJS require on Node 20, 22, 24 and 26, Bun and Deno, tsc (nodenext and
 // bundler) against the published types, the `mindzie` and `mindzie-sandbox` bins, and real
 // runs (CLI; client + poller on each runtime) against the published sandbox.
 // Run by the test command (scripts/test-all.mjs). KEEP_PROOF=1 keeps the temporary folder.
@@ -68,7 +68,7 @@ async function startPublishedSandbox() {
 
 async function main() {
   const started = performance.now();
-  const tools = await step('tools: Verdaccio 6.8, Node 22 and 24, Bun, Deno (cached)', async () => ensureTools());
+  const tools = await step('tools: Verdaccio 6.8, Node 22, 24 and 26, Bun, Deno (cached)', async () => ensureTools());
 
   await step('copy the working tree, pnpm install --offline, git commit', async () => {
     const { stdout } = await run('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
@@ -159,6 +159,7 @@ async function main() {
     [`Node ${process.versions.node}`, process.execPath, []],
     ['Node 22', tools.node22, []],
     ['Node 24', tools.node24, []],
+    ['Node 26', tools.node26, []],
     ['Bun', tools.bun, []],
     ['Deno', tools.deno, ['run', '--allow-all']],
   ];
@@ -214,7 +215,7 @@ async function main() {
     check(zip, `expected one ZIP in ${out}, found ${files}`);
   });
   for (const [label, command, args] of runtimes) {
-    await step(`${label}: client + poller execute, wait, download, error against the sandbox`, async () => {
+    await step(`${label}: client + poller execute, wait, downloadPackageToFile, error vs the sandbox`, async () => {
       const env = { ...process.env, MINDZIE_SANDBOX: sandbox.line };
       const { stdout } = await run(command, [...args, 'smoke.mjs'], { cwd: consumer, env });
       const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');

