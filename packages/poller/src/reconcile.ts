@@ -5,6 +5,7 @@
 import type { ActionExecution, BlockExecution, RequestOptions } from '@mindzie/client';
 import { InvalidArgumentError } from '@mindzie/client';
 import { isTransient } from './failures.js';
+import { sleep } from './internal.js';
 import { executionIdOf, startedAtOf } from './lost-answer.js';
 import { parseServerTime } from './server-time.js';
 
@@ -171,21 +172,4 @@ export async function findLostExecution<E extends ActionExecution | BlockExecuti
     };
   }
   return { found: 'none', lookedForMs: Date.now() - started, reads };
-}
-
-/** Sleeps `ms`; resolves `true` at once if `signal` aborts (its listener removed either way). */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) {
-    return Promise.resolve(true);
-  }
-  return new Promise((resolve) => {
-    const done = (aborted: boolean) => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      resolve(aborted);
-    };
-    const onAbort = () => done(true);
-    const timer = setTimeout(() => done(false), ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '@mindzie/client';
 import { changes } from './changes.js';
 import { ExecutionFailedError, UnsupportedError } from './errors.js';
 import { NOT_IMPLEMENTED } from './executables.js';
+import { GUID } from './internal.js';
 import { createLimiter, type Limiter } from './limiter.js';
 import { checkStep, type Executed, followStep, inspectStep, type NextStep, withNextStep } from './next-step.js';
 import { type ResolvedWait, resolveWait, type WaitOptions } from './options.js';
@@ -128,8 +129,6 @@ function notAnExecution(executionId: string, answer: unknown): UnsupportedError 
       `(${answer === null ? 'null' : typeof answer}) is not an execution with a status`,
   );
 }
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Waits until the action execution is `Completed` (resolves) or `Failed` (rejects with ExecutionFailedError). */
 export function waitForActionExecution(

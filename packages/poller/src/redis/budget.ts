@@ -4,6 +4,7 @@
 // them, and they are spread over the second rather than sent at its start; and each
 // process's own limit of requests in flight.
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { sleep } from '../internal.js';
 import { createLimiter, type Limiter } from '../limiter.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -64,21 +65,9 @@ export class FleetBudget {
       if (Date.now() + slotMs - (Date.now() % slotMs) >= until) {
         return false;
       }
-      await sleep(slotMs - (Date.now() % slotMs) + Math.floor((Math.random() * slotMs) / 5), signal);
+      if (await sleep(slotMs - (Date.now() % slotMs) + Math.floor((Math.random() * slotMs) / 5), signal)) {
+        throw signal.reason;
+      }
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from '@mindzie/client';
 import type { Redis } from 'ioredis';
 import type { Coordinator } from '../coordinator.js';
+import { GUID } from '../internal.js';
 
 export interface RedisCoordinatorOptions {
   /** An ioredis client; the coordinator also opens one duplicate of it for pub/sub (closed by `close()`). */
@@ -38,8 +39,6 @@ export interface RedisCoordinator extends Coordinator {
 
 export type ResolvedOptions = Required<Omit<RedisCoordinatorOptions, 'onRejoin'>> &
   Pick<RedisCoordinatorOptions, 'onRejoin'>;
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function resolveOptions(options: RedisCoordinatorOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
