@@ -21,6 +21,9 @@ const CURL = '/usr/bin/curl';
 /** The client from before a change, built into bench/.baseline/dist (BENCHMARKS.md says how), when present. */
 const BASELINE = process.env.BASELINE ?? '.baseline/dist';
 const here = new URL('.', import.meta.url).pathname;
+const beforeClient = existsSync(join(here, BASELINE, 'index.js'))
+  ? (await import(join(here, BASELINE, 'index.js'))).createClient
+  : undefined;
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const ids = { tenantId: '12345678-1234-1234-1234-123456789012', projectId: '87654321-4321-4321-4321-210987654321' };
@@ -64,6 +67,9 @@ async function overhead(baseUrl, how, goal) {
     return response.json();
   };
   const viaClient = () => client.getActionExecution(executionId);
+  // The client from before a change (bench/.baseline/dist), timed in the same interleaving when built.
+  const before = beforeClient ? beforeClient({ baseUrl, token, ...ids }) : undefined;
+  const viaBefore = before ? () => before.getActionExecution(executionId) : undefined;
   // Calls alternate one by one (raw, client, client, raw, …) so that noise from other processes
   // hits both sides alike; the figure is the ratio of the median per-call times.
   const time = async (call) => {
@@ -75,9 +81,11 @@ async function overhead(baseUrl, how, goal) {
     // warm-up: connections, JIT
     await rawFetch();
     await viaClient();
+    await viaBefore?.();
   }
   const raw = [];
   const sdk = [];
+  const old = [];
   const roundRatios = [];
   for (let r = 0; r < ROUNDS; r++) {
     const roundRaw = [];
@@ -86,7 +94,9 @@ async function overhead(baseUrl, how, goal) {
       if (i % 2 === 0) {
         roundRaw.push(await time(rawFetch));
         roundSdk.push(await time(viaClient));
+        viaBefore && old.push(await time(viaBefore));
       } else {
+        viaBefore && old.push(await time(viaBefore));
         roundSdk.push(await time(viaClient));
         roundRaw.push(await time(rawFetch));
       }
@@ -101,8 +111,14 @@ async function overhead(baseUrl, how, goal) {
   console.log(`  client.getActionExecution(): median ${median(sdk).toFixed(1)} µs/call`);
   console.log(
     `  ratio client / raw fetch:    ${ratio.toFixed(3)}x  (goal <= ${goal.toFixed(2)}x; ` +
-      `per round: ${roundRatios.map((v) => v.toFixed(3)).join(' ')})\n`,
+      `per round: ${roundRatios.map((v) => v.toFixed(3)).join(' ')})${old.length ? '' : '\n'}`,
   );
+  if (old.length) {
+    console.log(
+      `  client before (${BASELINE}): median ${median(old).toFixed(1)} µs/call, ` +
+        `${(median(old) / median(raw)).toFixed(3)}x raw; now / before ${(median(sdk) / median(old)).toFixed(3)}x\n`,
+    );
+  }
 }
 
 async function download() {

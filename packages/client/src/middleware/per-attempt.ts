@@ -16,9 +16,14 @@ export type AttemptParams = MiddlewareCallbackParams & { attempt?: AttemptInfo }
 
 /** One attempt's copies of the middleware, and which of them still wait to hear how it ended. */
 export class AttemptMiddleware {
-  private readonly waiting = new Map<Middleware, MiddlewareCallbackParams>();
+  private readonly waitingFor = new Map<Middleware, MiddlewareCallbackParams>();
 
   constructor(private readonly info: AttemptInfo) {}
+
+  /** Whether a middleware still waits to hear how the attempt ended. */
+  get waiting(): boolean {
+    return this.waitingFor.size > 0;
+  }
 
   /** The list to give openapi-fetch for this attempt (the middleware themselves are not changed). */
   wrap(list: readonly Middleware[]): Middleware[] {
@@ -26,7 +31,7 @@ export class AttemptMiddleware {
   }
 
   private one(m: Middleware): Middleware {
-    const { info, waiting } = this;
+    const { info, waitingFor: waiting } = this;
     const listens = m.onResponse !== undefined || m.onError !== undefined;
     return {
       onRequest:
@@ -54,8 +59,8 @@ export class AttemptMiddleware {
 
   /** Tells each middleware still waiting how the attempt ended: the answer, or the error. Their results are ignored. */
   async settle(outcome: { response: Response } | { error: unknown }): Promise<void> {
-    const waiting = [...this.waiting].reverse(); // as openapi-fetch calls them: last added first
-    this.waiting.clear();
+    const waiting = [...this.waitingFor].reverse(); // as openapi-fetch calls them: last added first
+    this.waitingFor.clear();
     for (const [m, params] of waiting) {
       const withInfo = { ...params, attempt: this.info };
       try {

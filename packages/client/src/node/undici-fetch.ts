@@ -3,9 +3,9 @@
 // openapi-fetch as its `fetch`: token, middleware, retries and error mapping stay the client's. The
 // body stays a Node stream (`attempt.nodeBody`), so the bytes never pass through web streams.
 import { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
 // A namespace import: Bun's built-in `undici` lacks some of these names, and must not fail to load.
 import * as undici from 'undici';
-import type { Dispatcher } from 'undici';
 import type { Attempt } from '../attempt.js';
 import type { Transport } from '../client.js';
 
