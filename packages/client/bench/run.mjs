@@ -5,7 +5,8 @@
 //  2. Saving a 1 GiB package: peak RSS of a process running downloadPackageToFile (through
 //     undici, its default, and through fetch), and its throughput against `curl -o` of the
 //     same URL; bare undici-to-file and fetch-to-file loops as second baselines; interleaved runs.
-// Options: CALLS (per round, default 2000), ROUNDS (default 10), PACKAGE_MIB (default 1024), RUNS (default 6).
+// Options: CALLS (per round, default 2000), ROUNDS (default 10), PACKAGE_MIB (default 1024), RUNS (default 6),
+// ONLY=words (download contenders whose names contain one; `overhead` and `cut` select those parts).
 import { fork, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +44,7 @@ try {
   console.log(
     `node ${process.version}, ${CALLS} calls x ${ROUNDS} rounds, package ${PACKAGE_MIB} MiB x ${RUNS} runs\n`,
   );
-  if (!process.env.ONLY) {
+  if (!process.env.ONLY || process.env.ONLY.split(',').includes('overhead')) {
     await overhead(baseUrl, 'loopback, answered at once', 1.15);
     await overhead(slowServer.baseUrl, 'loopback, answered after 1 ms', 1.05);
   }
