@@ -101,13 +101,12 @@ describe('runAction when execute created nothing', () => {
       token,
       tenantId,
       projectId,
-      fetch: (request, init) =>
-        fetch(
-          how === 'refused' && isExecute(request)
-            ? new Request(request.url.replace(baseUrl, closedOrigin), request)
-            : request,
-          init,
-        ),
+      // The client calls fetch with a Request: execute's goes to a port where nothing listens.
+      fetch: (input, init) => {
+        const request = input as Request;
+        const refused = how === 'refused' && isExecute(request);
+        return fetch(refused ? new Request(request.url.replace(baseUrl, closedOrigin), request) : request, init);
+      },
     });
     client.use({
       onRequest: ({ request }) => {
