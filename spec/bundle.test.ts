@@ -55,14 +55,55 @@ describe('the bundled contract', () => {
   it('documents every status code of every operation', () => {
     const statuses = Object.fromEntries(operations.map(([, , o]) => [o.operationId, Object.keys(o.responses).sort()]));
     expect(statuses).toEqual({
-      executeAction: ['200', '401', '404'],
-      listActionExecutions: ['200', '401'],
-      getLastActionExecution: ['200', '401', '404'],
-      getActionExecution: ['200', '401', '404'],
-      downloadActionExecutionPackage: ['200', '206', '401', '404', '416'],
-      executeBlock: ['202', '401', '404'],
-      getBlockResults: ['200', '401', '404'],
+      executeAction: ['200', '400', '401', '404', '431'],
+      listActionExecutions: ['200', '400', '401', '431'],
+      getLastActionExecution: ['200', '400', '401', '404', '431'],
+      getActionExecution: ['200', '400', '401', '404', '431'],
+      downloadActionExecutionPackage: ['200', '206', '400', '401', '404', '416', '431'],
+      executeBlock: ['202', '400', '401', '404', '413', '415', '431'],
+      getBlockResults: ['200', '400', '401', '404', '431'],
     });
+  });
+
+  it("marks the sandbox's own answers x-sandbox-only, with a loose error schema a real server can meet", () => {
+    const vendors = new Set(['200', '202', '401', '404']);
+    for (const [, , o] of operations) {
+      for (const [status, response] of Object.entries(o.responses)) {
+        expect(resolve(response)['x-sandbox-only'] === true, `${o.operationId} ${status}`).toBe(!vendors.has(status));
+      }
+    }
+    const schema = bundle.components.schemas.SandboxError;
+    expect(schema).toMatchObject({ type: 'object', additionalProperties: true, 'x-sandbox-only': true });
+    expect(schema.required).toBeUndefined();
+    expect(exampleValues(op('getActionExecution')[2].responses['400'])).toEqual([
+      { error: 'Invalid request: path parameter projectId must match format "uuid"' },
+    ]);
+    expect(bundle.info.description).toContain("## The sandbox's own answers (`x-sandbox-only`)");
+  });
+
+  it('bounds every id: format uuid and at most 36 characters, as parameters and in bodies', () => {
+    for (const [, , o] of operations) {
+      for (const parameter of [...((o as any).parameters ?? [])].map(resolve).filter((p: any) => p.in === 'path')) {
+        expect(parameter.schema, parameter.name).toEqual({ type: 'string', format: 'uuid', maxLength: 36 });
+      }
+    }
+    const pathParameters = Object.values<any>(bundle.paths).flatMap((item) => (item.parameters ?? []).map(resolve));
+    expect(pathParameters.length).toBeGreaterThanOrEqual(21);
+    for (const parameter of pathParameters) {
+      expect(parameter.schema, parameter.name).toEqual({ type: 'string', format: 'uuid', maxLength: 36 });
+    }
+    const ids = Object.values<any>(bundle.components.schemas).flatMap((schema) =>
+      Object.values<any>(schema.properties ?? {}).filter((property) => property.format === 'uuid'),
+    );
+    expect(ids.length).toBeGreaterThanOrEqual(8);
+    expect(ids.every((property) => property.maxLength === 36)).toBe(true);
+  });
+
+  it('describes the server itself, not its variable (where generators look for it)', () => {
+    const [server] = bundle.servers;
+    expect(server.description).toMatch(/^Your mindzieStudio instance \(production or test\)/);
+    expect(server.variables.instance.description).toBeUndefined();
+    expect(server['x-internal']).toBe(false);
   });
 
   it('keeps each 404 body with its exact strings and key casing', () => {
@@ -96,7 +137,7 @@ describe('the bundled contract', () => {
     // Inline, not behind a $ref: some generators decide "binary" from the schema they see here.
     expect(ok.content['application/zip'].schema).toMatchObject({ type: 'string', format: 'binary' });
     expect(resolve(ok.headers['Content-Disposition']).example).toMatch(/^attachment; filename="[0-9a-f-]{36}\.zip"$/);
-    expect(ok.headers['Content-Length'].schema).toEqual({ type: 'integer', minimum: 0 });
+    expect(ok.headers['Content-Length'].schema).toMatchObject({ type: 'integer', format: 'int64', minimum: 0 });
   });
 
   it("documents byte ranges on the download as the sandbox's, not the vendor's", () => {

@@ -1,188 +1,241 @@
-// A bounded, seeded fuzz driven by the spec: random valid and invalid requests against
-// every operation. No answer may be a 5xx; every answer to a request the spec allows must
-// match the spec; every other answer must be a clear 4xx.
+// Property-based fuzz driven by the bundled spec (fast-check, with json-schema-faker for the
+// documented bodies): requests valid and invalid by the spec against a sandbox, a fixed seed
+// and a fixed number of runs so coverage does not depend on the machine. A valid request gets
+// a status, media type and body its operation documents (a ZIP that opens); an invalid one a
+// 4xx whose body is the documented SandboxError (or the 401 text); nothing answers 5xx or
+// shows a framework's error code.
+import fc from 'fast-check';
+import { generateSync, type JsonSchema } from 'json-schema-faker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkResponse, operations } from './contract/response-validator.ts';
+import { checkResponse, type OperationInfo, operations } from './contract/response-validator.ts';
 import { getDefaultFixture, type Sandbox, startSandbox } from './index.ts';
+import { loadSpec } from './spec.ts';
+import { unzip } from './test-support.ts';
 
 const seed = 20_240_115;
-const requestCount = 400;
-const concurrency = 8;
+const numRuns = 300;
 
-/** mulberry32: small, fast, and the same sequence for the same seed. */
-function random(seedValue: number) {
-  let state = seedValue >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-  const chance = (p: number) => next() < p;
-  const guid = () => 'xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx'.replace(/x/g, () => Math.floor(next() * 16).toString(16));
-  return { next, pick, chance, guid };
-}
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const spec = loadSpec();
+const schemas = spec.components.schemas as Record<string, JsonSchema>;
+const blockBodySchema = schemas.BlockExecuteRequest!;
+const sandboxErrorKeys = Object.keys((schemas.SandboxError as { properties: object }).properties);
 
 interface FuzzRequest {
   method: string;
   path: string;
   headers: Record<string, string>;
   body?: string;
-  /** The spec allows this request (its answer must match the spec). */
-  valid: boolean;
+  /** What the spec says of it: `valid`, or why it is not. */
+  kind: string;
+  operation?: OperationInfo;
 }
 
-function generator(sandbox: Sandbox) {
-  const rng = random(seed);
-  const fixture = getDefaultFixture();
-  const known = fixture.tenants.flatMap((tenant) =>
-    tenant.projects.flatMap((project) => [
-      ...project.actions.flatMap((action) => [
-        action.actionId,
-        ...(action.history ?? []).map((past) => past.actionExecutionId),
-      ]),
-      ...project.blocks.map((block) => block.blockId),
-    ]),
-  );
-  const tenants = fixture.tenants.map((tenant) => [tenant.tenantId, tenant.projects[0]!.projectId] as const);
-  const badIds = [
-    'abc',
-    '0',
-    'a'.repeat(300),
-    '00000000-0000-0000-0000-00000000000g',
-    '{00000000-0000-0000-0000-000000000000}',
-    '000000000000000000000000000000000',
-    'null',
-    '%00',
-    '%2F..%2F',
-    'ü-ñ',
-    '-1',
-    '1e3',
-    '[]',
-    "'; DROP TABLE--",
-  ];
-  const validId = () => (rng.chance(0.6) ? rng.pick(known) : rng.chance(0.5) ? rng.guid() : rng.guid().toUpperCase());
-  const anyId = () => (rng.chance(0.8) ? validId() : rng.pick(badIds));
-  const tokens = [sandbox.token, sandbox.token, fixture.tenants[1]!.tokens[0]!, 'wrong', ''];
-  const bodies: Array<[string | undefined, string | undefined, boolean]> = [
-    // [content-type, body, allowed by the spec]
-    [undefined, undefined, true],
-    ['application/json', '{}', true],
-    ['application/json', '{"parameters":{"dateFrom":"2024-01-01","threshold":1000}}', true],
-    ['application/json', '{"parameters":{"nested":{"deep":[1,2,{"x":null}]}},"extra":true}', true],
-    ['application/json', '{"parameters":3}', false],
-    ['application/json', '{"parameters":null}', false],
-    ['application/json', '[]', false],
-    ['application/json', '"text"', false],
-    ['application/json', '{"parameters":', false],
-    ['application/json', '{"__proto__":{"polluted":true}}', true],
-    ['application/json', `{"parameters":{"big":"${'x'.repeat(70 * 1024)}"}}`, false],
-    ['text/plain', 'hello', false],
-    ['application/x-www-form-urlencoded', 'a=1', false],
-  ];
+const fixture = getDefaultFixture();
+const [tenant, otherTenant] = fixture.tenants;
+const project = tenant!.projects[0]!;
+const knownIds = [
+  ...project.actions.flatMap((action) => [action.actionId, ...(action.history ?? []).map((h) => h.actionExecutionId)]),
+  ...project.blocks.map((block) => block.blockId),
+];
 
-  return (): FuzzRequest => {
-    if (rng.chance(0.05)) {
-      return {
-        method: rng.pick(['GET', 'POST', 'DELETE']),
-        path: rng.pick(['/', '/api', '/api/x/y', '/__sandbox/faults', `/api/${rng.guid()}`]),
-        headers: {},
-        valid: false,
-      };
-    }
-    const operation = rng.pick(operations);
-    const wrongMethod = rng.chance(0.08);
-    const method = wrongMethod
-      ? rng.pick(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'].filter((m) => m !== operation.method))
-      : operation.method;
-    const [tenantId, projectId] = rng.chance(0.85) ? tenants[0]! : rng.chance(0.5) ? tenants[1]! : [anyId(), anyId()];
-    const ids: string[] = [];
-    const path = operation.pathTemplate.replace(/\{([^}]+)\}/g, (_whole, name: string) => {
-      const id = name === 'tenantId' ? tenantId : name === 'projectId' ? projectId : anyId();
-      ids.push(id);
-      return encodeURIComponent(id).replace(/%25/g, '%');
-    });
-    const headers: Record<string, string> = {};
-    const token = rng.pick(tokens);
-    if (!rng.chance(0.1)) {
-      headers.authorization = rng.chance(0.95) ? `Bearer ${token}` : `Basic ${token}`;
-    }
-    let body: string | undefined;
-    let bodyAllowed = true;
-    if (method === 'POST' || (method !== 'GET' && method !== 'HEAD' && rng.chance(0.5))) {
-      const [type, text, allowed] = rng.pick(bodies);
-      if (type) {
-        headers['content-type'] = type;
+/** Ids the spec allows: the fixture's (some upper-cased), or random GUIDs. */
+const validId = fc.oneof(
+  fc.constantFrom(...knownIds),
+  fc.constantFrom(...knownIds).map((id) => id.toUpperCase()),
+  fc.uuid(),
+);
+/** Ids the spec refuses: too long, not a GUID, or path-breaking text. */
+const invalidId = fc.oneof(
+  fc
+    .string({ minLength: 1, maxLength: 40 })
+    .filter((text) => !/^[0-9a-f-]{36}$/i.test(text) && text !== '.' && text !== '..'),
+  fc.uuid().map((id) => `${id}0`),
+  fc.uuid().map((id) => `{${id}}`),
+  fc.constantFrom('null', '%00', "'; DROP TABLE--", 'a'.repeat(300)),
+);
+const segment = (id: string) => encodeURIComponent(id);
+
+function pathOf(operation: OperationInfo, id: (name: string) => string): string {
+  return operation.pathTemplate.replace(/\{([^}]+)\}/g, (_whole, name: string) => segment(id(name)));
+}
+
+function validRequest(sandbox: Sandbox): fc.Arbitrary<FuzzRequest> {
+  return fc
+    .record({
+      operation: fc.constantFrom(...operations),
+      id: validId,
+      otherTenant: fc.boolean(),
+      bodySeed: fc.option(fc.integer({ min: 1, max: 2 ** 30 }), { nil: undefined }),
+      emptyBodyType: fc.constantFrom(undefined, 'application/json', 'application/x-www-form-urlencoded', 'text/plain'),
+      range: fc.option(fc.constantFrom('bytes=0-99', 'bytes=10-', 'bytes=-22'), { nil: undefined }),
+      query: fc.constantFrom('', '', '?a=1'),
+    })
+    .map(({ operation, id, otherTenant: other, bodySeed, emptyBodyType, range, query }) => {
+      const token = other ? otherTenant!.tokens[0]! : sandbox.token;
+      const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+      const path = pathOf(operation, (name) =>
+        name === 'tenantId' ? sandbox.tenantId : name === 'projectId' ? sandbox.projectId : id,
+      );
+      let body: string | undefined;
+      if (operation.method === 'POST') {
+        if (bodySeed !== undefined) {
+          headers['content-type'] = 'application/json';
+          body = JSON.stringify(generateSync(blockBodySchema, { seed: bodySeed }));
+        } else if (emptyBodyType) {
+          headers['content-type'] = emptyBodyType; // an empty body with any media type: no body
+          body = '';
+        }
       }
-      body = text;
-      bodyAllowed = allowed || method !== 'POST';
-    }
-    const query = rng.chance(0.1) ? rng.pick(['?a=1', '?actionId=x&&&', '?%ZZ', '?x[]=1&x[]=2']) : '';
-    const valid = !wrongMethod && ids.every((id) => uuidPattern.test(id)) && bodyAllowed;
-    return { method, path: `${path}${query}`, headers, ...(body !== undefined ? { body } : {}), valid };
-  };
+      if (range && operation.operationId === 'downloadActionExecutionPackage') {
+        headers.range = range;
+      }
+      return { method: operation.method, path: `${path}${query}`, headers, body, kind: 'valid', operation };
+    });
 }
 
-describe(`spec-driven fuzz (seed ${seed}, ${requestCount} requests)`, () => {
+function invalidRequest(sandbox: Sandbox): fc.Arbitrary<FuzzRequest> {
+  const auth = { authorization: `Bearer ${sandbox.token}` };
+  const onOperation = <T>(extra: fc.Arbitrary<T>, make: (operation: OperationInfo, extra: T) => FuzzRequest) =>
+    fc.tuple(fc.constantFrom(...operations), extra).map(([operation, value]) => make(operation, value));
+  const validPath = (operation: OperationInfo) =>
+    pathOf(operation, (name) =>
+      name === 'tenantId' ? sandbox.tenantId : name === 'projectId' ? sandbox.projectId : knownIds[0]!,
+    );
+  const blockExecute = operations.find((operation) => operation.method === 'POST')!;
+  return fc.oneof(
+    onOperation(fc.tuple(invalidId, fc.nat({ max: 2 })), (operation, [bad, which]) => {
+      const names = operation.pathTemplate.match(/\{([^}]+)\}/g)!.map((name) => name.slice(1, -1));
+      const target = names[which % names.length]!;
+      const path = pathOf(operation, (name) =>
+        name === target
+          ? bad
+          : name === 'tenantId'
+            ? sandbox.tenantId
+            : name === 'projectId'
+              ? sandbox.projectId
+              : knownIds[0]!,
+      );
+      return { method: operation.method, path, headers: auth, kind: 'malformed id', operation };
+    }),
+    onOperation(fc.constantFrom(undefined, '', 'wrong', 'Basic sandbox-token'), (operation, token) => ({
+      method: operation.method,
+      path: validPath(operation),
+      headers:
+        token === undefined
+          ? {}
+          : ({ authorization: token.startsWith('Basic') ? token : `Bearer ${token}` } as Record<string, string>),
+      kind: 'no valid token',
+      operation,
+    })),
+    onOperation(
+      fc.constantFrom('PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'QUERY', 'GET', 'POST'),
+      (operation, method) => ({
+        method: method === operation.method ? 'PATCH' : method,
+        path: validPath(operation),
+        headers: auth,
+        kind: 'method the path does not have',
+        operation,
+      }),
+    ),
+    fc
+      .tuple(
+        fc.constantFrom(
+          ['application/json', '{"parameters":3}'],
+          ['application/json', '[]'],
+          ['application/json', 'null'],
+          ['application/json', '{"parameters":'],
+          ['application/json', `{"parameters":{"big":"${'x'.repeat(70 * 1024)}"}}`],
+          ['text/plain', 'hello'],
+          ['application/x-www-form-urlencoded', 'a=1'],
+        ),
+        fc.json(),
+      )
+      .map(([[type, text], json]) => ({
+        method: 'POST',
+        path: validPath(blockExecute),
+        headers: { ...auth, 'content-type': type },
+        body: text.length > 0 ? text : json,
+        kind: 'body the spec refuses',
+        operation: blockExecute,
+      })),
+    fc.constantFrom('/', '/api', '/api/x/y', `/api/${sandbox.tenantId}`, '/nope?x=1').map((path) => ({
+      method: 'GET',
+      path,
+      headers: auth,
+      kind: 'unknown path',
+    })),
+  );
+}
+
+/** Statuses an invalid request may get, by what is wrong with it. */
+const refusals: Record<string, number[]> = {
+  'malformed id': [400],
+  'no valid token': [401],
+  'method the path does not have': [405],
+  'body the spec refuses': [400, 413, 415],
+  'unknown path': [404],
+};
+
+describe(`spec-driven property-based fuzz (seed ${seed}, ${numRuns} requests)`, () => {
   let sandbox: Sandbox;
   beforeAll(async () => {
     sandbox = await startSandbox({ timeScale: 1000 });
   });
   afterAll(() => sandbox.close());
 
-  it('never answers 5xx, matches the spec whenever the request does, and answers clear 4xx otherwise', async () => {
-    const next = generator(sandbox);
-    const requests = Array.from({ length: requestCount }, next);
-    const problems: string[] = [];
-    let validCount = 0;
-    const run = async (request: FuzzRequest) => {
-      const response = await fetch(`${sandbox.baseUrl}${request.path}`, {
-        method: request.method,
-        headers: request.headers,
-        ...(request.body !== undefined ? { body: request.body } : {}),
-        signal: AbortSignal.timeout(10_000),
-      });
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      const label = `${request.method} ${request.path.slice(0, 160)} → ${response.status}`;
-      if (response.status >= 500) {
-        problems.push(`5xx: ${label}`);
-      }
-      const path = request.path.split('?')[0]!;
-      if (request.valid) {
-        validCount += 1;
-        problems.push(
-          ...checkResponse(request.method, path, response.status, response.headers, bytes).violations.map(
-            (v) => `${label}: ${v}`,
-          ),
-        );
-      } else if (![400, 401, 404, 413, 415, 431].includes(response.status)) {
-        problems.push(`unexpected status for an invalid request: ${label}`);
-      } else if (response.status === 400 && !/"message":"[^"]+"/.test(new TextDecoder().decode(bytes))) {
-        problems.push(`400 without a message: ${label}`);
-      }
-    };
-    const queue = [...requests];
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        for (let request = queue.shift(); request; request = queue.shift()) {
-          await run(request);
+  it('answers valid requests as documented and invalid ones with a documented 4xx, never 5xx', async () => {
+    const seen = new Map<string, number>();
+    const request = fc.oneof(
+      { weight: 3, arbitrary: validRequest(sandbox) },
+      { weight: 2, arbitrary: invalidRequest(sandbox) },
+    );
+    await fc.assert(
+      fc.asyncProperty(request, async (fuzz) => {
+        const response = await fetch(`${sandbox.baseUrl}${fuzz.path}`, {
+          method: fuzz.method,
+          headers: fuzz.headers,
+          ...(fuzz.body !== undefined ? { body: fuzz.body } : {}),
+          signal: AbortSignal.timeout(20_000),
+        });
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        const text = new TextDecoder().decode(bytes);
+        const label = `${fuzz.kind}: ${fuzz.method} ${fuzz.path.slice(0, 120)} -> ${response.status}`;
+        seen.set(fuzz.kind, (seen.get(fuzz.kind) ?? 0) + 1);
+        expect(response.status, label).toBeLessThan(500);
+        expect(`${text} ${[...response.headers].join(' ')}`, label).not.toMatch(/FST_|fastify/i);
+        if (fuzz.kind === 'valid') {
+          const path = fuzz.path.split('?')[0]!;
+          const checked = checkResponse(fuzz.method, path, response.status, response.headers, bytes);
+          expect(checked.violations, label).toEqual([]);
+          expect([200, 202, 206, 404], label).toContain(response.status); // never one of the refusals
+          if (response.status === 200 && checked.mediaType === 'application/zip') {
+            expect((await unzip(Buffer.from(bytes))).size, label).toBeGreaterThan(0);
+          }
+          return;
+        }
+        expect(refusals[fuzz.kind], label).toContain(response.status);
+        if (response.status === 401) {
+          expect(response.headers.get('content-type'), label).toMatch(/^text\/plain/);
+          return;
+        }
+        if (fuzz.method !== 'HEAD') {
+          const body = JSON.parse(text) as Record<string, unknown>;
+          expect(Object.keys(body), label).toEqual(sandboxErrorKeys);
+          expect(body.error, label).toEqual(expect.any(String));
+        }
+        if (response.status === 405) {
+          expect(response.headers.get('allow'), label).toBe(fuzz.operation!.method);
+        } else if (fuzz.operation && response.status !== 401) {
+          const path = fuzz.path.split('?')[0]!;
+          const checked = checkResponse(fuzz.operation.method, path, response.status, response.headers, bytes);
+          expect(checked.violations, label).toEqual([]);
         }
       }),
+      { seed, numRuns, endOnFailure: true },
     );
-
-    expect(problems).toEqual([]);
-    expect(validCount).toBeGreaterThan(requestCount / 3); // the fuzz exercises the happy paths too
+    // Every kind of request was tried, valid ones most.
+    expect([...seen.keys()].sort()).toEqual(['valid', ...Object.keys(refusals)].sort());
+    expect(seen.get('valid')).toBeGreaterThan(numRuns / 3);
     expect(sandbox.admin.requests().filter((entry) => (entry.status ?? 0) >= 500)).toEqual([]);
-    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
-    // Still serving after all that.
-    const root = `${sandbox.baseUrl}/api/${sandbox.tenantId}/${sandbox.projectId}`;
-    const after = await fetch(`${root}/actionexecution/action/${sandbox.actions[0]!.actionId}`, {
-      headers: { authorization: `Bearer ${sandbox.token}` },
-    });
-    expect(after.status).toBe(200);
-  }, 120_000); // 400 real requests: ~5 s alone, 20+ s on a 2-core machine running other suites
+  }, 180_000);
 });

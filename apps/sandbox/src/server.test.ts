@@ -32,6 +32,7 @@ describe('hardening', () => {
   it('refuses a body above the limit with 413', async () => {
     const response = await api.post(blockPath(), { parameters: { padding: 'x'.repeat(bodyLimit) } });
     expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ error: `Request body too large: the limit is ${bodyLimit} bytes` });
     expect(sandbox.admin.requests({ operationId: 'executeBlock' }).at(-1)?.status).toBe(413);
   });
 
@@ -42,33 +43,62 @@ describe('hardening', () => {
       body: '{"parameters":',
     });
     expect(response.status).toBe(400);
-    expect((await response.json()).message).toMatch(/Malformed JSON/);
+    expect(await response.json()).toEqual({ error: expect.stringMatching(/^Malformed JSON body/) });
   });
 
   it('answers 400 naming the parameter or field the spec rejects', async () => {
     const badId = await api.get('/actionexecution/not-a-guid');
     expect(badId.status).toBe(400);
-    expect((await badId.json()).message).toMatch(/params\/executionId must match format "uuid"/);
+    expect(await badId.json()).toEqual({
+      error: 'Invalid request: path parameter executionId must match format "uuid"',
+    });
+    const longId = await api.get(`/actionexecution/${'a'.repeat(3000)}`);
+    expect(await longId.json()).toEqual({
+      error: 'Invalid request: path parameter executionId must NOT have more than 36 characters',
+    });
     const badBody = await api.post(blockPath(), { parameters: 'none' });
     expect(badBody.status).toBe(400);
-    expect((await badBody.json()).message).toMatch(/body\/parameters must be object/);
+    expect(await badBody.json()).toEqual({ error: 'Invalid request: body parameters must be object' });
   });
 
-  it('answers 415 to a body that is not JSON', async () => {
+  it('answers 415 to a body that is not JSON, and takes an empty body whatever its Content-Type', async () => {
     const response = await api.get(blockPath(), {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
       body: 'hello',
     });
     expect(response.status).toBe(415);
+    expect(await response.json()).toEqual({
+      error: 'Unsupported media type: a text/plain body; a request body must be application/json',
+    });
+    // What generated clients send for an optional body left out (an empty JSON or form body).
+    for (const type of ['application/json', 'application/x-www-form-urlencoded', 'text/plain']) {
+      const empty = await api.get(blockPath(), { method: 'POST', headers: { 'content-type': type }, body: '' });
+      expect(empty.status, type).toBe(202);
+    }
+    const statuses = sandbox.admin.requests({ operationId: 'executeBlock' }).map((entry) => entry.status);
+    expect(statuses.slice(-3)).toEqual([202, 202, 202]);
   });
 
-  it('answers 404 to unknown paths and methods, and a HEAD creates no execution', async () => {
-    expect((await fetch(`${sandbox.baseUrl}/api`)).status).toBe(404);
-    expect((await api.get('/action/unknown')).status).toBe(404);
+  it('answers 405 with Allow to a method a known path lacks, QUERY included; 404 to unknown paths', async () => {
     const execute = `/action/execute/${sandbox.actions[0]!.actionId}`;
-    expect((await api.get(execute, { method: 'DELETE' })).status).toBe(404);
-    expect((await api.get(execute, { method: 'HEAD' })).status).toBe(404);
+    // fetch refuses to send TRACE; the router answers it as any other method it has no route for
+    for (const method of ['DELETE', 'PUT', 'PATCH', 'POST', 'OPTIONS', 'QUERY', 'HEAD']) {
+      const response = await api.get(execute, { method });
+      expect(response.status, method).toBe(405);
+      expect(response.headers.get('allow'), method).toBe('GET');
+      if (method !== 'HEAD') {
+        expect(await response.json(), method).toEqual({
+          error: `Method ${method} is not allowed here; this path takes GET`,
+        });
+      }
+    }
+    const block = await api.get(blockPath(), { method: 'GET' });
+    expect([block.status, block.headers.get('allow')]).toEqual([405, 'POST']);
+    expect(await (await fetch(`${sandbox.baseUrl}/api`)).json()).toEqual({ error: 'No such path: GET /api' });
+    expect((await api.get('/action/unknown')).status).toBe(404);
+    expect((await api.get(`${execute}/`)).status).toBe(404);
+    // Neither a HEAD nor any other method created an execution.
     const history = await (await api.get(`/actionexecution/action/${sandbox.actions[0]!.actionId}`)).json();
     expect(
       history.items.every((item: { actionExecutionId: string }) => item.actionExecutionId.startsWith('e0000000')),
@@ -76,10 +106,12 @@ describe('hardening', () => {
   });
 
   it('survives garbage on the wire and oversized headers', async () => {
-    expect(await rawRequest('THIS IS NOT HTTP\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
-    expect(await rawRequest(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).toMatch(
-      /^HTTP\/1\.1 431/,
-    );
+    const garbage = await rawRequest('THIS IS NOT HTTP\r\n\r\n');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400/);
+    expect(garbage).toMatch(/\r\n\r\n\{"error":"Malformed HTTP request"\}$/);
+    const big = await rawRequest(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(big).toMatch(/^HTTP\/1\.1 431/);
+    expect(big).toMatch(/\r\n\r\n\{"error":"Request headers too large: the limit is 16 KiB in all"\}$/);
     expect(await rawRequest('POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n')).toMatch(
       /HTTP\/1\.1 400 Bad Request/,
     );

@@ -2,12 +2,14 @@
 // (fastify-openapi-glue), one hook that logs, injects faults and checks the bearer token,
 // and the operations behind each operationId.
 import cors from '@fastify/cors';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
 import { adminPrefix, adminRoutes, type SandboxAdmin } from './admin.ts';
 import type { FaultRegistry, FaultSpec } from './faults.ts';
 import type { Operation, OperationId } from './operations.ts';
+import { answerClientError, answerUnrouted, refusal, refusalOf } from './refusals.ts';
 import type { RequestLog, RequestLogEntry } from './request-log.ts';
+import { sandboxError } from './sandbox-error.ts';
 import { exampleValue, loadSpec } from './spec.ts';
 import type { SandboxState, TenantState } from './state.ts';
 import { cutAfter } from './truncate.ts';
@@ -65,8 +67,11 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   const app = Fastify({
     logger: false,
     bodyLimit,
-    // Long ids get a 400 naming the parameter rather than a bare 414.
-    routerOptions: { maxParamLength: 2048 },
+    // Any id that fits in the request's 16 KiB of headers is routed, so a long one gets a
+    // 400 naming the parameter (the spec's maxLength), not a 404 from the router.
+    routerOptions: { maxParamLength: 16 * 1024 },
+    // What Node's parser refuses (garbage, headers over 16 KiB) is answered in the sandbox's words.
+    clientErrorHandler: answerClientError,
     // A HEAD of execute-action would start an execution: only the spec's methods are served.
     exposeHeadRoutes: false,
     // close() must not wait for stalled requests or idle keep-alive connections.
@@ -84,21 +89,35 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   app.decorateRequest('truncateAt', null);
   app.decorateRequest('rangesOff', false);
 
-  // The spec takes JSON bodies only: other media types get 415. An empty JSON body is no
-  // body (the spec makes it optional); malformed JSON is a 400 that says so.
+  // The spec takes JSON bodies only: another media type gets 415. An empty body is no body
+  // whatever its Content-Type, as the optional body promises (generated clients send one);
+  // an empty JSON body is validated as the empty object. Malformed JSON is a 400 that says so.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
     if (text === '') {
-      return done(null, undefined);
+      return done(null, {});
     }
     try {
       done(null, JSON.parse(text as string));
     } catch (error) {
-      done(
-        Object.assign(new Error(`Malformed JSON body: ${(error as Error).message}`), { statusCode: 400 }),
-        undefined,
-      );
+      done(refusal(400, `Malformed JSON body: ${(error as Error).message}`), undefined);
     }
+  });
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
+    if ((body as Buffer).length === 0) {
+      return done(null, undefined);
+    }
+    const type = request.headers['content-type'];
+    const sent = type === undefined ? 'a body without a Content-Type' : `a ${type} body`;
+    done(refusal(415, `Unsupported media type: ${sent}; a request body must be application/json`), undefined);
+  });
+  app.setNotFoundHandler(answerUnrouted);
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (request.is404) {
+      return answerUnrouted(request, reply); // an unrouted method refused before routing (QUERY without a body)
+    }
+    const { status, message } = refusalOf(error, bodyLimit);
+    return reply.code(status).type('application/json; charset=utf-8').send(sandboxError(message));
   });
 
   app.addHook('onRequest', (request, reply, done) => {

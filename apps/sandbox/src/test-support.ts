@@ -1,4 +1,5 @@
 // Helpers shared by the sandbox's own tests (not part of the package's API).
+import { type Entry, fromBufferPromise } from 'yauzl';
 import type { Sandbox } from './index.ts';
 
 /** Plain-fetch access to one sandbox's API as its default tenant. */
@@ -26,4 +27,27 @@ export function seeded<T extends { name: string }>(items: T[], name: string): T 
     throw new Error(`The fixture has nothing named ${name}`);
   }
   return item;
+}
+
+/** The files of a ZIP, by name (yauzl reads and checks it whole). */
+export async function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
+  const zip = await fromBufferPromise(bytes);
+  const files = new Map<string, Buffer>();
+  const nextEntry = () =>
+    new Promise<Entry | undefined>((resolve, reject) => {
+      zip
+        .once('entry', resolve)
+        .once('end', () => resolve(undefined))
+        .once('error', reject);
+      zip.readEntry();
+    });
+  for (let entry = await nextEntry(); entry; entry = await nextEntry()) {
+    zip.removeAllListeners();
+    const chunks: Buffer[] = [];
+    for await (const chunk of await zip.openReadStreamPromise(entry)) {
+      chunks.push(chunk as Buffer);
+    }
+    files.set(entry.fileName, Buffer.concat(chunks));
+  }
+  return files;
 }

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Entry, fromBufferPromise } from 'yauzl';
 import { type Fixture, getDefaultFixture, type Sandbox, startSandbox } from './index.ts';
-import { apiOf, seeded } from './test-support.ts';
+import { apiOf, seeded, unzip } from './test-support.ts';
 import { generatedContent } from './zip.ts';
 
 let sandbox: Sandbox | undefined;
@@ -9,28 +8,6 @@ afterEach(async () => {
   await sandbox?.close();
   sandbox = undefined;
 });
-
-async function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
-  const zip = await fromBufferPromise(bytes);
-  const files = new Map<string, Buffer>();
-  const nextEntry = () =>
-    new Promise<Entry | undefined>((resolve, reject) => {
-      zip
-        .once('entry', resolve)
-        .once('end', () => resolve(undefined))
-        .once('error', reject);
-      zip.readEntry();
-    });
-  for (let entry = await nextEntry(); entry; entry = await nextEntry()) {
-    zip.removeAllListeners();
-    const chunks: Buffer[] = [];
-    for await (const chunk of await zip.openReadStreamPromise(entry)) {
-      chunks.push(chunk as Buffer);
-    }
-    files.set(entry.fileName, Buffer.concat(chunks));
-  }
-  return files;
-}
 
 async function completedExecutionOf(actionName: string): Promise<{ id: string; api: ReturnType<typeof apiOf> }> {
   const api = apiOf(sandbox!);

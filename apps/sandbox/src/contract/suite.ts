@@ -15,6 +15,17 @@ interface Answer {
   text(): string;
 }
 
+/** One request of each operation of the spec, for an id. */
+const everyOperation = (id: string): Array<['GET' | 'POST', string]> => [
+  ['GET', `/action/execute/${id}`],
+  ['GET', `/actionexecution/action/${id}`],
+  ['GET', `/actionexecution/lastaction/${id}`],
+  ['GET', `/actionexecution/${id}`],
+  ['GET', `/actionexecution/downloadpackage/${id}`],
+  ['POST', `/block/${id}/execute`],
+  ['GET', `/block/${id}/results`],
+];
+
 /** `more` adds tests that run inside the suite, with its target. */
 export function contractSuite(
   name: string,
@@ -35,22 +46,31 @@ export function contractSuite(
     async function call(
       method: 'GET' | 'POST',
       path: string,
-      options: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {},
+      options: {
+        token?: string | null;
+        body?: unknown;
+        /** A body sent as it is, with its media type. */
+        raw?: { type: string; text: string };
+        headers?: Record<string, string>;
+        /** Instead of `/api/{tenantId}/{projectId}`. */
+        root?: string;
+      } = {},
     ): Promise<Answer> {
       const token = options.token === undefined ? target.token : options.token;
       const headers: Record<string, string> = { ...options.headers };
       if (token !== null) {
         headers.authorization = `Bearer ${token}`;
       }
-      if (options.body !== undefined) {
+      let body: string | undefined;
+      if (options.raw) {
+        headers['content-type'] = options.raw.type;
+        body = options.raw.text;
+      } else if (options.body !== undefined) {
         headers['content-type'] = 'application/json';
+        body = JSON.stringify(options.body);
       }
-      const fullPath = `${root()}${path}`;
-      const response = await fetch(`${target.baseUrl}${fullPath}`, {
-        method,
-        headers,
-        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-      });
+      const fullPath = `${options.root ?? root()}${path}`;
+      const response = await fetch(`${target.baseUrl}${fullPath}`, { method, headers, ...(body ? { body } : {}) });
       const bytes = new Uint8Array(await response.arrayBuffer());
       const checked = checkResponse(method, fullPath, response.status, response.headers, bytes, {
         binaryMangled: target.binaryMangled,
@@ -93,16 +113,7 @@ export function contractSuite(
     describe('read-only', () => {
       it('answers 401 with a free-text message to every operation, without or with a bad token', async () => {
         const unknown = randomUUID();
-        const requests: Array<['GET' | 'POST', string]> = [
-          ['GET', `/action/execute/${unknown}`],
-          ['GET', `/actionexecution/action/${unknown}`],
-          ['GET', `/actionexecution/lastaction/${unknown}`],
-          ['GET', `/actionexecution/${unknown}`],
-          ['GET', `/actionexecution/downloadpackage/${unknown}`],
-          ['POST', `/block/${unknown}/execute`],
-          ['GET', `/block/${unknown}/results`],
-        ];
-        for (const [method, path] of requests) {
+        for (const [method, path] of everyOperation(unknown)) {
           for (const token of [null, `not-a-valid-token-${unknown}`]) {
             const answer = await call(method, path, { token });
             expect(answer.status, `${method} ${path}`).toBe(401);
@@ -248,6 +259,30 @@ export function contractSuite(
         expect(beyond.headers.get('content-range')).toBe(`bytes */${size}`);
       });
 
+      it("refuses malformed requests in the sandbox's own documented words (400, 413, 415, 431)", async (context) => {
+        if (!target.scripted) {
+          return context.skip(); // the sandbox's own answers: a real server may answer these otherwise
+        }
+        const badRoot = `/api/${target.tenantId}/not-a-guid`;
+        for (const [method, path] of everyOperation(randomUUID())) {
+          const answer = await call(method, path, { root: badRoot });
+          expect([answer.status, answer.json()], `${method} ${path}`).toEqual([
+            400,
+            { error: 'Invalid request: path parameter projectId must match format "uuid"' },
+          ]);
+          // Prism's own server refuses headers this large before it proxies them.
+          if (!target.prismProxy) {
+            const large = await call(method, path, { headers: { 'x-padding': 'x'.repeat(17 * 1024) } });
+            expect([large.status, large.json()]).toEqual([431, { error: expect.stringMatching(/^Request headers/) }]);
+          }
+        }
+        const block = `/block/${target.scripted.succeedingBlockId}/execute`;
+        const big = await call('POST', block, { body: { parameters: { padding: 'x'.repeat(65 * 1024) } } });
+        expect([big.status, big.json()]).toEqual([413, { error: expect.stringMatching(/^Request body too large/) }]);
+        const text = await call('POST', block, { raw: { type: 'text/plain', text: 'parameters' } });
+        expect([text.status, text.json()]).toEqual([415, { error: expect.stringMatching(/^Unsupported media type/) }]);
+      });
+
       it("refuses to execute an action that can't create an execution", async (context) => {
         const ids = target.scripted;
         if (!ids) {
@@ -297,7 +332,9 @@ export function contractSuite(
       if (!target.requireEveryResponse) {
         return context.skip();
       }
-      const missing = documentedResponses().filter((response) => !seen.has(response));
+      // Behind Prism, 431 is Prism's own answer (see above): the sandbox never sees those headers.
+      const unreachable = target.prismProxy ? / 431$/ : /^$/;
+      const missing = documentedResponses().filter((response) => !seen.has(response) && !unreachable.test(response));
       expect(missing).toEqual([]);
     });
   });
