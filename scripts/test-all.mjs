@@ -12,7 +12,11 @@ process.env.REDOCLY_SUPPRESS_UPDATE_NOTICE = 'true';
 const root = new URL('..', import.meta.url).pathname;
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env }).status ?? 1;
 
-const workspaces = ['spec', ...['packages', 'apps'].flatMap((d) => readdirSync(join(root, d)).map((p) => `${d}/${p}`))];
+const workspaces = [
+  'spec',
+  ...['packages', 'apps'].flatMap((d) => readdirSync(join(root, d)).map((p) => `${d}/${p}`)),
+  'examples',
+];
 const reportOf = (dir) => join(root, dir, 'test-results', 'vitest.json');
 const hasTests = (dir) => {
   const walk = (d) =>

@@ -24,6 +24,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { runInChromium } from './proof/browser/run-in-chromium.mjs';
+import { runNewcomer } from './proof/newcomer.mjs';
 import { check, run, step, timings } from './proof/steps.mjs';
 import { ensureTools } from './proof/tools.mjs';
 import { writeTypeChecks } from './proof/type-checks.mjs';
@@ -213,6 +214,14 @@ async function main() {
         .subarray(0, 2)
         .toString() === 'PK';
     check(zip, `expected one ZIP in ${out}, found ${files}`);
+  });
+  await step("a newcomer: the root README's first example, in an empty npm project, saves a ZIP", async () => {
+    const npmEnv = { ...process.env, npm_config_userconfig: join(work, 'none') };
+    const folder = join(work, 'newcomer');
+    const saved = await runNewcomer({ root: copy, folder, registryUrl: registry.url, npmEnv, sandbox: sandbox.info });
+    console.log(
+      `    ${saved.directory}/${saved.zip}, created by the SDK; @mindzie/sandbox installed without engine warnings`,
+    );
   });
   for (const [label, command, args] of runtimes) {
     await step(`${label}: client + poller execute, wait, downloadPackageToFile, error vs the sandbox`, async () => {
