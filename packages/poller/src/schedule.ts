@@ -6,6 +6,11 @@
 // delay *is* the lateness. A delay of (factor − 1) × (time waited + one initial step) keeps
 // that lateness within max(initialDelayMs, 20 % of the time waited) at the default factor
 // 1.2, while the number of checks still grows only logarithmically with a run's length.
+//
+// With a duration prior (how long the action usually takes, prior.ts) the gaps come from the
+// prior instead, until the run outlives it; a failed check still backs off as below.
+
+import { type DurationPrior, priorGap } from './prior.js';
 
 export type JitterMode = 'none' | 'full' | 'equal' | 'decorrelated';
 export const jitterModes: readonly JitterMode[] = ['none', 'full', 'equal', 'decorrelated'];
@@ -38,6 +43,13 @@ export interface ScheduleState {
   startedAt: number;
   attempt: number;
   delayMs: number;
+  /** How long the run usually takes, and when it started: the schedule places checks by it. */
+  prior?: PriorState | undefined;
+}
+
+export interface PriorState extends DurationPrior {
+  /** Epoch ms (this machine's clock) the run started: the origin of its age. */
+  origin: number;
 }
 
 /** What the delay after one check depends on besides the schedule. */
@@ -49,6 +61,9 @@ export interface CheckOutcome {
   /** The check failed (a transient fault): back off from the last delay too (×2), whatever the time waited. */
   failed?: boolean;
 }
+
+/** Jitter shortens a gap before the prior's window by up to this fraction (inside it, checks land where placed). */
+const PRIOR_SPREAD = 0.1;
 
 /** A Retry-After is padded by up to this fraction so waits told the same thing do not wake together. */
 const RETRY_AFTER_SPREAD = 0.1;
@@ -74,8 +89,14 @@ export function nextDelay(
 ): { delayMs: number; state: ScheduleState } {
   const { initialDelayMs: initial, factor, jitter } = schedule;
   const step = stepAt(schedule, state, outcome);
+  const { prior } = state;
+  const age = prior ? outcome.now - prior.origin : 0;
+  const gap = prior && !outcome.failed ? priorGap(prior, age, initial) : undefined;
   let delay: number;
-  if (jitter === 'full') {
+  if (gap !== undefined) {
+    const beforeWindow = age + gap < prior!.durationsMs[0]!;
+    delay = jitter !== 'none' && beforeWindow ? gap * (1 - random() * PRIOR_SPREAD) : gap;
+  } else if (jitter === 'full') {
     delay = random() * step;
   } else if (jitter === 'equal') {
     delay = step / 2 + (random() * step) / 2;
@@ -86,7 +107,7 @@ export function nextDelay(
     delay = step;
   }
   delay = Math.round(delay);
-  const next = { startedAt: state.startedAt, attempt: state.attempt + 1, delayMs: delay };
+  const next = { ...state, attempt: state.attempt + 1, delayMs: delay };
   const { retryAfterMs } = outcome;
   if (retryAfterMs === undefined) {
     return { delayMs: delay, state: next };
