@@ -46,8 +46,11 @@ export interface FixtureAction {
   notes?: string | null;
   /** The result package of a Completed execution. */
   package?: FixtureFile[];
-  /** Executions that already happened before the sandbox started (history, last execution). */
-  history?: Array<{ actionExecutionId: string; dateStarted: string }>;
+  /**
+   * Executions that already happened before the sandbox started (history, last execution); each
+   * ran `durationMs` (default: the action's), in real ms.
+   */
+  history?: Array<{ actionExecutionId: string; dateStarted: string; durationMs?: number }>;
 }
 
 export interface FixtureBlock {
@@ -193,6 +196,7 @@ function checkFixture(fixture: Fixture): void {
           if (Number.isNaN(Date.parse(past.dateStarted))) {
             fail(`${aat}.history[${h}].dateStarted`, 'must be a date-time');
           }
+          checkDuration(`${aat}.history[${h}].durationMs`, past.durationMs, true);
         }
       });
       (project.blocks ?? []).forEach((block, b) => {

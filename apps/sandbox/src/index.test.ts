@@ -94,6 +94,24 @@ describe('executions', () => {
     expect(last.actionExecutionId).toBe(actionExecutionId);
   });
 
+  it('give each past run of the history its own duration when the fixture says', async () => {
+    const fixture = getDefaultFixture();
+    const action = fixture.tenants[0]!.projects[0]!.actions[0]!;
+    action.history = [
+      { actionExecutionId: 'e1000000-0000-4000-8000-000000000001', dateStarted: '2026-01-01T00:00:00Z' },
+      { actionExecutionId: 'e1000000-0000-4000-8000-000000000002', dateStarted: '2026-01-02T00:00:00Z', durationMs: 7 },
+    ];
+    sandbox = await startSandbox({ fixture, timeScale: 60 });
+    const items = (await (await apiOf(sandbox).get(`/actionexecution/action/${action.actionId}`)).json()).items;
+    const ran = items.map(
+      (e: { dateStarted: string; dateEnded: string }) => Date.parse(e.dateEnded) - Date.parse(e.dateStarted),
+    );
+    // Real ms, whatever the time scale: the history happened before the sandbox started.
+    expect(ran).toEqual([(action.queuedMs ?? 500) + 7, (action.queuedMs ?? 500) + action.durationMs]);
+    action.history[0]!.durationMs = -1;
+    await expect(startSandbox({ fixture })).rejects.toThrow(/history\[0\]\.durationMs must be a number of ms >= 0/);
+  });
+
   it('cost no timer each: 2 000 running at once leave no timer behind', async () => {
     sandbox = await startSandbox();
     const api = apiOf(sandbox);

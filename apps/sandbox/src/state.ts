@@ -87,12 +87,12 @@ export class SandboxState {
           const past = [...(action.history ?? [])].sort(
             (a, b) => Date.parse(a.dateStarted) - Date.parse(b.dateStarted),
           );
-          for (const { actionExecutionId, dateStarted } of past) {
+          for (const { actionExecutionId, dateStarted, durationMs } of past) {
             // History keeps its real durations: it happened before the sandbox started.
             const timeline = scheduleTimeline(
               Date.parse(dateStarted),
               action.queuedMs ?? defaultQueuedMs,
-              action.durationMs,
+              durationMs ?? action.durationMs,
               1,
             );
             const record = { actionExecutionId: actionExecutionId.toLowerCase(), action, timeline };

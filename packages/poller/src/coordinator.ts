@@ -4,6 +4,7 @@
 // already share one stream and requests share the limiter, so it asks nothing more (no new
 // cost). '@mindzie/poller/redis' makes one for a fleet.
 import type { CheckContext, CheckSource } from './check-context.js';
+import type { DurationPrior } from './prior.js';
 
 /** Shares the polling of executions between processes; pass it as a wait's `coordinator`. */
 export interface Coordinator {
@@ -13,6 +14,15 @@ export interface Coordinator {
    * the wait's limiter.
    */
   join(key: string, member: FleetMember): FleetPoll | undefined;
+  /** Optional: the fleet's store of duration priors, so one process reads an action's history for all. */
+  priors?: PriorStore;
+}
+
+/** Duration priors by action id, kept for `ttlMs`; `null`: the action has no usable history. */
+export interface PriorStore {
+  /** `undefined`: nobody in the fleet read it lately. */
+  get(actionId: string): Promise<DurationPrior | null | undefined>;
+  set(actionId: string, prior: DurationPrior | null, ttlMs: number): Promise<void>;
 }
 
 /** A stream of this process, following one execution. */

@@ -10,6 +10,7 @@ import type {
 } from '@mindzie/client';
 import { UnsupportedError } from './errors.js';
 import type { ExecuteTarget } from './lost-answer.js';
+import { rememberPrior } from './priors.js';
 import type { BeforeExecute } from './reconcile.js';
 
 export interface Executable<E extends ActionExecution | BlockExecution> {
@@ -28,8 +29,18 @@ export function actionExecutable(client: MindzieClient, actionId: string): Execu
   return {
     target: { kind: 'action', actionId },
     execute: (signal) => client.executeAction(actionId, signal ? { signal } : undefined),
-    // One GET: the newest is enough, as the history lists newer ones in the server's own clock.
-    before: async (signal) => ({ lastSeen: await client.getLastActionExecution(actionId, { signal }) }),
+    // One list: the newest is what a lost answer is compared with (in the server's own clock), and
+    // the same read gives the wait its duration prior (priors.ts), so no second read is needed.
+    async before(signal) {
+      const executions = await client.listActionExecutions(actionId, { signal });
+      const listed = Array.isArray(executions) ? executions : [];
+      rememberPrior(client, actionId, listed);
+      const newest = listed.reduce<ActionExecution | null>(
+        (latest, e) => (latest === null || Date.parse(e.dateStarted) > Date.parse(latest.dateStarted) ? e : latest),
+        null,
+      );
+      return { lastSeen: newest, seenIds: new Set(listed.map((e) => String(e?.actionExecutionId).toLowerCase())) };
+    },
     read: (options) => client.listActionExecutions(actionId, options),
     idIn: (answer) => (answer as Partial<ActionExecution> | null)?.actionExecutionId,
   };

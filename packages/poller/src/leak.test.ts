@@ -153,6 +153,7 @@ describe('no request in flight and none sent afterwards (real server)', () => {
       const done = await waitForActionExecution(server.client, executionId, {
         ...quick,
         jitter: 'none',
+        prior: false, // the elapsed-time schedule is what this measures; no history read
         onUnknownStatus: (status) => unknown.push(status),
         onStatusChange: (e) => statuses.push(e.status),
       });

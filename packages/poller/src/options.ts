@@ -3,6 +3,7 @@
 import { InvalidArgumentError } from '@mindzie/client';
 import { type Coordinator, isCoordinator } from './coordinator.js';
 import { gateOf, type Limiter } from './limiter.js';
+import { type DurationPrior, givenPrior } from './prior.js';
 import { type ResumeTokenData, readResumeToken } from './resume.js';
 import { jitterModes, type Schedule, type ScheduleOptions, type ScheduleState } from './schedule.js';
 import { MAX_TIMER_MS } from './signals.js';
@@ -17,6 +18,8 @@ export interface PollEvent<T> {
   error?: unknown;
   /** When the next check starts; `undefined` when none will (done, failed, or no time left). */
   nextDelayMs: number | undefined;
+  /** How long the action usually takes (the median of `runs` recent runs; 0 runs: `expectedDurationMs`). */
+  prior?: { expectedMs: number; runs: number } | undefined;
   /** Milliseconds since this wait began. */
   elapsedMs: number;
   /** Pass it as `resume` (or to `resumeWait`) in another process to carry on with the same deadline and schedule. */
@@ -42,6 +45,13 @@ export interface WaitOptions<T> extends ScheduleOptions {
    * `limiter`. Default: this process alone.
    */
   coordinator?: Coordinator;
+  /**
+   * Place checks by how long the action usually takes, read from its recent executions (default
+   * `true` for actions; blocks have no history to read): `false` keeps the elapsed-time schedule.
+   */
+  prior?: boolean;
+  /** How long the action usually takes, given instead of read (read as runs ±10 % around it). */
+  expectedDurationMs?: number;
   /** A token from `PollEvent.resumeToken`: keeps its deadline (unless `timeoutMs` is given) and schedule position. */
   resume?: string;
   onPoll?: (event: PollEvent<T>) => void;
@@ -70,6 +80,8 @@ export interface ResolvedWait {
   maxConsecutiveFailures: number;
   requestTimeoutMs: number;
   token: ResumeTokenData | undefined;
+  /** `false`: no prior; `true`: read one; or the one given as `expectedDurationMs`. */
+  prior: boolean | DurationPrior;
 }
 
 /**
@@ -126,6 +138,13 @@ export function resolveWait(options: WaitOptions<never> | undefined, now = Date.
   if (o.coordinator !== undefined && !isCoordinator(o.coordinator)) {
     throw new InvalidArgumentError('coordinator', 'coordinator must have a join function');
   }
+  if (o.prior !== undefined && typeof o.prior !== 'boolean') {
+    throw new InvalidArgumentError('prior', 'prior must be true or false');
+  }
+  let prior: boolean | DurationPrior = o.prior ?? true;
+  if (o.expectedDurationMs !== undefined && prior) {
+    prior = givenPrior(num(o, 'expectedDurationMs', 1, 7 * 24 * 3_600_000));
+  }
   const token = o.resume === undefined ? undefined : readResumeToken(o.resume);
   let deadline: number;
   if (o.timeoutMs === undefined && token) {
@@ -142,14 +161,15 @@ export function resolveWait(options: WaitOptions<never> | undefined, now = Date.
     maxConsecutiveFailures,
     requestTimeoutMs,
     token,
+    prior,
   };
 }
 
 /** A token's schedule position; one from before `startedAt` was kept gets the origin its last delay implies. */
 function resumedState(token: ResumeTokenData, schedule: Schedule, now: number): ScheduleState {
-  const { attempt, delayMs } = token;
+  const { attempt, delayMs, prior } = token;
   const waited = Math.max(0, delayMs / Math.max(schedule.factor - 1, 0.01) - schedule.initialDelayMs);
-  return { startedAt: token.startedAt ?? now - waited, attempt, delayMs };
+  return { startedAt: token.startedAt ?? now - waited, attempt, delayMs, ...(prior && { prior }) };
 }
 
 type NumericOption =
@@ -158,10 +178,11 @@ type NumericOption =
   | 'factor'
   | 'maxConsecutiveFailures'
   | 'requestTimeoutMs'
-  | 'timeoutMs';
+  | 'timeoutMs'
+  | 'expectedDurationMs';
 
 function num(o: WaitOptions<never>, name: NumericOption, min: number, max: number): number {
-  const value = o[name] ?? defaults[name];
+  const value = o[name] ?? defaults[name as keyof typeof defaults];
   if (typeof value !== 'number' || !(value >= min && value <= max)) {
     throw new InvalidArgumentError(name, `${name} must be a number from ${min} to ${max}`);
   }

@@ -33,6 +33,22 @@ export interface DurationPrior {
   runs: number;
 }
 
+/** A prior read from outside (a resume token, the fleet's store): kept run times, shortest first. */
+export function isDurationPrior(value: unknown): value is DurationPrior {
+  const { durationsMs, runs } = (value ?? {}) as Partial<DurationPrior>;
+  return (
+    Array.isArray(durationsMs) &&
+    durationsMs.length >= 1 &&
+    durationsMs.length <= PRIOR_RUNS &&
+    durationsMs.every(
+      (d, i) => typeof d === 'number' && d >= 0 && Number.isFinite(d) && d >= (durationsMs[i - 1] ?? 0),
+    ) &&
+    typeof runs === 'number' &&
+    Number.isInteger(runs) &&
+    runs >= 0
+  );
+}
+
 /** The median of the kept runs: what "usually takes" says. */
 export function expectedMs(prior: DurationPrior): number {
   return median(prior.durationsMs);

@@ -2,6 +2,8 @@
 // deadline and schedule position. Plain JSON text, small enough for a file, an env var
 // or a CI artefact.
 import { InvalidArgumentError } from '@mindzie/client';
+import { isDurationPrior } from './prior.js';
+import type { PriorState } from './schedule.js';
 
 export interface ResumeTokenData {
   v: 1;
@@ -16,6 +18,8 @@ export interface ResumeTokenData {
   delayMs: number;
   /** Epoch ms the wait began (the schedule grows with the time waited); absent in older tokens. */
   startedAt?: number;
+  /** How long the action usually takes and when its run started: the schedule needs no second read. */
+  prior?: PriorState;
 }
 
 export function writeResumeToken(data: ResumeTokenData): string {
@@ -37,6 +41,7 @@ export function readResumeToken(token: unknown): ResumeTokenData {
     !count(data.attempt) ||
     !count(data.delayMs) ||
     !(data.startedAt === undefined || count(data.startedAt)) ||
+    !(data.prior === undefined || (isDurationPrior(data.prior) && count(data.prior.origin))) ||
     !(data.kind === undefined || data.kind === 'action' || data.kind === 'block') ||
     !id(data.executionId) ||
     !id(data.blockId)

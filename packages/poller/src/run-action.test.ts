@@ -142,7 +142,9 @@ describe('runAction', () => {
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect(error).toMatchObject({ status: 401, executed: false, method: 'GET' });
     const { message } = error as Error;
-    expect(message).toMatch(/^The token was refused \(401 on GET \/api\/.+\/lastaction\/.+, the read before execute\)/);
+    expect(message).toMatch(
+      /^The token was refused \(401 on GET \/api\/.+\/actionexecution\/action\/.+, the read before execute\)/,
+    );
     expect(message).toContain('): nothing was executed.');
     expect(message).not.toContain('not-the-sandbox-token');
     expect(executes()).toHaveLength(0);
@@ -168,7 +170,12 @@ describe('runAction', () => {
     ['null', 'null'],
     ['an object without an id', '{"status":"Queued"}'],
   ])('rejects with UnsupportedError, sending nothing more, when execute answers %s', async (_, body) => {
-    const server = await countingServer((_req, res) => res.setHeader('content-type', 'application/json').end(body));
+    // The list before execute is empty; execute (and anything after it) answers `body`.
+    const server = await countingServer((req, res) =>
+      res
+        .setHeader('content-type', 'application/json')
+        .end(/\/actionexecution\/action\//.test(req.url!) ? '{"items":[]}' : body),
+    );
     try {
       const executed: unknown[] = [];
       const error = await runAction(server.client, 'a0000000-0000-4000-8000-000000000001', {
@@ -182,7 +189,7 @@ describe('runAction', () => {
       );
       expect(executed).toEqual([]);
       await new Promise((r) => setTimeout(r, 100));
-      expect(server.stats.total).toBe(2); // the last execution before, then execute: no status check, no second execute
+      expect(server.stats.total).toBe(2); // the executions before, then execute: no status check, no second execute
     } finally {
       await server.close();
     }

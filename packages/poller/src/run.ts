@@ -98,6 +98,7 @@ export async function runWith<E extends ActionExecution | BlockExecution, D>(
     const how = started.adopted ? { adopted: true, recoveredFrom: started.recoveredFrom } : { adopted: false };
     const executionId = plan.idOf(started.execution);
     const target = plan.waitTarget(executionId);
+    target.startedAt = wait.state.startedAt; // the run's age, in this machine's clock
     const explained = (error: unknown) => {
       // The caller's own abort reason is theirs, left as it is (they have the id from onExecuted).
       return signal?.aborted && error === signal.reason ? error : withNextStep(error, target.nextStep(error));

@@ -14,8 +14,9 @@ import { WaitTimeoutError } from './errors.js';
 import { isTransient } from './failures.js';
 import { type Gate, gateOf, type Limiter, type Turn } from './limiter.js';
 import type { PollEvent, ResolvedWait, WaitOptions } from './options.js';
+import { expectedMs } from './prior.js';
 import { type ResumeTokenData, writeResumeToken } from './resume.js';
-import { type CheckOutcome, nextDelay, type Schedule, type ScheduleState } from './schedule.js';
+import { type CheckOutcome, nextDelay, type PriorState, type Schedule, type ScheduleState } from './schedule.js';
 import { MAX_TIMER_MS, offAbort, onAbort, raceAbort } from './signals.js';
 
 export type { CheckContext };
@@ -29,6 +30,9 @@ export interface Source<T> {
   /** Takes a shared stream out of its registry when it stops. */
   release?(stream: PollStream<T>): void;
 }
+
+/** Finds how long the run usually takes, given its first answer; asked once per stream. */
+export type PriorLoader<T> = (value: T) => Promise<PriorState | undefined> | undefined;
 
 /** How to read the answers of one kind of check; shared by every stream of that kind. */
 export interface Reading<T> {
@@ -66,21 +70,44 @@ export class PollStream<T> implements Turn, FleetMember {
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Set by a coordinator: the fleet's poll of this execution, which then takes the budget itself. */
   fleet: FleetPoll | undefined;
+  /** Asked for the prior at the first answer (then dropped): unset when the position has one or none is wanted. */
+  #loadPrior: PriorLoader<T> | undefined;
 
   constructor(
     readonly source: Source<T>,
     wait: ResolvedWait,
     limiter: Limiter | undefined,
     initial?: T,
+    loadPrior?: PriorLoader<T>,
   ) {
     this.#schedule = wait.schedule;
     this.#maxConsecutiveFailures = wait.maxConsecutiveFailures;
     this.#requestTimeoutMs = wait.requestTimeoutMs;
     this.#gate = gateOf(limiter);
     this.position = wait.state;
+    this.#loadPrior = wait.state.prior ? undefined : loadPrior;
     if (initial !== undefined) {
       this.last = { value: initial };
     }
+  }
+
+  /** Asks for the prior once, with the first answer; when it comes, the next check is placed by it. */
+  #askPrior(value: T): void {
+    const load = this.#loadPrior;
+    this.#loadPrior = undefined;
+    void load?.(value)?.then((prior) => {
+      if (!prior || this.#phase === 'closed') {
+        return;
+      }
+      this.position = { ...this.position, prior };
+      if (this.#phase === 'sleeping' || this.#phase === 'idle') {
+        // Planned without it: placed again from now (a check under way is placed when it answers).
+        clearTimeout(this.#timer);
+        const now = Date.now();
+        this.#wakeAt = now + this.#advance({ now });
+        this.#step();
+      }
+    });
   }
 
   /**
@@ -166,6 +193,7 @@ export class PollStream<T> implements Turn, FleetMember {
     }
     if (initial) {
       this.#wakeAt = Date.now() + this.#advance({ now: Date.now() });
+      this.#askPrior(initial.value);
     }
     this.#step();
   }
@@ -349,10 +377,12 @@ export class PollStream<T> implements Turn, FleetMember {
       this.#floorAt = now + (retryAfterMs ?? 0);
     }
     const next = ends ? undefined : this.#plan();
+    const { prior } = this.position;
     const event = {
       attempt: this.#attempts,
       ...outcome,
       nextDelayMs: next === undefined ? undefined : Math.max(0, next - now),
+      prior: prior && { expectedMs: expectedMs(prior), runs: prior.runs },
     };
     for (let s = this.#first; s; s = s.next) {
       s.poll(event);
@@ -364,6 +394,9 @@ export class PollStream<T> implements Turn, FleetMember {
       this.#finish(outcome);
     } else {
       this.#step(); // a no-op if a callback ended the last wait
+      if ('value' in outcome) {
+        this.#askPrior(outcome.value);
+      }
     }
   }
 }

@@ -5,15 +5,18 @@
 import type { ActionExecution, BlockExecution, MindzieClient } from '@mindzie/client';
 import { InvalidArgumentError } from '@mindzie/client';
 import { changes } from './changes.js';
+import type { Coordinator } from './coordinator.js';
 import { ExecutionFailedError, UnsupportedError } from './errors.js';
 import { NOT_IMPLEMENTED } from './executables.js';
 import { GUID } from './internal.js';
 import { createLimiter, type Limiter } from './limiter.js';
 import { checkStep, type Executed, followStep, inspectStep, type NextStep, withNextStep } from './next-step.js';
 import { type ResolvedWait, resolveWait, type WaitOptions } from './options.js';
+import type { DurationPrior } from './prior.js';
+import { priorOf } from './priors.js';
 import { type ResumeTokenData, readResumeToken } from './resume.js';
 import { actionReading, blockReading, type ExecutionReading } from './statuses.js';
-import { type CheckContext, PollStream, type Source } from './stream.js';
+import { type CheckContext, PollStream, type PriorLoader, type Source } from './stream.js';
 
 export interface ExecutionWaitOptions<E> extends WaitOptions<E> {
   /** Resolve with a `Failed` (or `Cancelled`) execution instead of rejecting with ExecutionFailedError. */
@@ -27,9 +30,29 @@ export interface ExecutionWaitOptions<E> extends WaitOptions<E> {
 export class ActionTarget {
   declare readonly client: MindzieClient;
   declare readonly executionId: string;
+  /** When this process started the run (runAction), in its own clock: the earliest its run can have started. */
+  declare startedAt: number | undefined;
   constructor(client: MindzieClient, executionId: string) {
     this.client = client;
     this.executionId = executionId;
+  }
+  /** How the wait learns how long the run usually takes: given, or read (once per action, cached). */
+  priorLoader(prior: true | DurationPrior, coordinator: Coordinator | undefined): PriorLoader<unknown> | undefined {
+    return (value) => {
+      const execution = value as Partial<ActionExecution> | undefined;
+      // The server's dateStarted, kept between the wait's own start (when it started the run) and
+      // now: a clock ahead of ours cannot put the run in the future, one behind not before execute.
+      const reported = Date.parse(String(execution?.dateStarted));
+      const now = Date.now();
+      const origin = Math.max(this.startedAt ?? -Infinity, Math.min(now, Number.isNaN(reported) ? now : reported));
+      if (prior !== true) {
+        return Promise.resolve({ ...prior, origin });
+      }
+      if (typeof execution?.actionId !== 'string') {
+        return undefined;
+      }
+      return priorOf(this.client, execution.actionId, coordinator).then((read) => read && { ...read, origin });
+    };
   }
   /** GUIDs name the same execution in either case (as the API reads them): one stream for both. */
   get key(): string {
@@ -90,6 +113,10 @@ export class BlockTarget extends ActionTarget {
   }
   override get executed(): Executed {
     return { kind: 'block', blockId: this.blockId };
+  }
+  /** Blocks keep the elapsed-time schedule: their results hold no run times to learn from. */
+  override priorLoader(): undefined {
+    return undefined;
   }
   override async check(context: CheckContext): Promise<BlockExecution | undefined> {
     const { client, blockId, executionId } = this;
@@ -245,6 +272,7 @@ export function waitFor<E extends ActionExecution | BlockExecution>(
         wait,
         options.limiter ?? sharedLimiter(client),
         started?.initial,
+        wait.prior === false ? undefined : target.priorLoader(wait.prior, options.coordinator),
       );
       stream.fleet = options.coordinator?.join(`${ids.kind}:${key}`, stream);
       map.set(key, stream);

@@ -38,7 +38,7 @@ export async function waitWithStatus<T extends { status: string }>(
         const nextCheckAt = event.nextDelayMs === undefined ? undefined : Date.now() + event.nextDelayMs;
         const problem =
           event.error === undefined || nextCheckAt === undefined ? undefined : describeProblem(event.error);
-        line.update({ status, nextCheckAt, problem });
+        line.update({ status, nextCheckAt, problem, usuallyMs: event.prior?.expectedMs });
       },
     });
     ctx.state.execution = execution;

@@ -1,7 +1,7 @@
 import { actionExecutionStatusValues, blockExecutionStatusValues } from '@mindzie/client';
 import picocolors from 'picocolors';
 import { describe, expect, it } from 'vitest';
-import { colorStatus } from './status-line.js';
+import { colorStatus, usually } from './status-line.js';
 
 const colors = picocolors.createColors(true);
 
@@ -20,5 +20,12 @@ describe('colorStatus', () => {
     }
     expect(colorStatus(colors, 'Paused')).toBe(colors.bold('Paused'));
     expect(colorStatus(colors, 'toString')).toBe(colors.bold('toString'));
+  });
+});
+
+describe('usually', () => {
+  it('says how long the action usually takes when the wait knows, and nothing otherwise', () => {
+    expect(usually({ status: 'Running', usuallyMs: 580_000 })).toBe(', usually takes 9m 40s');
+    expect(usually({ status: 'Running' })).toBe('');
   });
 });

@@ -10,6 +10,13 @@ export interface WaitTick {
   nextCheckAt?: number | undefined;
   /** Why the last check failed, when the wait tolerated a failure and carries on. */
   problem?: string | undefined;
+  /** How long the action usually takes (the poller's prior), when it knows. */
+  usuallyMs?: number | undefined;
+}
+
+/** `, usually takes 9m 40s`, or nothing without a prior. */
+export function usually(tick: WaitTick): string {
+  return tick.usuallyMs === undefined ? '' : `, usually takes ${formatDuration(tick.usuallyMs)}`;
 }
 
 export interface StatusLine {
@@ -57,7 +64,7 @@ export function createStatusLine(
         }
         if (next.status !== lastStatus) {
           lastStatus = next.status;
-          line(`${subject}: ${next.status} (${elapsed()})`);
+          line(`${subject}: ${next.status} (${elapsed()}${usually(next)})`);
         }
       },
       stop() {
@@ -88,7 +95,7 @@ export function createStatusLine(
         tick.problem === undefined || ending !== undefined
           ? ''
           : `  ${c.yellow(`(last check failed: ${tick.problem})`)}`;
-      const elapsed = `${c.dim('elapsed')} ${formatDuration(now - startedAt)}`;
+      const elapsed = `${c.dim('elapsed')} ${formatDuration(now - startedAt)}${c.dim(usually(tick))}`;
       return `${mark} ${colorStatus(c, tick.status)}  ${elapsed}${nextCheck}  ${c.dim(subject)}${problem}`;
     },
   });

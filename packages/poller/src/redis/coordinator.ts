@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import type { CheckContext, CheckSource } from '../check-context.js';
 import type { FleetMember } from '../coordinator.js';
 import { createLimiter } from '../limiter.js';
+import { isDurationPrior } from '../prior.js';
 import { FleetBudget } from './budget.js';
 import { ExecutionPoll, type Fleet, FOLLOW_MARGIN_MS } from './execution-poll.js';
 import { RedisHealth } from './health.js';
@@ -167,6 +168,16 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
       }
       siblings.add(poll);
       return poll;
+    },
+    // The fleet's duration priors: one history read per action for every process, kept ttlMs.
+    priors: {
+      get: (actionId) =>
+        command(() => redis.get(`${prefix}prior:${actionId}`)).then((text) => {
+          const value: unknown = text === null ? undefined : JSON.parse(text);
+          return value === null || isDurationPrior(value) ? value : undefined;
+        }),
+      set: (actionId, prior, ttlMs) =>
+        command(() => redis.set(`${prefix}prior:${actionId}`, JSON.stringify(prior), 'PX', ttlMs)).then(() => {}),
     },
     get connected() {
       return !closed && health.connected;
