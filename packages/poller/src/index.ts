@@ -1,7 +1,7 @@
 // @mindzie/poller: the whole public surface. Saving a package to a file: '@mindzie/poller/node'.
 
 export type { CheckContext } from './check-context.js';
-export type { Coordinator, FleetMember, FleetPoll } from './coordinator.js';
+export type { Coordinator, FleetMember, FleetPoll, PriorStore } from './coordinator.js';
 export { inProcessCoordinator } from './coordinator.js';
 export type { UnknownBecause } from './errors.js';
 export {
@@ -21,6 +21,7 @@ export type { PollEvent, WaitOptions } from './options.js';
 export { checkWaitOptions, defaults as waitDefaults } from './options.js';
 export type { PollUntilOptions } from './poll-until.js';
 export { pollUntil } from './poll-until.js';
+export type { DurationPrior } from './prior.js';
 export type { ReconcileOptions } from './reconcile.js';
 export { reconcileDefaults } from './reconcile.js';
 export type { RunActionOptions, RunActionResult } from './run-action.js';
