@@ -46,7 +46,7 @@ async function poller(client, actionId, scale, prior) {
   const { execution } = await runAction(client, actionId, {
     initialDelayMs: waitDefaults.initialDelayMs / scale,
     maxDelayMs: waitDefaults.maxDelayMs / scale,
-    timeoutMs: waitDefaults.timeoutMs / scale,
+    timeoutMs: (2 * waitDefaults.timeoutMs) / scale, // an hour: the 3×-longer case runs 30 min
     prior,
     onPoll: (event) => {
       requests++;
@@ -87,7 +87,11 @@ export async function priorBench() {
     }));
     const fixture = {
       tenants: [
-        { tenantId: guid('1', 1), tokens: ['bench-token'], projects: [{ projectId: guid('2', 1), actions, blocks: [] }] },
+        {
+          tenantId: guid('1', 1),
+          tokens: ['bench-token'],
+          projects: [{ projectId: guid('2', 1), actions, blocks: [] }],
+        },
       ],
     };
     const sandbox = await startSandbox({ port: 0, timeScale: c.scale, fixture });

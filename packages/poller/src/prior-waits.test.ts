@@ -72,7 +72,7 @@ async function run(actionId: string, options: object = {}) {
 }
 
 describe('a wait with a duration prior', () => {
-  it('checks a 2-s run with a stable history at most twice, planning the check after its end within 0.4 s', async () => {
+  it('checks a 2-s run with a stable history at most twice, the check after its end planned within 0.4 s', async () => {
     const { execution, events, running } = await run(actions.stable.actionId);
     expect(execution.status).toBe('Completed');
     expect(events.every((e) => e.prior?.runs === 20 && e.prior.expectedMs === 2_000)).toBe(true);
@@ -85,7 +85,7 @@ describe('a wait with a duration prior', () => {
     expect(historyReads()).toBe(1); // the read before execute, which the prior came from
   });
 
-  it('notices a run of the short mode of a two-mode history at the first check, the long one by the third', async () => {
+  it('notices a run of the short mode of two at the first check, one of the long mode by the third', async () => {
     await run(actions.twoModes.actionId);
     expect(statusChecks()).toBe(1); // placed at 600 ms: where half the runs end
     sandbox.admin.reset();
