@@ -27,6 +27,6 @@ export default [
     // Every export of both (size-limit names each `*` import alike, so the client's are listed).
     import: { '../client/dist/index.js': `{ ${clientExports} }`, 'dist/index.js': '*' },
     gzip: true,
-    limit: '19.7 kB',
+    limit: '21.1 kB',
   },
 ];
