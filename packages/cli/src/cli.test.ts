@@ -409,6 +409,8 @@ describe('a server that answers null instead of an execution', () => {
               })
             : 'null',
         );
+      } else if (request.url?.includes('/actionexecution/action/')) {
+        response.end('{"items":[]}'); // the executions read before execute: none yet
       } else {
         seen.statusChecks += 1;
         response.end('null');
@@ -881,11 +883,8 @@ describe('off a terminal', () => {
     await sandbox.clearFaults();
     // The wait's first check answers 503 asking for ten minutes: no other check comes for the rest of the test, so
     // every line after it comes from the CLI's own timer (MINDZIE_HEARTBEAT, 60 s by default, 300 ms here).
-    for (const operationId of ['getActionExecution', 'listActionExecutions']) {
-      await sandbox.injectFault({ operationId, kind: 'status', status: 503, retryAfter: 600 });
-    }
-    const checked = async () =>
-      (await sandbox.requests()).filter((r) => ['getActionExecution', 'listActionExecutions'].includes(r.operationId!));
+    await sandbox.injectFault({ operationId: 'getActionExecution', kind: 'status', status: 503, retryAfter: 600 });
+    const checked = async () => (await sandbox.requests()).filter((r) => r.operationId === 'getActionExecution');
     const before = (await checked()).length;
     const running = startMindzie(
       ['action', 'run', sandbox.actionId('Full reprocessing'), '--wait', '--timeout', '1h', '--json'],

@@ -119,6 +119,7 @@ describe('no request in flight and none sent afterwards (real server)', () => {
       const outcome = await settled(
         waitForActionExecution(server.client, executionId, {
           ...quick,
+          prior: false, // status requests only: the history read is counted in prior-waits.test.ts
           requestTimeoutMs: 5_000,
           ...('timeoutMs' in extra ? { timeoutMs: extra.timeoutMs } : {}),
           signal: controller.signal,

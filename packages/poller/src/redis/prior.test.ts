@@ -60,7 +60,14 @@ function member(): { client: MindzieClient; coordinator: ReturnType<typeof creat
   const redis = new Redis({ port: server.port, host: '127.0.0.1' });
   connections.push(redis);
   const { baseUrl, token, tenantId, projectId } = sandbox;
-  const coordinator = createRedisCoordinator({ redis, tenantId, projectId, maxPerSecond: 50, commandTimeoutMs: 5_000 });
+  const coordinator = createRedisCoordinator({
+    redis,
+    tenantId,
+    projectId,
+    maxPerSecond: 50,
+    leaseMs: 15_000,
+    commandTimeoutMs: 5_000,
+  });
   return { client: createClient({ baseUrl, token, tenantId, projectId }), coordinator };
 }
 
