@@ -138,6 +138,34 @@ describe('createRedisCoordinator', () => {
     await coordinator.close();
   });
 
+  it('gives up at once a lease whose claim Redis answers after close()', async () => {
+    const coordinator = createRedisCoordinator({ redis, ...ids, maxPerSecond: 10, leaseMs: 30_000 });
+    await eventually(() => coordinator.connected, 10_000);
+    const key = 'action:e0000000-0000-4000-8000-000000000005';
+    const lease = `mindzie:poller:${ids.tenantId}:${ids.projectId}:lease:${key}`;
+    const poll = coordinator.join(key, { receive() {} })!;
+    const probe = new Redis({ port: server.port, host: '127.0.0.1' });
+    const setsRun = async () => Number(/cmdstat_set:calls=(\d+)/.exec(await probe.info('commandstats'))?.[1] ?? 0);
+    const before = await setsRun();
+    const controller = new AbortController();
+    await probe.call('CLIENT', 'PAUSE', '60000', 'WRITE');
+    try {
+      const checking = poll.check(
+        { check: async () => ({}) },
+        { signal: controller.signal, timeoutMs: 5_000, attempt: 1 },
+      );
+      checking.catch(() => {});
+      await untilTrue(async () => /flags=b .*\bcmd=set\b/.test(String(await probe.call('CLIENT', 'LIST'))), 10_000);
+      await coordinator.close(); // the claim is still on its way
+      controller.abort();
+    } finally {
+      await probe.call('CLIENT', 'UNPAUSE');
+    }
+    // Redis runs the SET NX now, then the release sent when its answer came (30 s lease: no expiry here).
+    await untilTrue(async () => (await setsRun()) > before && (await probe.exists(lease)) === 0, 10_000);
+    probe.disconnect();
+  });
+
   it('holds a lease while it polls, and close() gives it up and closes only its own connection', async () => {
     const coordinator = createRedisCoordinator({ redis, ...ids, maxPerSecond: 10, leaseMs: 2_000 });
     await eventually(() => coordinator.connected, 10_000);

@@ -40,6 +40,7 @@ export class Leases {
   readonly #doubtful = new Map<string, Leased>();
   readonly #self = randomUUID();
   #claims = 0;
+  #closed = false;
   #renewing: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -71,8 +72,9 @@ export class Leases {
     if (!taken) {
       return false;
     }
-    if (poll.gone) {
-      this.#doubt(poll, token); // the wait left while the claim was on its way: give it up at once
+    if (poll.gone || this.#closed) {
+      // The wait left (or the coordinator closed) while the claim was on its way: give it up at once.
+      this.#doubt(poll, token);
       return false;
     }
     this.#held.set(poll, { token, confirmedAt: sentAt });
@@ -117,7 +119,9 @@ export class Leases {
     await this.#releaseToken(poll, hold.token);
   }
 
+  /** Gives every lease up, and any a claim still on its way takes (the coordinator closes). */
   async releaseAll(): Promise<void> {
+    this.#closed = true;
     await Promise.all([...this.#held.keys()].map((poll) => this.release(poll)));
     clearInterval(this.#renewing);
     this.#renewing = undefined;
