@@ -255,7 +255,6 @@ describe('a fleet of processes through Redis', () => {
       redis.resume();
       await eventually(both(false), 20_000);
       // Killed, then restarted on the same port.
-      const killedAt = Date.now();
       await redis.stop();
       await eventually(both(true), 20_000);
       await redis.start();
@@ -274,11 +273,11 @@ describe('a fleet of processes through Redis', () => {
       }
       for (const w of [r0, r1]) {
         const turns = expectTruthfulOutages(w);
-        // Away in the freeze and back after it, the same for the kill (waited for above), and
-        // never two fallbacks without a rejoin between: one per outage (a command slower than
-        // 1 s on a busy machine would be an outage of its own, told the same way).
+        // Away in the freeze and back after it, the same for the kill (waited for above, on each
+        // process's last word as it arrives), and never two fallbacks without a rejoin between:
+        // one per outage (a command slower than 1 s on a busy machine is an outage of its own,
+        // told the same way, so no figure is pinned on the times of the turns).
         expect(turns.length).toBeGreaterThanOrEqual(4);
-        expect(turns.some((t) => t.type === 'rejoin' && t.at > frozenAt && t.at < killedAt)).toBe(true);
         const local = (eventsOf(w, 'request') as Array<{ connected?: boolean }>).filter((e) => e.connected === false);
         expect(local.length, `${w.name} polled locally`).toBeGreaterThan(0);
       }
