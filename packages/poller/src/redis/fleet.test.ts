@@ -335,7 +335,7 @@ describe('a fleet of processes through Redis', () => {
     60_000,
   );
 
-  it('a leader frozen (SIGSTOP) past its lease and resumed sends no poll for what was taken over', async () => {
+  it('a leader frozen (SIGSTOP) past its lease and resumed sends at most the poll it had decided', async () => {
     const frozen = { ...fleet, leaseMs: 2_000, commandTimeoutMs: 600 };
     const steady = { initialDelayMs: 500, factor: 1, maxDelayMs: 500, jitter: 'none', timeoutMs: 60_000 };
     const fleetOf2 = (await ready(
@@ -373,7 +373,11 @@ describe('a fleet of processes through Redis', () => {
       const stale = pollers.filter(
         (p) => p.name === leader.name && p.at > frozenAt && p.at < Math.min(endedAt, fellBackAt),
       );
-      expect(stale, `${id}: ${pollers.map((p) => `${p.name}@${p.at - frozenAt}`).join(' ')}`).toEqual([]);
+      // At most the one poll it had already decided (past its lease check) when it froze; none after.
+      expect(
+        stale.length,
+        `${id}: ${pollers.map((p) => `${p.name}@${p.at - frozenAt}`).join(' ')}`,
+      ).toBeLessThanOrEqual(1);
       const logged = sandbox.admin.requests({ operationId: 'getActionExecution' }).filter((r) => r.path.endsWith(id));
       expect(logged).toHaveLength(pollers.length);
     }
