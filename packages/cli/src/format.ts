@@ -1,6 +1,5 @@
 // Small human formats for durations, sizes and rates.
-
-import { parseServerTime } from './server-time.js';
+import { parseServerTime } from '@mindzie/client';
 
 export function formatDuration(ms: number): string {
   if (ms < 0) {

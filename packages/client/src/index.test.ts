@@ -29,6 +29,7 @@ const API = [
   'connectionSettings',
   'createClient',
   'executionErrorErrorValues',
+  'parseServerTime',
   'resolveConnectionSettings',
 ];
 

@@ -16,6 +16,7 @@ export {
 } from './generated/openapi.js';
 export type { AttemptInfo, AttemptParams } from './middleware/per-attempt.js';
 export type { ClientOptions, RequestOptions } from './options.js';
+export { parseServerTime } from './server-time.js';
 export type { ConnectionSettings, Environment, FromEnvOptions } from './settings.js';
 export { connectionSettings, resolveConnectionSettings } from './settings.js';
 export type * from './types.js';

@@ -3,11 +3,10 @@
 // executions (an action's history, a block's results) are read until it shows up or a window passes.
 
 import type { ActionExecution, BlockExecution, RequestOptions } from '@mindzie/client';
-import { InvalidArgumentError } from '@mindzie/client';
+import { InvalidArgumentError, parseServerTime } from '@mindzie/client';
 import { isTransient } from './failures.js';
 import { sleep } from './internal.js';
 import { executionIdOf, startedAtOf } from './lost-answer.js';
-import { parseServerTime } from './server-time.js';
 
 /** Reads every execution the server lists for what was executed. */
 export type ReadExecutions<E> = (options: RequestOptions) => Promise<E[]>;

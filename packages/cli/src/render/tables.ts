@@ -1,8 +1,7 @@
-import type { components } from '@mindzie/client';
+import { type components, parseServerTime } from '@mindzie/client';
 import Table from 'cli-table3';
 import { durationBetween, formatDuration } from '../format.js';
 import type { Colors } from '../output.js';
-import { parseServerTime } from '../server-time.js';
 import { colorStatus } from './status-line.js';
 import { plainTable, visibleWidth, widest, wrap } from './width.js';
 
