@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, unlinkSync, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, unlinkSync, type WriteStream } from 'node:fs';
 import { link, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -82,26 +82,26 @@ export async function downloadPackageToFile(
   let retries = 0;
   trackUnfinished(temp);
   try {
-    if (!overwrite) {
-      await assertAbsent(target);
-    }
     // The first answer's validator: what a resumed body must still be (If-Range), or none.
     let resume: Resume | undefined = validatorOf(source);
-    for (let append = false; ; ) {
+    // The target is checked beside the body, not before it (an existing one still fails fast).
+    const targetFree = overwrite ? undefined : assertAbsent(target);
+    targetFree?.catch(() => {}); // awaited with each body below
+    for (let append = false, start = 0; ; ) {
+      // No await between the answer and the pipe: a body cut meanwhile would lose what it had delivered.
       // A fresh stream per body: 'wx' creates the file (never another's), 'r+' continues it, 'w' starts over.
-      const start = append ? (await stat(temp)).size : 0;
-      file = createWriteStream(temp, {
-        flags: retries === 0 ? 'wx' : append ? 'r+' : 'w',
-        start,
-        highWaterMark: WRITE_BUFFER_BYTES,
-      });
-      const counter = countBytes(source.body, source.size, start, onProgress);
+      // Opened synchronously, so the file exists before a byte is read: a process that exits in onProgress
+      // removes it in its 'exit' handler, which an open still under way could otherwise create again after.
+      const fd = openSync(temp, retries === 0 ? 'wx' : append ? 'r+' : 'w');
+      file = createWriteStream(temp, { fd, start, highWaterMark: WRITE_BUFFER_BYTES });
       try {
-        await save(source.body, file).catch((error) => {
+        const counter = countBytes(source.body, source.size, start, onProgress);
+        const saved = save(source.body, file).catch((error) => {
           // The disk's errors and the progress callback's pass as they are; the body's become the SDK's.
           const own = error === counter.callbackError || typeof (error as { syscall?: unknown }).syscall === 'string';
           throw own ? error : source.failure(error, counter.bytes);
         });
+        await Promise.all([saved, targetFree]);
         if (source.size !== undefined && counter.bytes !== source.size) {
           throw new NetworkError(`The package has ${counter.bytes} bytes but Content-Length announced ${source.size}`);
         }
@@ -123,6 +123,7 @@ export async function downloadPackageToFile(
         source = await openPackage(client, executionId, retry, ranged);
         // Continue only on a 206 for exactly the missing bytes of the same package; else start over.
         append = ranged !== undefined && resumeFrom(source, ranged);
+        start = append ? onDisk : 0;
         if (ranged && !append && source.status === 206) {
           source.dispose();
           source.body.destroy();
@@ -220,16 +221,23 @@ async function openPackage(
 function save(body: Readable, file: WriteStream): Promise<void> {
   return new Promise((resolve, reject) => {
     let failure: unknown;
-    body.once('error', (error) => {
+    const stop = (error: unknown) => {
       failure ??= error;
       body.unpipe(file);
       file.end();
-    });
+    };
+    body.once('error', stop);
     file.once('error', (error) => {
       failure ??= error;
       body.destroy();
     });
     file.once('close', () => (failure === undefined ? resolve() : reject(failure)));
+    // A body cut while the file was being prepared failed already: its 'error' is gone, and a pipe
+    // from it would never end the file (a hang that no signal or timeout could end).
+    if (body.destroyed) {
+      stop(body.errored ?? new Error('The connection closed before the body was read'));
+      return;
+    }
     body.pipe(file);
   });
 }
