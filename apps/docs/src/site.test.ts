@@ -314,7 +314,8 @@ async function navigationLinks(page: Page) {
   const collect = async () => {
     const shown = await page.$$eval('a[href]', (anchors) =>
       anchors
-        .filter((a) => a.closest('[class*="menu-item-type-"]'))
+        // Shown ones only: a collapsed group's hidden links read as their text run together ("…GET").
+        .filter((a) => a.closest('[class*="menu-item-type-"]') && a.getClientRects().length > 0)
         // biome-ignore lint/performance/useDomNodeTextContent: the label as rendered, without hidden text.
         .map((a) => ({ href: a.getAttribute('href') ?? '', label: (a as HTMLElement).innerText })),
     );
