@@ -339,6 +339,36 @@ describe('which way a download goes', () => {
   });
 });
 
+describe("downloadPackageToFile after the runtime's own fetch made the global dispatcher", () => {
+  it('still saves the package (Node 20 and 22 bundle undici 6, whose Agent cannot run undici 7 handlers)', async () => {
+    const body = randomPackage(64 * 1024);
+    server = await startPackageServer({ body, disposition });
+    const dist = (file: string) => JSON.stringify(fileURLToPath(new URL(`../../dist/${file}`, import.meta.url)));
+    // A script that fetched something before it first loaded '@mindzie/client/node' (a dynamic import).
+    const script = `
+      await fetch(${JSON.stringify(server.url)}).then((r) => r.arrayBuffer()).catch(() => {});
+      const { createClient } = await import(${dist('index.js')});
+      const { downloadPackageToFile } = await import(${dist('node.js')});
+      const client = createClient({
+        baseUrl: ${JSON.stringify(server.url)},
+        token: 'secret-token',
+        tenantId: ${JSON.stringify(ids.tenantId)},
+        projectId: ${JSON.stringify(ids.projectId)},
+      });
+      const saved = await downloadPackageToFile(client, ${JSON.stringify(ids.executionId)}, {
+        directory: ${JSON.stringify(dir)},
+      });
+      console.log(JSON.stringify(saved));
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    const status = await new Promise((resolve) => child.on('close', resolve));
+    expect([status, output]).toEqual([0, expect.stringContaining(`"bytes":${body.length}`)]);
+  });
+});
+
 describe('downloadPackageToFile in a process that exits mid-download', () => {
   it('listens for the exit only while a download is under way', async () => {
     server = await startPackageServer({ body: randomPackage(3 * 1024 * 1024), disposition });

@@ -15,13 +15,18 @@ const MAX_REDIRECTIONS = 20;
 /**
  * The undici transport on the user's global dispatcher, following redirects undici's way (credentials
  * dropped across origins); `undefined` where that cannot work: a runtime whose `undici` cannot compose
- * interceptors (Bun's built-in one), or a global dispatcher from elsewhere without `compose`. The
+ * interceptors (Bun's built-in one), or a global dispatcher of another undici (or without `compose`). The
  * download then goes through the runtime's `fetch`, which honours the same dispatcher where it has one.
  */
 export function undiciTransport(): Transport | undefined {
   const { getGlobalDispatcher, interceptors, request } = undici;
   const global = typeof getGlobalDispatcher === 'function' ? getGlobalDispatcher() : undefined;
   if (typeof request !== 'function' || typeof interceptors?.redirect !== 'function' || !global?.compose) {
+    return undefined;
+  }
+  // A dispatcher of another undici (Node 20 and 22's fetch installs its bundled undici 6 Agent when it runs
+  // first) cannot run this undici's handlers ("invalid onError method"): the runtime's fetch uses it as is.
+  if (typeof undici.Dispatcher === 'function' && !(global instanceof undici.Dispatcher)) {
     return undefined;
   }
   // Composed per download, not kept: the user may set another global dispatcher at any time.
