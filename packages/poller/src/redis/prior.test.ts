@@ -4,7 +4,7 @@
 import { createClient, type MindzieClient } from '@mindzie/client';
 import { type Fixture, type Sandbox, startSandbox } from '@mindzie/sandbox';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PollEvent } from '../options.js';
 import { priorOf } from '../priors.js';
 import { waitForActionExecution } from '../waits.js';
@@ -75,6 +75,11 @@ describe('a fleet of two processes', () => {
   it('reads an action history once and shares the prior through Redis', async () => {
     const [first, second] = [member(), member()];
     try {
+      // Both connected first: a coordinator whose connection is not ready yet sends no command (its process
+      // reads the history itself, as it rightly would while Redis is away), which is not what this test is about.
+      await vi.waitFor(() => expect([first, second].map((m) => m.coordinator.connected)).toEqual([true, true]), {
+        timeout: 30_000,
+      });
       // What each process's waits ask for when an answer names the action (waits.ts).
       const one = await priorOf(first.client, actionId, first.coordinator);
       const other = await priorOf(second.client, actionId, second.coordinator);
