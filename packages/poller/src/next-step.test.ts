@@ -9,8 +9,10 @@ import { runBlock } from './run-block.js';
 import { idOf, quick, useSandbox } from './test-support.js';
 import { waitForActionExecution, waitForBlockExecution } from './waits.js';
 
-// No client retries: a failure the test injects reaches the poller at once.
-const env = useSandbox({ client: { maxRetries: 0, timeoutMs: 1_000 }, folder: 'poller-next-' });
+// No client retries: a failure the test injects reaches the poller at once. The per-call timeout only has to
+// outlast a slow answer (1 s did not at load 25: the read before execute timed out); each wait's deadline is
+// what runs out in these tests.
+const env = useSandbox({ client: { maxRetries: 0, timeoutMs: 5_000 }, folder: 'poller-next-' });
 
 const action = (name: string) => idOf(env.sandbox.actions, name);
 const block = (name: string) => idOf(env.sandbox.blocks, name);
