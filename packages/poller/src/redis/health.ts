@@ -87,8 +87,19 @@ export class RedisHealth {
     });
   }
 
-  /** A Redis call bounded by timeoutMs: an answer ends an outage, a failure (RedisAwayError) starts one. */
+  /**
+   * A Redis call bounded by timeoutMs: an answer ends an outage, a failure (RedisAwayError) starts one.
+   * While starting, it first waits (up to timeoutMs) for the connections: a coordinator used at once
+   * is not an outage.
+   */
   command<T>(run: () => Promise<T>): Promise<T> {
+    if (this.#state === 'starting' && !this.linked && !this.#closed) {
+      return this.whenLinked(this.timeoutMs).then(() => this.#send(run));
+    }
+    return this.#send(run);
+  }
+
+  #send<T>(run: () => Promise<T>): Promise<T> {
     if (this.#closed || !this.linked) {
       const error = new RedisAwayError(`Redis is not connected (${this.redis.status})`);
       this.fellBack(error);
