@@ -1,9 +1,10 @@
 // Runs every check the project has (lint, typecheck, tests, release checks) through turbo,
-// then the publish proof (scripts/verdaccio-proof.mjs), then sums the per-package vitest
+// beside the publish proof (scripts/verdaccio-proof.mjs), then sums the per-package vitest
 // reports into the one plain line CI reads: `N passed, N failed`.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDebianPackage } from '../apps/docs/src/debian-packages.mjs';
 
 process.env.TURBO_TELEMETRY_DISABLED = '1';
 process.env.REDOCLY_TELEMETRY = 'off';
@@ -33,14 +34,54 @@ for (const dir of workspaces) {
   rmSync(reportOf(dir), { force: true });
 }
 
+// The Debian packages the suites and the proof use, installed first and one at a time: apt-get
+// fails at once when another apt-get holds its lock, and the suites below run side by side.
+for (const [binary, debianPackage] of [
+  ['/usr/bin/chromium', 'chromium'],
+  ['/usr/bin/redis-server', 'redis-server'],
+  ['/usr/bin/curl', 'curl'],
+]) {
+  try {
+    ensureDebianPackage(binary, debianPackage);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}
+
+/** Runs a command to its end; with `buffered`, its output is kept and printed when it ends. */
+function start(cmd, args, { buffered = false } = {}) {
+  const child = spawn(cmd, args, {
+    cwd: root,
+    stdio: buffered ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    env: process.env,
+  });
+  const output = [];
+  if (buffered) {
+    child.stdout.on('data', (chunk) => output.push(chunk));
+    child.stderr.on('data', (chunk) => output.push(chunk));
+  }
+  return new Promise((resolve) => {
+    child.on('error', () => resolve(1));
+    child.on('close', (code) => {
+      process.stdout.write(Buffer.concat(output));
+      resolve(code ?? 1);
+    });
+  });
+}
+
+// The publish proof (2 minutes, half of it a copy's install and build) runs beside the suites:
+// the suites alone leave about a quarter of the two cores idle, and every suite holds under load.
+// Its output is printed whole when it ends, not mixed into turbo's.
 const steps = [
-  ['turbo', ['run', 'lint', 'typecheck', 'test', '--continue', '--output-logs=errors-only']],
-  // After the suites, not beside them: it builds and installs a whole copy (2-4 min alone),
-  // and the timing-sensitive suites should not share the 2 cores with it.
-  ['node', ['scripts/verdaccio-proof.mjs']],
-  ['changeset', ['status']],
+  [['turbo', ['run', 'lint', 'typecheck', 'test', '--continue', '--output-logs=errors-only']]],
+  [['node', ['scripts/verdaccio-proof.mjs']], { buffered: true }],
 ];
-const failedSteps = steps.filter(([cmd, args]) => run(cmd, args) !== 0).map(([cmd, args]) => `${cmd} ${args[0]}`);
+const codes = await Promise.all(steps.map(([[cmd, args], options]) => start(cmd, args, options)));
+const failedSteps = steps.filter((_, i) => codes[i] !== 0).map(([[cmd, args]]) => `${cmd} ${args[0]}`);
+if (run('changeset', ['status']) !== 0) {
+  failedSteps.push('changeset status');
+}
 
 let passed = 0;
 let failed = 0;
