@@ -10,6 +10,7 @@
 import { createClient } from '@mindzie/client';
 import { startSandbox } from '@mindzie/sandbox';
 import { runAction, waitDefaults } from '../dist/index.js';
+import { guid, referenceLoop } from './reference.mjs';
 
 const TRIALS = Number(process.env.TRIALS ?? 20);
 const HISTORY = 20;
@@ -22,22 +23,7 @@ export const priorCases = [
   { label: '10 min usual, run ⅓ as long', ms: 600_000, spread: 0.1, scale: 20, actual: 1 / 3 },
 ];
 
-const guid = (kind, i) => `${kind}0000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 const even = (i, n, spread) => 1 - spread + (2 * spread * i) / (n - 1);
-
-async function referenceLoop(client, actionId, scale) {
-  const started = Date.now();
-  const { actionExecutionId } = await client.executeAction(actionId);
-  let requests = 0;
-  for (;;) {
-    const execution = await client.getActionExecution(actionExecutionId);
-    requests++;
-    if (execution.status === 'Completed' || execution.status === 'Failed') {
-      return { execution, requests, started, at: Date.now() };
-    }
-    await new Promise((r) => setTimeout(r, 5_000 / scale));
-  }
-}
 
 async function poller(client, actionId, scale, prior) {
   const started = Date.now();
@@ -107,7 +93,7 @@ export async function priorBench() {
       // One client per waiter kind: the prior's cache is per client, as it would be per process.
       const [loopClient, todayClient, priorClient] = [client(), client(), client()];
       const [loop, today, ours] = await Promise.all([
-        Promise.all(actions.map((a) => referenceLoop(loopClient, a.actionId, c.scale))),
+        Promise.all(actions.map((a) => referenceLoop(loopClient, a.actionId, 5_000 / c.scale))),
         Promise.all(actions.map((a) => poller(todayClient, a.actionId, c.scale, false))),
         Promise.all(actions.map((a) => poller(priorClient, a.actionId, c.scale, true))),
       ]);

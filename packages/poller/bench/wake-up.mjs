@@ -9,6 +9,7 @@
 import { createClient } from '@mindzie/client';
 import { startSandbox } from '@mindzie/sandbox';
 import { runAction, waitDefaults } from '../dist/index.js';
+import { guid, referenceLoop } from './reference.mjs';
 
 const TRIALS = Number(process.env.TRIALS ?? 40);
 const cases = [
@@ -17,23 +18,6 @@ const cases = [
   { label: '2 min', ms: 120_000, scale: 4 },
   { label: '10 min', ms: 600_000, scale: 20 },
 ];
-
-const guid = (kind, i) => `${kind}0000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
-
-/** The reference pages' loop: get the execution, stop on a terminal status, else sleep 5 s. */
-async function referenceLoop(client, actionId, sleepMs) {
-  const started = Date.now();
-  const { actionExecutionId } = await client.executeAction(actionId);
-  let requests = 0;
-  for (;;) {
-    const execution = await client.getActionExecution(actionExecutionId);
-    requests++;
-    if (execution.status === 'Completed' || execution.status === 'Failed') {
-      return { execution, requests, started, at: Date.now() };
-    }
-    await new Promise((r) => setTimeout(r, sleepMs));
-  }
-}
 
 /**
  * The previous default schedule: step 1 s × 1.5^n up to 30 s, delay uniform in [½, 1] × step,

@@ -2,7 +2,10 @@
 // the clock (a tenth of a second when `maxPerSecond` divides into ten, else a fifth, … a whole
 // second), so no second ever holds more than `maxPerSecond` starts whichever process sends
 // them, and they are spread over the second rather than sent at its start; and each
-// process's own limit of requests in flight.
+// process's own limit of requests in flight. Waiting for the next slot is this file's loop, not
+// rate-limiter-flexible's RateLimiterQueue: that queue waits on one key of whole seconds (every
+// start at a second's start), its deadlines are whole Unix seconds, and it cannot drop a request
+// whose wait has left (it would spend a point of the fleet's budget for nobody).
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { sleep } from '../internal.js';
 import { createLimiter, type Limiter } from '../limiter.js';
