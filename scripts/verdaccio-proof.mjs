@@ -215,14 +215,19 @@ async function main() {
         .toString() === 'PK';
     check(zip, `expected one ZIP in ${out}, found ${files}`);
   });
-  await step("a newcomer: the root README's first example, in an empty npm project, saves a ZIP", async () => {
-    const npmEnv = { ...process.env, npm_config_userconfig: join(work, 'none') };
-    const folder = join(work, 'newcomer');
-    const saved = await runNewcomer({ root: copy, folder, registryUrl: registry.url, npmEnv, sandbox: sandbox.info });
-    console.log(
-      `    ${saved.directory}/${saved.zip}, created by the SDK; @mindzie/sandbox installed without engine warnings`,
-    );
-  });
+  await step(
+    "a newcomer: npx @mindzie/sandbox, the root README's first example in an empty project saves a ZIP",
+    async () => {
+      const npmEnv = { ...process.env, npm_config_userconfig: join(work, 'none') };
+      const folder = join(work, 'newcomer');
+      const npxCache = join(work, 'npx-cache');
+      const saved = await runNewcomer({ root: copy, folder, registryUrl: registry.url, npmEnv, npxCache });
+      console.log(
+        `    ${saved.directory}/${saved.zip}, created by the SDK against \`npx @mindzie/sandbox\`; ` +
+          '@mindzie/sandbox installed without engine warnings',
+      );
+    },
+  );
   for (const [label, command, args] of runtimes) {
     await step(`${label}: client + poller execute, wait, downloadPackageToFile, error vs the sandbox`, async () => {
       const env = { ...process.env, MINDZIE_SANDBOX: sandbox.line };
