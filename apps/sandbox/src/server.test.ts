@@ -82,7 +82,6 @@ describe('hardening', () => {
 
   it('answers 405 with Allow to a method a known path lacks, QUERY included; 404 to unknown paths', async () => {
     const execute = `/action/execute/${sandbox.actions[0]!.actionId}`;
-    // fetch refuses to send TRACE; the router answers it as any other method it has no route for
     for (const method of ['DELETE', 'PUT', 'PATCH', 'POST', 'OPTIONS', 'QUERY', 'HEAD']) {
       const response = await api.get(execute, { method });
       expect(response.status, method).toBe(405);
@@ -93,6 +92,15 @@ describe('hardening', () => {
         });
       }
     }
+    // fetch refuses to send TRACE (a forbidden method): written by hand, it gets the same answer.
+    const { host } = new URL(sandbox.baseUrl);
+    const trace = await rawRequest(
+      `TRACE ${new URL(api.root).pathname}${execute} HTTP/1.1\r\nHost: ${host}\r\n` +
+        `Authorization: Bearer ${sandbox.token}\r\nConnection: close\r\n\r\n`,
+    );
+    expect(trace).toMatch(/^HTTP\/1\.1 405 /);
+    expect(trace).toMatch(/\r\nallow: GET\r\n/i);
+    expect(trace).toContain('{"error":"Method TRACE is not allowed here; this path takes GET"}');
     const block = await api.get(blockPath(), { method: 'GET' });
     expect([block.status, block.headers.get('allow')]).toEqual([405, 'POST']);
     expect(await (await fetch(`${sandbox.baseUrl}/api`)).json()).toEqual({ error: 'No such path: GET /api' });
