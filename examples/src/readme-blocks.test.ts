@@ -61,10 +61,9 @@ globalThis.options = {
   projectId: env.MINDZIE_PROJECT_ID,
 };
 Object.assign(globalThis, globalThis.options);
-// Made on first use, in the block's own run: a client made while --import runs cannot download
-// (the client's transport then fails with undici's "invalid onError method"; reported, not hidden).
-let made;
-Object.defineProperty(globalThis, 'mindzie', { get: () => (made ??= createClient(globalThis.options)) });
+// Made here, while --import runs: before 0.2 such a client could not download (Node's bundled undici
+// as the global dispatcher); every README block that downloads with it is the regression test.
+globalThis.mindzie = createClient(globalThis.options);
 globalThis.signal = AbortSignal.timeout(60_000);
 globalThis.timeoutMs = 30_000;
 globalThis.actionId = 'a0000000-0000-4000-8000-000000000001'; // Daily sales report
