@@ -74,11 +74,11 @@ function start(cmd, args, { buffered = false } = {}) {
 // the suites alone leave about a quarter of the two cores idle, and every suite holds under load.
 // Its output is printed whole when it ends, not mixed into turbo's.
 const steps = [
-  [['turbo', ['run', 'lint', 'typecheck', 'test', '--continue', '--output-logs=errors-only']]],
-  [['node', ['scripts/verdaccio-proof.mjs']], { buffered: true }],
+  { cmd: 'turbo', args: ['run', 'lint', 'typecheck', 'test', '--continue', '--output-logs=errors-only'] },
+  { cmd: 'node', args: ['scripts/verdaccio-proof.mjs'], buffered: true },
 ];
-const codes = await Promise.all(steps.map(([[cmd, args], options]) => start(cmd, args, options)));
-const failedSteps = steps.filter((_, i) => codes[i] !== 0).map(([[cmd, args]]) => `${cmd} ${args[0]}`);
+const codes = await Promise.all(steps.map(({ cmd, args, buffered }) => start(cmd, args, { buffered })));
+const failedSteps = steps.filter((_, i) => codes[i] !== 0).map(({ cmd, args }) => `${cmd} ${args[0]}`);
 if (run('changeset', ['status']) !== 0) {
   failedSteps.push('changeset status');
 }

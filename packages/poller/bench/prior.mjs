@@ -7,10 +7,9 @@
 // history). Long runs in compressed time as in wake-up.mjs: the sandbox divides durations by
 // SCALE, the history holds durations already divided, the pollers divide their delays, and
 // the lateness measured is multiplied back.
-import { createClient } from '@mindzie/client';
 import { startSandbox } from '@mindzie/sandbox';
 import { runAction, waitDefaults } from '../dist/index.js';
-import { guid, referenceLoop } from './reference.mjs';
+import { guid, referenceLoop, sandboxClient } from './reference.mjs';
 
 const TRIALS = Number(process.env.TRIALS ?? 20);
 const HISTORY = 20;
@@ -81,14 +80,7 @@ export async function priorBench() {
       ],
     };
     const sandbox = await startSandbox({ port: 0, timeScale: c.scale, fixture });
-    const client = () =>
-      createClient({
-        baseUrl: sandbox.baseUrl,
-        token: sandbox.token,
-        tenantId: sandbox.tenantId,
-        projectId: sandbox.projectId,
-        maxRetries: 0,
-      });
+    const client = () => sandboxClient(sandbox);
     try {
       // One client per waiter kind: the prior's cache is per client, as it would be per process.
       const [loopClient, todayClient, priorClient] = [client(), client(), client()];

@@ -1,5 +1,6 @@
 // What the benches measure against: the reference pages' own loop (get the execution, stop on a
-// terminal status, else sleep), and the fixtures' id shape.
+// terminal status, else sleep); the fixtures' id shape; a client of an in-process sandbox.
+import { createClient } from '@mindzie/client';
 
 /** A valid GUID of one kind (its first hex digit) and number. */
 export const guid = (kind, i) => `${kind}0000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
@@ -18,3 +19,13 @@ export async function referenceLoop(client, actionId, sleepMs) {
     await new Promise((r) => setTimeout(r, sleepMs));
   }
 }
+
+/** A client of `sandbox` that never retries: a bench counts every request it sends. */
+export const sandboxClient = (sandbox) =>
+  createClient({
+    baseUrl: sandbox.baseUrl,
+    token: sandbox.token,
+    tenantId: sandbox.tenantId,
+    projectId: sandbox.projectId,
+    maxRetries: 0,
+  });

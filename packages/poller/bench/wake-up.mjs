@@ -6,10 +6,9 @@
 // divides every duration by SCALE and both pollers divide their delays by the same SCALE,
 // and the delays measured are multiplied back. Each case runs TRIALS executions whose
 // lengths are spread evenly over ±5 % of the nominal one, both pollers side by side.
-import { createClient } from '@mindzie/client';
 import { startSandbox } from '@mindzie/sandbox';
 import { runAction, waitDefaults } from '../dist/index.js';
-import { guid, referenceLoop } from './reference.mjs';
+import { guid, referenceLoop, sandboxClient } from './reference.mjs';
 
 const TRIALS = Number(process.env.TRIALS ?? 40);
 const cases = [
@@ -86,13 +85,7 @@ export async function wakeUp() {
       ],
     };
     const sandbox = await startSandbox({ port: 0, timeScale: scale, fixture });
-    const client = createClient({
-      baseUrl: sandbox.baseUrl,
-      token: sandbox.token,
-      tenantId: sandbox.tenantId,
-      projectId: sandbox.projectId,
-      maxRetries: 0,
-    });
+    const client = sandboxClient(sandbox);
     try {
       const [reference, previous, ours] = await Promise.all([
         Promise.all(actions.map((a) => referenceLoop(client, a.actionId, 5_000 / scale))),

@@ -39,6 +39,31 @@ afterEach(async () => {
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const disposition = `attachment; filename="${ids.executionId}.zip"`;
 
+/**
+ * Source of a child process that downloads the package from `url` into `dir` with the built client, loaded as an
+ * application loads it (turbo builds it before the tests). `before` runs first, `options` goes into the download's
+ * options, `after` runs with its result as `saved`.
+ */
+function downloadScript(url: string, { before = '', options = '', after = '' } = {}): string {
+  const dist = (file: string) => JSON.stringify(fileURLToPath(new URL(`../../dist/${file}`, import.meta.url)));
+  return `
+    ${before}
+    const { createClient } = await import(${dist('index.js')});
+    const { downloadPackageToFile } = await import(${dist('node.js')});
+    const client = createClient({
+      baseUrl: ${JSON.stringify(url)},
+      token: 'secret-token',
+      tenantId: ${JSON.stringify(ids.tenantId)},
+      projectId: ${JSON.stringify(ids.projectId)},
+    });
+    const saved = await downloadPackageToFile(client, ${JSON.stringify(ids.executionId)}, {
+      directory: ${JSON.stringify(dir)},
+      ${options}
+    });
+    ${after}
+  `;
+}
+
 // Without a `fetch` option the download goes out through undici; with one, through that fetch
 // and the client's web stream. Both must keep every promise below.
 const paths: [string, Partial<ClientOptions>][] = [
@@ -343,23 +368,11 @@ describe("downloadPackageToFile after the runtime's own fetch made the global di
   it('still saves the package (Node 20 and 22 bundle undici 6, whose Agent cannot run undici 7 handlers)', async () => {
     const body = randomPackage(64 * 1024);
     server = await startPackageServer({ body, disposition });
-    const dist = (file: string) => JSON.stringify(fileURLToPath(new URL(`../../dist/${file}`, import.meta.url)));
     // A script that fetched something before it first loaded '@mindzie/client/node' (a dynamic import).
-    const script = `
-      await fetch(${JSON.stringify(server.url)}).then((r) => r.arrayBuffer()).catch(() => {});
-      const { createClient } = await import(${dist('index.js')});
-      const { downloadPackageToFile } = await import(${dist('node.js')});
-      const client = createClient({
-        baseUrl: ${JSON.stringify(server.url)},
-        token: 'secret-token',
-        tenantId: ${JSON.stringify(ids.tenantId)},
-        projectId: ${JSON.stringify(ids.projectId)},
-      });
-      const saved = await downloadPackageToFile(client, ${JSON.stringify(ids.executionId)}, {
-        directory: ${JSON.stringify(dir)},
-      });
-      console.log(JSON.stringify(saved));
-    `;
+    const script = downloadScript(server.url, {
+      before: `await fetch(${JSON.stringify(server.url)}).then((r) => r.arrayBuffer()).catch(() => {});`,
+      after: 'console.log(JSON.stringify(saved));',
+    });
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk));
@@ -390,23 +403,8 @@ describe('downloadPackageToFile in a process that exits mid-download', () => {
 
   it('leaves no partial file: the exit removes it (a second Ctrl-C, process.exit in a handler)', async () => {
     server = await startPackageServer({ body: randomPackage(4 * 1024 * 1024), disposition, fault: 'stall-midway' });
-    // The built package, as an application loads it (turbo builds it before the tests run).
-    const dist = (file: string) => JSON.stringify(fileURLToPath(new URL(`../../dist/${file}`, import.meta.url)));
-    const script = `
-      import { createClient } from ${dist('index.js')};
-      import { downloadPackageToFile } from ${dist('node.js')};
-      const client = createClient({
-        baseUrl: ${JSON.stringify(server.url)},
-        token: 'secret-token',
-        tenantId: ${JSON.stringify(ids.tenantId)},
-        projectId: ${JSON.stringify(ids.projectId)},
-      });
-      // Half the package is on disk when the first batch is reported; then the process is gone.
-      await downloadPackageToFile(client, ${JSON.stringify(ids.executionId)}, {
-        directory: ${JSON.stringify(dir)},
-        onProgress: () => process.exit(130),
-      });
-    `;
+    // Half the package is on disk when the first batch is reported; then the process is gone.
+    const script = downloadScript(server.url, { options: 'onProgress: () => process.exit(130),' });
     // Not spawnSync: the server runs in this process and must keep serving.
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -420,23 +418,11 @@ describe('downloadPackageToFile in a process that exits mid-download', () => {
 
   it('a process ended by SIGTERM leaves its .part file, which the next download into the folder removes', async () => {
     server = await startPackageServer({ body: randomPackage(4 * 1024 * 1024), disposition, fault: 'stall-midway' });
-    const dist = (file: string) => JSON.stringify(fileURLToPath(new URL(`../../dist/${file}`, import.meta.url)));
     // A library user's script: no signal handler of its own, so SIGTERM ends it at once (no 'exit' event).
-    const script = `
-      import { createClient } from ${dist('index.js')};
-      import { downloadPackageToFile } from ${dist('node.js')};
-      const client = createClient({
-        baseUrl: ${JSON.stringify(server.url)},
-        token: 'secret-token',
-        tenantId: ${JSON.stringify(ids.tenantId)},
-        projectId: ${JSON.stringify(ids.projectId)},
-      });
-      let told = false;
-      await downloadPackageToFile(client, ${JSON.stringify(ids.executionId)}, {
-        directory: ${JSON.stringify(dir)},
-        onProgress: () => told || (told = process.stdout.write('writing\\n')),
-      });
-    `;
+    const script = downloadScript(server.url, {
+      before: 'let told = false;',
+      options: "onProgress: () => told || (told = process.stdout.write('writing\\n')),",
+    });
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
     await new Promise((resolve) => child.stdout.once('data', resolve));
     child.kill('SIGTERM');

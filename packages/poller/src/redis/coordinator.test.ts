@@ -34,6 +34,22 @@ async function untilTrue(condition: () => Promise<boolean>, ms: number): Promise
   }
 }
 
+/**
+ * An execution joined on `coordinator`, and a second connection (`probe`) to hold its claim with CLIENT PAUSE;
+ * `lateClaimReleased` resolves once Redis has run a SET since then and the lease is gone again.
+ */
+async function pausedClaimOf(coordinator: ReturnType<typeof createRedisCoordinator>, executionId: string) {
+  const key = `action:${executionId}`;
+  const lease = `mindzie:poller:${ids.tenantId}:${ids.projectId}:lease:${key}`;
+  const poll = coordinator.join(key, { receive() {} })!;
+  const probe = new Redis({ port: server.port, host: '127.0.0.1' });
+  const setsRun = async () => Number(/cmdstat_set:calls=(\d+)/.exec(await probe.info('commandstats'))?.[1] ?? 0);
+  const before = await setsRun();
+  const lateClaimReleased = () =>
+    untilTrue(async () => (await setsRun()) > before && (await probe.exists(lease)) === 0, 10_000);
+  return { poll, probe, lateClaimReleased };
+}
+
 describe('createRedisCoordinator', () => {
   it('is all @mindzie/poller/redis exports', () => {
     expect(Object.keys(entry)).toEqual(['createRedisCoordinator']);
@@ -110,12 +126,7 @@ describe('createRedisCoordinator', () => {
       onRejoin: () => rejoins++,
     });
     await eventually(() => coordinator.connected, 10_000);
-    const key = 'action:e0000000-0000-4000-8000-000000000004';
-    const lease = `mindzie:poller:${ids.tenantId}:${ids.projectId}:lease:${key}`;
-    const poll = coordinator.join(key, { receive() {} })!;
-    const probe = new Redis({ port: server.port, host: '127.0.0.1' });
-    const setsRun = async () => Number(/cmdstat_set:calls=(\d+)/.exec(await probe.info('commandstats'))?.[1] ?? 0);
-    const before = await setsRun();
+    const { poll, probe, lateClaimReleased } = await pausedClaimOf(coordinator, 'e0000000-0000-4000-8000-000000000004');
     let local = 0;
     const source = { check: async () => ({ status: 'Running', local: ++local }) };
     const context = () => ({ signal: new AbortController().signal, timeoutMs: 5_000, attempt: 1 });
@@ -127,8 +138,7 @@ describe('createRedisCoordinator', () => {
     } finally {
       await probe.call('CLIENT', 'UNPAUSE');
     }
-    // Redis now runs the late SET NX, then the release the coordinator sent behind it.
-    await untilTrue(async () => (await setsRun()) > before && (await probe.exists(lease)) === 0, 10_000);
+    await lateClaimReleased(); // Redis now runs the late SET NX, then the release the coordinator sent behind it
     // The next check asks whether Redis is back (it still polls locally), and the answer rejoins.
     await expect(poll.check(source, context())).resolves.toEqual({ status: 'Running', local: 2 });
     await eventually(() => rejoins === 1, 10_000);
@@ -141,12 +151,7 @@ describe('createRedisCoordinator', () => {
   it('gives up at once a lease whose claim Redis answers after close()', async () => {
     const coordinator = createRedisCoordinator({ redis, ...ids, maxPerSecond: 10, leaseMs: 30_000 });
     await eventually(() => coordinator.connected, 10_000);
-    const key = 'action:e0000000-0000-4000-8000-000000000005';
-    const lease = `mindzie:poller:${ids.tenantId}:${ids.projectId}:lease:${key}`;
-    const poll = coordinator.join(key, { receive() {} })!;
-    const probe = new Redis({ port: server.port, host: '127.0.0.1' });
-    const setsRun = async () => Number(/cmdstat_set:calls=(\d+)/.exec(await probe.info('commandstats'))?.[1] ?? 0);
-    const before = await setsRun();
+    const { poll, probe, lateClaimReleased } = await pausedClaimOf(coordinator, 'e0000000-0000-4000-8000-000000000005');
     const controller = new AbortController();
     await probe.call('CLIENT', 'PAUSE', '60000', 'WRITE');
     try {
@@ -162,7 +167,7 @@ describe('createRedisCoordinator', () => {
       await probe.call('CLIENT', 'UNPAUSE');
     }
     // Redis runs the SET NX now, then the release sent when its answer came (30 s lease: no expiry here).
-    await untilTrue(async () => (await setsRun()) > before && (await probe.exists(lease)) === 0, 10_000);
+    await lateClaimReleased();
     probe.disconnect();
   });
 
