@@ -45,7 +45,9 @@ export function createDownloadBar(output: Output, label: string): DownloadBar {
       const percent = String(Math.floor(params.progress * 100)).padStart(3);
       const gauge =
         total === undefined ? '' : `${c.cyan(cliProgress.Format.BarFormat(params.progress, options))} ${percent}%  `;
-      return `${c.bold('Downloading')} ${label}  ${gauge}${size}  ${formatRate(bytes, ms)}`;
+      // The label last: cli-progress turns the terminal's wrapping off, so a line wider than the screen
+      // (80 columns, a 40-character file name) loses its end, which must not be the numbers.
+      return `${c.bold('Downloading')}  ${gauge}${size}  ${formatRate(bytes, ms)}  ${label}`;
     },
   });
   bar.start(1, 0);

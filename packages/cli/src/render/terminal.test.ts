@@ -55,8 +55,8 @@ afterAll(async () => {
   }
 });
 
-/** A fresh 140×40 terminal with the sandbox's settings, running `mindzie ARGS`. */
-function typeInTerminal(args: string[]): string {
+/** A fresh terminal (140×40 unless told) with the sandbox's settings, running `mindzie ARGS`. */
+function typeInTerminal(args: string[], columns = 140): string {
   const name = `cli-${++session}`;
   const env = Object.entries({ ...sandbox.env, TERM: 'xterm-256color', PS1: '$ ' }).map(
     ([key, value]) => `${key}='${value}'`,
@@ -67,7 +67,7 @@ function typeInTerminal(args: string[]): string {
     '-s',
     name,
     '-x',
-    '140',
+    String(columns),
     '-y',
     '40',
     `env -i PATH='${process.env.PATH}' ${env.join(' ')} bash --norc --noprofile`,
@@ -131,8 +131,22 @@ describe('on a terminal', () => {
     expect(screen).toContain('exit=0');
     const bars = screen.split('\n').filter((line) => line.startsWith('Downloading '));
     expect(bars).toHaveLength(1);
-    expect(bars[0]).toMatch(/^Downloading \S+\.zip\s+█{24} 100%\s+67\.1 MB \/ 67\.1 MB\s+\d+(\.\d+)? [kMG]?B\/s\s*$/);
     const [file] = await readdir(folder);
+    expect(bars[0]).toMatch(/^Downloading\s+█{24} 100%\s+67\.1 MB \/ 67\.1 MB\s+\d+(\.\d+)? [kMG]?B\/s\s+(\S+)\s*$/);
+    expect(bars[0]).toContain(file);
     expect(screen).toContain(`Package saved to ${join(folder, file!)} (67.1 MB)`);
+  });
+
+  it('keeps the numbers of both live lines on an 80-column screen (only the names at their ends are cut)', async () => {
+    const folder = join(work, 'narrow');
+    const name = typeInTerminal(['action', 'run', sandbox.actionId('Large export'), '--download', `${folder}/`], 80);
+    const { screen } = await screenMatching(name, /exit=\d+/, 30_000);
+    expect(screen).toContain('exit=0');
+    const lines = screen.split('\n');
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(80);
+    const bars = lines.filter((line) => line.startsWith('Downloading '));
+    expect(bars).toHaveLength(1);
+    expect(bars[0]).toMatch(/^Downloading\s+█{24} 100%\s+67\.1 MB \/ 67\.1 MB\s+\d+(\.\d+)? [kMG]?B\/s/);
+    expect(lines.filter((line) => /^✔ Completed\s+elapsed \d+\.\ds\s+execution /.test(line))).toHaveLength(1);
   });
 });
